@@ -1,0 +1,90 @@
+"""create_app: the Bolt app, its listeners and the one error handler."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_sdk import WebClient
+from slack_sdk.webhook import WebhookClient
+
+from bot.blocks.cards import refusal
+from bot.clock import Clock
+from bot.deps import CONTEXT_KEY, Deps
+from bot.errors import DomainError
+from bot.listeners import actions, commands, events
+from bot.settings import Settings
+from bot.slack.client import make_client
+from bot.slack.directory import PeopleDirectory
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+TRY_AGAIN = "Something went wrong on our side and nothing was saved. Please try again in a minute."
+
+
+def create_app(
+    settings: Settings,
+    clock: Clock,
+    db: Database,
+    client: WebClient | None = None,
+    *,
+    token_verification: bool = True,
+) -> App:
+    """Build the Bolt app in `process_before_response` mode: the answer leaves when the listener returns."""
+    client = client or make_client(settings, retries=1)
+    deps = Deps(settings=settings, db=db, clock=clock, directory=PeopleDirectory(db, clock))
+    app = App(
+        token=settings.secret("slack_bot_token"),
+        signing_secret=settings.secret("slack_signing_secret") or "",
+        client=client,
+        process_before_response=True,
+        token_verification_enabled=token_verification,
+        logger=logging.getLogger("bot.bolt"),
+    )
+
+    def inject(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+        context[CONTEXT_KEY] = deps
+        return next()
+
+    app.use(inject)
+    commands.register(app)
+    actions.register(app)
+    events.register(app)
+    app.error(handle_error)
+    return app
+
+
+def _payload_kind(body: dict[str, Any]) -> str:
+    if "command" in body:
+        return "command"
+    kind = str(body.get("type", ""))
+    return kind or "unknown"
+
+
+def handle_error(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
+    """Domain errors become a one-line ephemeral answer; anything else: a short apology, or a 5xx for events."""
+    kind = _payload_kind(body)
+    if isinstance(error, DomainError):
+        message = error.message
+    else:
+        log.exception("unhandled error in a %s listener", kind, exc_info=error)
+        message = TRY_AGAIN
+    if kind == "event_callback":
+        # A domain error in an event is final; anything else must be retried by Slack.
+        return BoltResponse(status=200 if isinstance(error, DomainError) else 500, body="")
+    answer = refusal(message)
+    payload = {"response_type": "ephemeral", "text": answer.text, "blocks": answer.blocks}
+    if kind == "command":
+        return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+    response_url = body.get("response_url") or next(
+        (u.get("response_url") for u in body.get("response_urls", []) if u.get("response_url")), None
+    )
+    if response_url:
+        try:
+            WebhookClient(response_url, timeout=5).send_dict({**payload, "replace_original": False})
+        except Exception:  # noqa: BLE001 - the answer is best effort; the error is already logged
+            log.warning("could not send the error answer to response_url")
+    return BoltResponse(status=200, body="")

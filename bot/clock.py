@@ -1,0 +1,46 @@
+"""Time is injected: SystemClock in production, FrozenClock in tests and `tick --at`."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+from typing import Protocol
+
+
+class Clock(Protocol):
+    """Something that tells the current UTC-aware instant."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The wall clock, always UTC-aware."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FrozenClock:
+    """A clock that stands still until told to move."""
+
+    def __init__(self, at: datetime) -> None:
+        if at.tzinfo is None:
+            raise ValueError("FrozenClock needs an aware datetime")
+        self._at = at.astimezone(UTC)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._at
+
+    def set(self, at: datetime) -> None:
+        """Jump to an instant."""
+        if at.tzinfo is None:
+            raise ValueError("FrozenClock needs an aware datetime")
+        with self._lock:
+            self._at = at.astimezone(UTC)
+
+    def advance(self, delta: timedelta) -> None:
+        """Move forward by `delta`."""
+        with self._lock:
+            self._at += delta

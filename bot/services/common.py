@@ -1,0 +1,78 @@
+"""What every use case needs: who is acting, workspaces, the audit trail."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlmodel import Session
+
+from bot.clock import Clock
+from storage.models import AuditEntry, Workspace
+from storage.repositories.common import insert_ignore
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person doing something, where, and in which zone their words are read."""
+
+    team_id: str
+    user_id: str
+    tz: ZoneInfo = field(default_factory=lambda: ZoneInfo("UTC"))
+    is_admin: bool = False
+    channel: str | None = None
+    channel_private: bool = False
+
+    def today(self, clock: Clock) -> date:
+        """The actor's local calendar date."""
+        return clock.now().astimezone(self.tz).date()
+
+
+def ensure_workspace(session: Session, clock: Clock, team_id: str, name: str = "") -> None:
+    """Create the workspace row on first contact."""
+    insert_ignore(session, Workspace, ["team_id"], team_id=team_id, name=name, created_at=clock.now(), active=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def audit(
+    session: Session,
+    clock: Clock,
+    *,
+    team_id: str,
+    by: str,
+    key: str,
+    change: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> None:
+    """Keep one row per change: who, what, when, before -> after."""
+    session.add(
+        AuditEntry(
+            team_id=team_id,
+            at=clock.now(),
+            by=by,
+            key=key,
+            change=change,
+            before=json.dumps({k: _jsonable(v) for k, v in before.items()}) if before else None,
+            after=json.dumps({k: _jsonable(v) for k, v in after.items()}) if after else None,
+        )
+    )
+
+
+PRIVATE_CHANNEL_NAMES = ("privategroup", "directmessage")
+
+
+def channel_is_private(channel_id: str | None, channel_name: str | None = None) -> bool:
+    """Private channels, group DMs and DMs: their items stay there."""
+    if not channel_id:
+        return True
+    name = channel_name or ""
+    return channel_id.startswith(("D", "G")) or name in PRIVATE_CHANNEL_NAMES or name.startswith("mpdm-")

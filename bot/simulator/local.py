@@ -1,0 +1,103 @@
+"""The real app, served on loopback against the fake Slack Web API: used by `shell` and the tests."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from socketserver import ThreadingMixIn
+from types import TracebackType
+from typing import Self
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from bot.app import create_app
+from bot.clock import Clock, SystemClock
+from bot.settings import Settings, load_settings
+from bot.simulator.client import SlackSender
+from bot.simulator.webapi import FakeSlackAPI
+from bot.simulator.world import World, default_world
+from bot.slack.client import make_client
+from bot.slack.directory import PeopleDirectory
+from bot.web import WsgiApp, make_wsgi
+from storage.db import Database
+
+SIGNING_SECRET = "simulator-signing-secret"
+BOT_TOKEN = "xoxb-sim-token"
+
+
+class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        return None
+
+
+@contextmanager
+def serve_wsgi(wsgi: WsgiApp, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve a WSGI app on a free loopback port in a thread; yields its base URL."""
+    server = make_server(host, 0, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield f"http://{host}:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+class LocalBot:
+    """World + fake Web API + database + the Bolt app over HTTP + a signed-request sender."""
+
+    def __init__(
+        self, database_url: str, *, clock: Clock | None = None, world: World | None = None, migrate: bool = True
+    ) -> None:
+        self.world = world or default_world()
+        self.clock = clock or SystemClock()
+        self.api = FakeSlackAPI(self.world, token=BOT_TOKEN)
+        self.db = Database(database_url)
+        if migrate:
+            self.db.migrate()
+        self.settings: Settings | None = None
+        self.url = ""
+
+    def start(self) -> Self:
+        """Start the fake API and the app; sync the people cache like a fresh install would."""
+        self.api.start()
+        self.settings = load_settings(
+            {
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "SLACK_API_URL": self.api.url,
+                "DATABASE_URL": self.db.url,
+            }
+        )
+        self.client = make_client(self.settings, retries=2)
+        self.app = create_app(self.settings, self.clock, self.db, self.client)
+        self._cm = serve_wsgi(make_wsgi(self.app, self.db))
+        self.url = self._cm.__enter__()
+        self.sender = SlackSender(f"{self.url}/slack/events", SIGNING_SECRET, self.world, self.api)
+        PeopleDirectory(self.db, self.clock).sync(self.client, self.world.team_id)
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close connections."""
+        if self.url:
+            self._cm.__exit__(None, None, None)
+            self.url = ""
+        self.api.stop()
+        self.db.dispose()
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+
+logging.getLogger("slack_bolt").setLevel(logging.WARNING)

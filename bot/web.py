@@ -1,0 +1,55 @@
+"""The WSGI front: health probes, request guards, then Bolt at POST /slack/events."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App
+from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+from storage.db import Database
+
+if TYPE_CHECKING:
+    from wsgiref.types import StartResponse, WSGIEnvironment
+
+MAX_BODY_BYTES = 1_000_000
+EVENTS_PATH = "/slack/events"
+WsgiApp = Callable[["WSGIEnvironment", "StartResponse"], Iterable[bytes]]
+
+
+def _answer(start_response: StartResponse, status: str, body: dict[str, Any]) -> list[bytes]:
+    data = json.dumps(body).encode()
+    start_response(status, [("Content-Type", "application/json"), ("Content-Length", str(len(data)))])
+    return [data]
+
+
+def make_wsgi(app: App, db: Database) -> WsgiApp:
+    """Route /healthz, /readyz and Slack's POSTs; refuse oversized bodies and malformed timestamps early."""
+    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+
+    def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
+        path = environ.get("PATH_INFO", "")
+        method = environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz":
+            return _answer(start_response, "200 OK", {"status": "ok"})
+        if path == "/readyz":
+            ready = db.ping() and db.is_current()
+            status = "200 OK" if ready else "503 Service Unavailable"
+            return _answer(start_response, status, {"status": "ready" if ready else "not ready"})
+        if path == EVENTS_PATH:
+            if method != "POST":
+                return _answer(start_response, "405 Method Not Allowed", {"error": "POST only"})
+            try:
+                length = int(environ.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_BODY_BYTES:
+                return _answer(start_response, "413 Content Too Large", {"error": "request body too large"})
+            timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+            if not timestamp.isdigit() or len(timestamp) > 12:
+                return _answer(start_response, "400 Bad Request", {"error": "invalid request timestamp"})
+        return bolt(environ, start_response)
+
+    return wsgi

@@ -1,0 +1,270 @@
+"""SQLModel tables: the whole Followthrough domain. Every row carries team_id."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.types import UtcDateTime
+
+
+def _utc(nullable: bool = True) -> Column[datetime]:
+    return Column(UtcDateTime(), nullable=nullable)
+
+
+class Workspace(SQLModel, table=True):
+    """A Slack workspace (team) that installed the app."""
+
+    __tablename__ = "workspace"
+    team_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=255)
+    created_at: datetime = Field(sa_column=_utc(False))
+    active: bool = Field(default=True)
+    uninstalled_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class KeyCounter(SQLModel, table=True):
+    """Per-workspace counter for A-n / D-n / M-n / O-n keys; numbers are never reused."""
+
+    __tablename__ = "key_counter"
+    team_id: str = Field(primary_key=True, max_length=32)
+    kind: str = Field(primary_key=True, max_length=1)
+    last_number: int = Field(default=0)
+
+
+class Person(SQLModel, table=True):
+    """Cache of a Slack user: filled from users.list, a miss looked up once with users.info."""
+
+    __tablename__ = "person"
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    name: str = Field(default="", max_length=255)
+    real_name: str = Field(default="", max_length=255)
+    tz: str | None = Field(default=None, max_length=64)
+    is_bot: bool = Field(default=False)
+    is_admin: bool = Field(default=False)
+    deleted: bool = Field(default=False)
+    fetched_at: datetime = Field(sa_column=_utc(False))
+
+
+class PersonSettings(SQLModel, table=True):
+    """A person's own reminder preferences."""
+
+    __tablename__ = "person_settings"
+    team_id: str = Field(primary_key=True, max_length=32)
+    user_id: str = Field(primary_key=True, max_length=32)
+    reminder_hour: int = Field(default=9)
+    working_days: str = Field(default="mon-fri", max_length=64)
+    paused_until: date | None = Field(default=None)
+    reminders_enabled: bool = Field(default=True)
+    notify_done_now: bool = Field(default=False)
+    calendar_token: str | None = Field(default=None, max_length=64)
+    updated_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class ChannelSettings(SQLModel, table=True):
+    """Per-channel switches (capture of marker lines on or off)."""
+
+    __tablename__ = "channel_settings"
+    team_id: str = Field(primary_key=True, max_length=32)
+    channel: str = Field(primary_key=True, max_length=32)
+    capture_enabled: bool = Field(default=True)
+    calendar_token: str | None = Field(default=None, max_length=64)
+    updated_by: str | None = Field(default=None, max_length=32)
+    updated_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class Milestone(SQLModel, table=True):
+    """A dated checkpoint or go/no-go gate."""
+
+    __tablename__ = "milestone"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_milestone_team_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    number: int
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    due_date: date
+    status: str = Field(default="upcoming", max_length=16)
+    channel: str | None = Field(default=None, max_length=32)
+    private: bool = Field(default=False)
+    owner: str | None = Field(default=None, max_length=32)
+    created_by: str = Field(max_length=32)
+    gate: bool = Field(default=False)
+    decision: str | None = Field(default=None, max_length=8)
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = Field(default=None, sa_column=_utc())
+    decision_note: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=_utc(False))
+    updated_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class Outcome(SQLModel, table=True):
+    """An objective with measurable key results."""
+
+    __tablename__ = "outcome"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_outcome_team_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    number: int
+    objective: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="active", max_length=16)
+    channel: str | None = Field(default=None, max_length=32)
+    owner: str | None = Field(default=None, max_length=32)
+    created_by: str = Field(max_length=32)
+    last_kr_number: int = Field(default=0)
+    created_at: datetime = Field(sa_column=_utc(False))
+
+
+class KeyResult(SQLModel, table=True):
+    """A measurable result of an outcome: O-n.k."""
+
+    __tablename__ = "key_result"
+    __table_args__ = (UniqueConstraint("outcome_id", "number", name="uq_key_result_outcome_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    outcome_id: int = Field(foreign_key="outcome.id", index=True)
+    number: int
+    metric: str = Field(sa_column=Column(Text, nullable=False))
+    baseline: float
+    target: float
+    current: float
+    unit: str | None = Field(default=None, max_length=32)
+    status: str = Field(default="active", max_length=16)
+    created_by: str = Field(max_length=32)
+    created_at: datetime = Field(sa_column=_utc(False))
+
+
+class CheckIn(SQLModel, table=True):
+    """One recorded value of a key result, kept as history."""
+
+    __tablename__ = "checkin"
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    key_result_id: int = Field(foreign_key="key_result.id", index=True)
+    value: float
+    note: str | None = Field(default=None, sa_column=Column(Text))
+    by: str = Field(max_length=32)
+    at: datetime = Field(sa_column=_utc(False))
+
+
+class Deliverable(SQLModel, table=True):
+    """A tangible output a stakeholder reviews and approves."""
+
+    __tablename__ = "deliverable"
+    __table_args__ = (UniqueConstraint("team_id", "number", name="uq_deliverable_team_number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32, index=True)
+    number: int
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="planned", max_length=24)
+    owner: str | None = Field(default=None, max_length=32)
+    approver: str | None = Field(default=None, max_length=32)
+    created_by: str = Field(max_length=32)
+    channel: str | None = Field(default=None, max_length=32)
+    private: bool = Field(default=False)
+    due_date: date | None = Field(default=None)
+    milestone_id: int | None = Field(default=None, foreign_key="milestone.id", index=True)
+    outcome_id: int | None = Field(default=None, foreign_key="outcome.id", index=True)
+    acceptance_criteria: str | None = Field(default=None, sa_column=Column(Text))
+    submitted_by: str | None = Field(default=None, max_length=32)
+    submitted_at: datetime | None = Field(default=None, sa_column=_utc())
+    decided_by: str | None = Field(default=None, max_length=32)
+    decided_at: datetime | None = Field(default=None, sa_column=_utc())
+    decision_note: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime = Field(sa_column=_utc(False))
+    updated_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class ActionItem(SQLModel, table=True):
+    """A promise: something someone will do, with an owner and a due date."""
+
+    __tablename__ = "action_item"
+    __table_args__ = (
+        UniqueConstraint("team_id", "number", name="uq_action_item_team_number"),
+        Index("ix_action_item_owner_status", "team_id", "owner", "status"),
+        Index("ix_action_item_channel_status", "team_id", "channel", "status"),
+        Index("ix_action_item_source", "team_id", "source_channel", "source_ts"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    number: int
+    title: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="open", max_length=16)
+    owner: str = Field(max_length=32)
+    created_by: str = Field(max_length=32)
+    channel: str | None = Field(default=None, max_length=32)
+    private: bool = Field(default=False)
+    due_date: date | None = Field(default=None)
+    due_time: time | None = Field(default=None)
+    due_tz: str | None = Field(default=None, max_length=64)
+    deliverable_id: int | None = Field(default=None, foreign_key="deliverable.id", index=True)
+    source_url: str | None = Field(default=None, sa_column=Column(Text))
+    source_channel: str | None = Field(default=None, max_length=32)
+    source_ts: str | None = Field(default=None, max_length=32)
+    snoozed_until: date | None = Field(default=None)
+    created_at: datetime = Field(sa_column=_utc(False))
+    updated_at: datetime | None = Field(default=None, sa_column=_utc())
+    completed_at: datetime | None = Field(default=None, sa_column=_utc())
+    completed_by: str | None = Field(default=None, max_length=32)
+
+
+class DigestSubscription(SQLModel, table=True):
+    """A channel's digest schedule."""
+
+    __tablename__ = "digest_subscription"
+    __table_args__ = (UniqueConstraint("team_id", "channel", name="uq_digest_team_channel"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    channel: str = Field(max_length=32)
+    cadence: str = Field(max_length=8)
+    day: str | None = Field(default=None, max_length=10)
+    time: str = Field(max_length=5)
+    tz: str = Field(max_length=64)
+    created_by: str = Field(max_length=32)
+    enabled: bool = Field(default=True)
+    charts_enabled: bool = Field(default=True)
+    last_posted_at: datetime | None = Field(default=None, sa_column=_utc())
+    created_at: datetime = Field(sa_column=_utc(False))
+
+
+class OutboundClaim(SQLModel, table=True):
+    """A send claimed before it goes: unique per recipient, kind and local day or slot."""
+
+    __tablename__ = "outbound_claim"
+    __table_args__ = (UniqueConstraint("team_id", "recipient", "kind", "slot", name="uq_outbound_claim"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    recipient: str = Field(max_length=32)
+    kind: str = Field(max_length=32)
+    slot: str = Field(max_length=64)
+    state: str = Field(default="claimed", max_length=16)
+    attempts: int = Field(default=1)
+    claimed_at: datetime = Field(sa_column=_utc(False))
+    sent_at: datetime | None = Field(default=None, sa_column=_utc())
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """Slack event ids already handled, so retries of the same event do nothing."""
+
+    __tablename__ = "processed_event"
+    team_id: str = Field(primary_key=True, max_length=32)
+    event_id: str = Field(primary_key=True, max_length=64)
+    received_at: datetime = Field(sa_column=_utc(False))
+
+
+class AuditEntry(SQLModel, table=True):
+    """One change to a record: who, what, when, before -> after."""
+
+    __tablename__ = "audit_entry"
+    __table_args__ = (Index("ix_audit_team_key", "team_id", "key"),)
+    id: int | None = Field(default=None, primary_key=True)
+    team_id: str = Field(max_length=32)
+    at: datetime = Field(sa_column=_utc(False))
+    by: str = Field(max_length=32)
+    key: str = Field(max_length=24)
+    change: str = Field(max_length=255)
+    before: str | None = Field(default=None, sa_column=Column(Text))
+    after: str | None = Field(default=None, sa_column=Column(Text))
