@@ -79,10 +79,13 @@ def _split_time(phrase: str) -> tuple[str, time | None]:
 
 
 def _end_of_week(today: date, working_days: frozenset[int]) -> date:
-    monday = today - timedelta(days=today.weekday())
-    days = [monday + timedelta(days=i) for i in range(7) if i in working_days]
-    remaining = [d for d in days if d >= today]
-    return remaining[-1] if remaining else today
+    """The last day of the run of working days that holds today; today when it is a day off."""
+    day = today
+    while (day + timedelta(days=1)).weekday() in working_days and day.weekday() in working_days:
+        day += timedelta(days=1)
+        if day - today >= timedelta(days=6):
+            break
+    return day
 
 
 def _relative(p: str, today: date, working_days: frozenset[int]) -> date | None:
