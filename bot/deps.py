@@ -25,6 +25,10 @@ class Deps:
     clock: Clock
     directory: PeopleDirectory
 
+    def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
+        # Bolt deep-copies the context for lazy listeners; services are shared, not copied.
+        return self
+
     @staticmethod
     def of(context: Any) -> Deps:
         """The Deps a middleware stored in Bolt's context."""

@@ -15,15 +15,50 @@ from dateutil import parser as dateutil_parser
 from dateutil.relativedelta import relativedelta
 
 WEEKDAYS = {
-    "monday": 0, "mon": 0, "tuesday": 1, "tue": 1, "tues": 1, "wednesday": 2, "wed": 2,
-    "thursday": 3, "thu": 3, "thur": 3, "thurs": 3, "friday": 4, "fri": 4, "saturday": 5, "sat": 5,
-    "sunday": 6, "sun": 6,
-}  # fmt: skip
+    "monday": 0,
+    "mon": 0,
+    "tuesday": 1,
+    "tue": 1,
+    "tues": 1,
+    "wednesday": 2,
+    "wed": 2,
+    "thursday": 3,
+    "thu": 3,
+    "thur": 3,
+    "thurs": 3,
+    "friday": 4,
+    "fri": 4,
+    "saturday": 5,
+    "sat": 5,
+    "sunday": 6,
+    "sun": 6,
+}
 MONTHS = {
-    "jan", "january", "feb", "february", "mar", "march", "apr", "april", "may", "jun", "june", "jul",
-    "july", "aug", "august", "sep", "sept", "september", "oct", "october", "nov", "november", "dec",
+    "jan",
+    "january",
+    "feb",
+    "february",
+    "mar",
+    "march",
+    "apr",
+    "april",
+    "may",
+    "jun",
+    "june",
+    "jul",
+    "july",
+    "aug",
+    "august",
+    "sep",
+    "sept",
+    "september",
+    "oct",
+    "october",
+    "nov",
+    "november",
+    "dec",
     "december",
-}  # fmt: skip
+}
 _STARTERS = {"today", "tonight", "tomorrow", "tmrw", "next", "in", "end", "eow", "eom", "eod", "this"}
 _TIME_RE = re.compile(r"(?:\s*(?:at|@)\s*|\s+|^)(?:(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2})|(noon))$")
 _IN_RE = re.compile(r"^in\s+(\d{1,3}|a|an|one|two|three)\s+(days?|weeks?|working days?|business days?)$")

@@ -18,14 +18,19 @@ def register(app: App) -> None:
     app.action(ActionId.ITEM_DONE.value)(handle_item_done)
 
 
-def handle_item_done(ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext,
-                     client: WebClient, respond: Respond) -> None:  # fmt: skip
+def handle_item_done(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
     """Done on a card: complete the item and replace the card with the result."""
     ack()
     deps = Deps.of(context)
     channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    actor = deps.actor(client, body["user"]["team_id"] if "team_id" in body["user"] else body["team"]["id"],
-                       body["user"]["id"], channel)  # fmt: skip
+    actor = deps.actor(
+        client,
+        body["user"]["team_id"] if "team_id" in body["user"] else body["team"]["id"],
+        body["user"]["id"],
+        channel,
+    )
     with deps.db.session() as session:
         item = action_items.complete(session, deps.clock, actor, str(action.get("value", "")))
     message = cards.completed(item, today=actor.today(deps.clock))

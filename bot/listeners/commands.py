@@ -59,9 +59,14 @@ def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, clien
             warnings.append(f"{parsed.due_phrase} is in the past; I kept it, so the item shows as overdue.")
         with deps.db.session() as session:
             items = action_items.add_items(
-                session, deps.clock, actor, title=parsed.title, owners=owners, due=parsed.due,
+                session,
+                deps.clock,
+                actor,
+                title=parsed.title,
+                owners=owners,
+                due=parsed.due,
                 deliverable_key=parsed.for_key,
-            )  # fmt: skip
+            )
         _reply(ack, cards.added(items, viewer=actor.user_id, today=today, warnings=warnings))
     elif verb == "list":
         scope, user = _list_scope(rest, channel_id)
@@ -78,9 +83,9 @@ def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, clien
         with deps.db.session() as session:
             done = [action_items.complete(session, deps.clock, actor, key) for key in keys]
         messages = [cards.completed(item, today=today) for item in done]
-        _reply(ack, cards.Message(
-            text=" ".join(m.text for m in messages), blocks=[b for m in messages for b in m.blocks]
-        ))  # fmt: skip
+        _reply(
+            ack, cards.Message(text=" ".join(m.text for m in messages), blocks=[b for m in messages for b in m.blocks])
+        )
     else:
         raise BadInput(
             f"I don't know `/action {verb}`. Try `/action add`, `/action list` or `/action done` — or `/action help`."

@@ -49,7 +49,8 @@ class ItemList:
     scope: str
 
 
-def _view(item: ActionItem, deliverable: Deliverable | None = None) -> ItemView:
+def view_of(item: ActionItem, deliverable: Deliverable | None = None) -> ItemView:
+    """The view of one row."""
     return ItemView(
         key=f"A-{item.number}",
         title=item.title,
@@ -137,15 +138,30 @@ def add_items(
         session.add(item)
         session.flush()
         key = f"A-{item.number}"
-        audit(session, clock, team_id=actor.team_id, by=actor.user_id, key=key, change="created",
-              after={"title": title, "owner": owner, "due_date": item.due_date})  # fmt: skip
-        created.append(_view(item, deliverable))
+        audit(
+            session,
+            clock,
+            team_id=actor.team_id,
+            by=actor.user_id,
+            key=key,
+            change="created",
+            after={"title": title, "owner": owner, "due_date": item.due_date},
+        )
+        created.append(view_of(item, deliverable))
     if deliverable is not None and deliverable.status == "planned":
         deliverable.status = "in_progress"
         deliverable.updated_at = now
         session.add(deliverable)
-        audit(session, clock, team_id=actor.team_id, by=actor.user_id, key=f"D-{deliverable.number}",
-              change="status", before={"status": "planned"}, after={"status": "in_progress"})  # fmt: skip
+        audit(
+            session,
+            clock,
+            team_id=actor.team_id,
+            by=actor.user_id,
+            key=f"D-{deliverable.number}",
+            change="status",
+            before={"status": "planned"},
+            after={"status": "in_progress"},
+        )
     return created
 
 
@@ -190,10 +206,18 @@ def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> Ite
     now = clock.now()
     item.status, item.completed_at, item.completed_by, item.updated_at = "done", now, actor.user_id, now
     session.add(item)
-    audit(session, clock, team_id=actor.team_id, by=actor.user_id, key=f"A-{item.number}", change="done",
-          before={"status": before}, after={"status": "done"})  # fmt: skip
+    audit(
+        session,
+        clock,
+        team_id=actor.team_id,
+        by=actor.user_id,
+        key=f"A-{item.number}",
+        change="done",
+        before={"status": before},
+        after={"status": "done"},
+    )
     deliverable = session.get(Deliverable, item.deliverable_id) if item.deliverable_id else None
-    return _view(item, deliverable)
+    return view_of(item, deliverable)
 
 
 LIST_SCOPES = ("mine", "overdue", "week", "done", "channel", "user")
@@ -233,4 +257,4 @@ def list_items(session: Session, clock: Clock, actor: Actor, *, scope: str, user
     else:
         q = q.order_by(col(ActionItem.due_date).is_(None), col(ActionItem.due_date), col(ActionItem.number))
     rows = session.exec(q.limit(LIST_LIMIT)).all()
-    return ItemList(items=[_view(item, d) for item, d in rows], total=int(total), scope=scope)
+    return ItemList(items=[view_of(item, d) for item, d in rows], total=int(total), scope=scope)

@@ -6,8 +6,23 @@ import csv
 import io
 from typing import Any
 
-COLUMNS = ["team_id", "key", "title", "status", "owner", "created_by", "channel", "due_date", "due_time", "due_tz",
-           "deliverable", "source_url", "snoozed_until", "created_at", "completed_at"]  # fmt: skip
+COLUMNS = [
+    "team_id",
+    "key",
+    "title",
+    "status",
+    "owner",
+    "created_by",
+    "channel",
+    "due_date",
+    "due_time",
+    "due_tz",
+    "deliverable",
+    "source_url",
+    "snoozed_until",
+    "created_at",
+    "completed_at",
+]
 
 
 def items_csv(data: dict[str, Any]) -> str:

@@ -30,9 +30,22 @@ from storage.models import (
 FORMAT = "followthrough.export"
 VERSION = 1
 TEAM_TABLES: tuple[Any, ...] = (
-    CheckIn, KeyResult, ActionItem, Deliverable, Milestone, Outcome, DigestSubscription, PersonSettings,
-    Person, ChannelSettings, AuditEntry, OutboundClaim, ProcessedEvent, KeyCounter, Workspace,
-)  # fmt: skip
+    CheckIn,
+    KeyResult,
+    ActionItem,
+    Deliverable,
+    Milestone,
+    Outcome,
+    DigestSubscription,
+    PersonSettings,
+    Person,
+    ChannelSettings,
+    AuditEntry,
+    OutboundClaim,
+    ProcessedEvent,
+    KeyCounter,
+    Workspace,
+)
 
 
 class ImportRefused(Exception):
@@ -79,56 +92,111 @@ def export_workspace(session: Session, ws: Workspace) -> dict[str, Any]:
         "team_id": team,
         "name": ws.name,
         "action_items": [
-            {"key": f"A-{a.number}", "title": a.title, "status": a.status, "owner": a.owner,
-             "created_by": a.created_by, "channel": a.channel, "due_date": _d(a.due_date),
-             "due_time": _t(a.due_time), "due_tz": a.due_tz, "deliverable": _key("D", d_num.get(a.deliverable_id)),
-             "source_url": a.source_url, "snoozed_until": _d(a.snoozed_until), "created_at": iso_z(a.created_at),
-             "completed_at": iso_z(a.completed_at)}
+            {
+                "key": f"A-{a.number}",
+                "title": a.title,
+                "status": a.status,
+                "owner": a.owner,
+                "created_by": a.created_by,
+                "channel": a.channel,
+                "due_date": _d(a.due_date),
+                "due_time": _t(a.due_time),
+                "due_tz": a.due_tz,
+                "deliverable": _key("D", d_num.get(a.deliverable_id)),
+                "source_url": a.source_url,
+                "snoozed_until": _d(a.snoozed_until),
+                "created_at": iso_z(a.created_at),
+                "completed_at": iso_z(a.completed_at),
+            }
             for a in rows(ActionItem, ActionItem.number)
         ],
         "deliverables": [
-            {"key": f"D-{d.number}", "title": d.title, "status": d.status, "owner": d.owner,
-             "approver": d.approver, "created_by": d.created_by, "due_date": _d(d.due_date),
-             "milestone": _key("M", m_num.get(d.milestone_id)), "outcome": _key("O", o_num.get(d.outcome_id)),
-             "acceptance_criteria": d.acceptance_criteria, "decided_by": d.decided_by,
-             "decided_at": iso_z(d.decided_at), "decision_note": d.decision_note}
+            {
+                "key": f"D-{d.number}",
+                "title": d.title,
+                "status": d.status,
+                "owner": d.owner,
+                "approver": d.approver,
+                "created_by": d.created_by,
+                "due_date": _d(d.due_date),
+                "milestone": _key("M", m_num.get(d.milestone_id)),
+                "outcome": _key("O", o_num.get(d.outcome_id)),
+                "acceptance_criteria": d.acceptance_criteria,
+                "decided_by": d.decided_by,
+                "decided_at": iso_z(d.decided_at),
+                "decision_note": d.decision_note,
+            }
             for d in deliverables
         ],
         "milestones": [
-            {"key": f"M-{m.number}", "title": m.title, "due_date": _d(m.due_date), "status": m.status,
-             "channel": m.channel, "owner": m.owner, "created_by": m.created_by, "gate": m.gate,
-             "decision": m.decision, "decided_by": m.decided_by, "decided_at": iso_z(m.decided_at),
-             "decision_note": m.decision_note}
+            {
+                "key": f"M-{m.number}",
+                "title": m.title,
+                "due_date": _d(m.due_date),
+                "status": m.status,
+                "channel": m.channel,
+                "owner": m.owner,
+                "created_by": m.created_by,
+                "gate": m.gate,
+                "decision": m.decision,
+                "decided_by": m.decided_by,
+                "decided_at": iso_z(m.decided_at),
+                "decision_note": m.decision_note,
+            }
             for m in milestones
         ],
         "outcomes": [
-            {"key": f"O-{o.number}", "objective": o.objective, "owner": o.owner, "created_by": o.created_by,
-             "key_results": [
-                 {"key": f"O-{o.number}.{k.number}", "metric": k.metric, "baseline": k.baseline,
-                  "target": k.target, "current": k.current, "unit": k.unit,
-                  "checkins": [{"value": c.value, "note": c.note, "by": c.by, "at": iso_z(c.at)}
-                               for c in checkins if c.key_result_id == k.id]}
-                 for k in krs if k.outcome_id == o.id
-             ]}
+            {
+                "key": f"O-{o.number}",
+                "objective": o.objective,
+                "owner": o.owner,
+                "created_by": o.created_by,
+                "key_results": [
+                    {
+                        "key": f"O-{o.number}.{k.number}",
+                        "metric": k.metric,
+                        "baseline": k.baseline,
+                        "target": k.target,
+                        "current": k.current,
+                        "unit": k.unit,
+                        "checkins": [
+                            {"value": c.value, "note": c.note, "by": c.by, "at": iso_z(c.at)}
+                            for c in checkins
+                            if c.key_result_id == k.id
+                        ],
+                    }
+                    for k in krs
+                    if k.outcome_id == o.id
+                ],
+            }
             for o in outcomes
         ],
         "digests": [
-            {"channel": s.channel, "cadence": s.cadence, "day": s.day, "time": s.time, "tz": s.tz,
-             "created_by": s.created_by, "enabled": s.enabled}
+            {
+                "channel": s.channel,
+                "cadence": s.cadence,
+                "day": s.day,
+                "time": s.time,
+                "tz": s.tz,
+                "created_by": s.created_by,
+                "enabled": s.enabled,
+            }
             for s in rows(DigestSubscription, DigestSubscription.channel)
         ],
         "people": [
-            {"user_id": uid, "tz": people[uid].tz if uid in people else None,
-             "reminder_hour": settings[uid].reminder_hour if uid in settings else 9,
-             "working_days": settings[uid].working_days if uid in settings else "mon-fri",
-             "paused_until": _d(settings[uid].paused_until) if uid in settings else None}
+            {
+                "user_id": uid,
+                "tz": people[uid].tz if uid in people else None,
+                "reminder_hour": settings[uid].reminder_hour if uid in settings else 9,
+                "working_days": settings[uid].working_days if uid in settings else "mon-fri",
+                "paused_until": _d(settings[uid].paused_until) if uid in settings else None,
+            }
             for uid in sorted(set(people) | set(settings))
         ],
         "audit": [
-            {"at": iso_z(e.at), "by": e.by, "key": e.key, "change": e.change}
-            for e in rows(AuditEntry, AuditEntry.id)
+            {"at": iso_z(e.at), "by": e.by, "key": e.key, "change": e.change} for e in rows(AuditEntry, AuditEntry.id)
         ],
-    }  # fmt: skip
+    }
 
 
 def export_all(session: Session, clock: Clock, team_id: str | None = None) -> dict[str, Any]:

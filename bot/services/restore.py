@@ -79,19 +79,36 @@ def _import_workspace(session: Session, clock: Clock, ws: dict[str, Any]) -> Non
     session.add(Workspace(team_id=team, name=ws.get("name", ""), created_at=now, active=True))
     for p in ws.get("people", []):
         session.add(Person(team_id=team, user_id=p["user_id"], tz=p.get("tz"), fetched_at=_EPOCH))
-        session.add(PersonSettings(team_id=team, user_id=p["user_id"], reminder_hour=p.get("reminder_hour", 9),
-                                   working_days=p.get("working_days", "mon-fri"),
-                                   paused_until=_date(p.get("paused_until"))))  # fmt: skip
+        session.add(
+            PersonSettings(
+                team_id=team,
+                user_id=p["user_id"],
+                reminder_hour=p.get("reminder_hour", 9),
+                working_days=p.get("working_days", "mon-fri"),
+                paused_until=_date(p.get("paused_until")),
+            )
+        )
     milestone_ids: dict[int, int] = {}
     for m in ws.get("milestones", []):
         number = _num(m["key"], "M")
         assert number is not None
-        row = Milestone(team_id=team, number=number, title=m["title"], due_date=_req_date(m["due_date"]),
-                        status=m["status"], channel=m.get("channel"), private=channel_is_private(m.get("channel")),
-                        owner=m.get("owner"), created_by=m["created_by"], gate=bool(m.get("gate")),
-                        decision=m.get("decision"), decided_by=m.get("decided_by"),
-                        decided_at=_dt(m.get("decided_at")), decision_note=m.get("decision_note"),
-                        created_at=now)  # fmt: skip
+        row = Milestone(
+            team_id=team,
+            number=number,
+            title=m["title"],
+            due_date=_req_date(m["due_date"]),
+            status=m["status"],
+            channel=m.get("channel"),
+            private=channel_is_private(m.get("channel")),
+            owner=m.get("owner"),
+            created_by=m["created_by"],
+            gate=bool(m.get("gate")),
+            decision=m.get("decision"),
+            decided_by=m.get("decided_by"),
+            decided_at=_dt(m.get("decided_at")),
+            decision_note=m.get("decision_note"),
+            created_at=now,
+        )
         session.add(row)
         session.flush()
         assert row.id is not None
@@ -102,35 +119,68 @@ def _import_workspace(session: Session, clock: Clock, ws: dict[str, Any]) -> Non
         assert number is not None
         krs = o.get("key_results", [])
         subs = [parse_key(k["key"]) for k in krs]
-        outcome = Outcome(team_id=team, number=number, objective=o["objective"], owner=o.get("owner"),
-                          created_by=o["created_by"], created_at=now,
-                          last_kr_number=max((s.sub or 0 for s in subs if s), default=0))  # fmt: skip
+        outcome = Outcome(
+            team_id=team,
+            number=number,
+            objective=o["objective"],
+            owner=o.get("owner"),
+            created_by=o["created_by"],
+            created_at=now,
+            last_kr_number=max((s.sub or 0 for s in subs if s), default=0),
+        )
         session.add(outcome)
         session.flush()
         assert outcome.id is not None
         outcome_ids[number] = outcome.id
         for k, sub in zip(krs, subs, strict=True):
-            kr = KeyResult(team_id=team, outcome_id=outcome.id, number=sub.sub if sub and sub.sub else 0,
-                           metric=k["metric"], baseline=k["baseline"], target=k["target"], current=k["current"],
-                           unit=k.get("unit"), created_by=o["created_by"], created_at=now)  # fmt: skip
+            kr = KeyResult(
+                team_id=team,
+                outcome_id=outcome.id,
+                number=sub.sub if sub and sub.sub else 0,
+                metric=k["metric"],
+                baseline=k["baseline"],
+                target=k["target"],
+                current=k["current"],
+                unit=k.get("unit"),
+                created_by=o["created_by"],
+                created_at=now,
+            )
             session.add(kr)
             session.flush()
             assert kr.id is not None
             for c in k.get("checkins", []):
-                session.add(CheckIn(team_id=team, key_result_id=kr.id, value=c["value"], note=c.get("note"),
-                                    by=c["by"], at=_dt(c["at"]) or now))  # fmt: skip
+                session.add(
+                    CheckIn(
+                        team_id=team,
+                        key_result_id=kr.id,
+                        value=c["value"],
+                        note=c.get("note"),
+                        by=c["by"],
+                        at=_dt(c["at"]) or now,
+                    )
+                )
     deliverable_ids: dict[int, int] = {}
     for d in ws.get("deliverables", []):
         number = _num(d["key"], "D")
         assert number is not None
         m_num, o_num = _num(d.get("milestone"), "M"), _num(d.get("outcome"), "O")
-        row_d = Deliverable(team_id=team, number=number, title=d["title"], status=d["status"], owner=d.get("owner"),
-                            approver=d.get("approver"), created_by=d["created_by"], due_date=_date(d.get("due_date")),
-                            milestone_id=milestone_ids.get(m_num) if m_num else None,
-                            outcome_id=outcome_ids.get(o_num) if o_num else None,
-                            acceptance_criteria=d.get("acceptance_criteria"), decided_by=d.get("decided_by"),
-                            decided_at=_dt(d.get("decided_at")), decision_note=d.get("decision_note"),
-                            created_at=now)  # fmt: skip
+        row_d = Deliverable(
+            team_id=team,
+            number=number,
+            title=d["title"],
+            status=d["status"],
+            owner=d.get("owner"),
+            approver=d.get("approver"),
+            created_by=d["created_by"],
+            due_date=_date(d.get("due_date")),
+            milestone_id=milestone_ids.get(m_num) if m_num else None,
+            outcome_id=outcome_ids.get(o_num) if o_num else None,
+            acceptance_criteria=d.get("acceptance_criteria"),
+            decided_by=d.get("decided_by"),
+            decided_at=_dt(d.get("decided_at")),
+            decision_note=d.get("decision_note"),
+            created_at=now,
+        )
         session.add(row_d)
         session.flush()
         assert row_d.id is not None
@@ -139,18 +189,40 @@ def _import_workspace(session: Session, clock: Clock, ws: dict[str, Any]) -> Non
         number = _num(a["key"], "A")
         assert number is not None
         d_num = _num(a.get("deliverable"), "D")
-        session.add(ActionItem(team_id=team, number=number, title=a["title"], status=a["status"], owner=a["owner"],
-                               created_by=a["created_by"], channel=a.get("channel"),
-                               private=channel_is_private(a.get("channel")), due_date=_date(a.get("due_date")),
-                               due_time=_time(a.get("due_time")), due_tz=a.get("due_tz"),
-                               deliverable_id=deliverable_ids.get(d_num) if d_num else None,
-                               source_url=a.get("source_url"), snoozed_until=_date(a.get("snoozed_until")),
-                               created_at=_dt(a.get("created_at")) or now,
-                               completed_at=_dt(a.get("completed_at"))))  # fmt: skip
+        session.add(
+            ActionItem(
+                team_id=team,
+                number=number,
+                title=a["title"],
+                status=a["status"],
+                owner=a["owner"],
+                created_by=a["created_by"],
+                channel=a.get("channel"),
+                private=channel_is_private(a.get("channel")),
+                due_date=_date(a.get("due_date")),
+                due_time=_time(a.get("due_time")),
+                due_tz=a.get("due_tz"),
+                deliverable_id=deliverable_ids.get(d_num) if d_num else None,
+                source_url=a.get("source_url"),
+                snoozed_until=_date(a.get("snoozed_until")),
+                created_at=_dt(a.get("created_at")) or now,
+                completed_at=_dt(a.get("completed_at")),
+            )
+        )
     for s in ws.get("digests", []):
-        session.add(DigestSubscription(team_id=team, channel=s["channel"], cadence=s["cadence"], day=s.get("day"),
-                                       time=s["time"], tz=s["tz"], created_by=s["created_by"],
-                                       enabled=bool(s.get("enabled", True)), created_at=now))  # fmt: skip
+        session.add(
+            DigestSubscription(
+                team_id=team,
+                channel=s["channel"],
+                cadence=s["cadence"],
+                day=s.get("day"),
+                time=s["time"],
+                tz=s["tz"],
+                created_by=s["created_by"],
+                enabled=bool(s.get("enabled", True)),
+                created_at=now,
+            )
+        )
     for e in ws.get("audit", []):
         session.add(AuditEntry(team_id=team, at=_dt(e["at"]) or now, by=e["by"], key=e["key"], change=e["change"]))
     session.flush()

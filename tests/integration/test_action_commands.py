@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.clock import FrozenClock
 from bot.services.export import export_all
 from bot.simulator.local import LocalBot
-from bot.clock import FrozenClock
 
 
 def answer(reply: Any) -> dict[str, Any]:
@@ -131,8 +131,8 @@ def test_only_owner_creator_or_admin_can_complete(bot: LocalBot, clock: FrozenCl
 def test_another_workspaces_key_is_simply_not_found(bot: LocalBot) -> None:
     answer(bot.sender.command("alice", "/action", "add Book the room"))
     with bot.db.session() as s:
-        from bot.services.common import Actor
         from bot.services.action_items import add_items
+        from bot.services.common import Actor
 
         add_items(s, bot.clock, Actor(team_id="T0OTHER", user_id="U9"), title="Theirs", owners=[], due=None)
     body = answer(bot.sender.command("alice", "/action", "done A-2"))

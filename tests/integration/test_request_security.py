@@ -13,8 +13,17 @@ FORM = "application/x-www-form-urlencoded"
 
 
 def _command_body(text: str) -> str:
-    return urlencode({"team_id": "T0SIM", "user_id": "U0ALICE", "channel_id": "C0WEB", "command": "/action",
-                      "text": text, "response_url": "http://127.0.0.1:9/response/x", "trigger_id": "1.2.3"})  # fmt: skip
+    return urlencode(
+        {
+            "team_id": "T0SIM",
+            "user_id": "U0ALICE",
+            "channel_id": "C0WEB",
+            "command": "/action",
+            "text": text,
+            "response_url": "http://127.0.0.1:9/response/x",
+            "trigger_id": "1.2.3",
+        }
+    )
 
 
 def _count_items(bot: LocalBot, clock: FrozenClock) -> int:

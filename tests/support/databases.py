@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
+
 from sqlalchemy import create_engine, text
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "").strip()

@@ -52,8 +52,16 @@ def test_eight_threads_insert_400_items_with_distinct_keys(db: Database) -> None
             for i in range(50):
                 with db.session() as s:
                     number = next_number(s, "T1", "A")
-                    s.add(ActionItem(team_id="T1", number=number, title=f"w{n}-{i}", owner="U1",
-                                     created_by="U1", created_at=clock.now()))  # fmt: skip
+                    s.add(
+                        ActionItem(
+                            team_id="T1",
+                            number=number,
+                            title=f"w{n}-{i}",
+                            owner="U1",
+                            created_by="U1",
+                            created_at=clock.now(),
+                        )
+                    )
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
@@ -97,8 +105,17 @@ def test_naive_datetimes_are_refused(db: Database) -> None:
 def test_dates_are_calendar_dates(db: Database) -> None:
     now = datetime(2026, 11, 21, tzinfo=UTC)
     with db.session() as s:
-        s.add(ActionItem(team_id="T1", number=1, title="a", owner="U1", created_by="U1", created_at=now,
-                         due_date=date(2026, 12, 2)))  # fmt: skip
+        s.add(
+            ActionItem(
+                team_id="T1",
+                number=1,
+                title="a",
+                owner="U1",
+                created_by="U1",
+                created_at=now,
+                due_date=date(2026, 12, 2),
+            )
+        )
     with db.session(readonly=True) as s:
         item = s.exec(select(ActionItem)).one()
     assert item.due_date == date(2026, 12, 2)
@@ -108,7 +125,5 @@ def test_storage_never_imports_bot() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2] / "storage"
-    offenders = [
-        str(p) for p in root.rglob("*.py") if "import bot" in p.read_text() or "from bot" in p.read_text()
-    ]
+    offenders = [str(p) for p in root.rglob("*.py") if "import bot" in p.read_text() or "from bot" in p.read_text()]
     assert offenders == []

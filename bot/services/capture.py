@@ -1,0 +1,128 @@
+"""Capture from channel messages and mentions: once per Slack event, updated when the message is edited."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlmodel import Session, col, select
+
+from bot.capture.drafts import Draft
+from bot.clock import Clock
+from bot.errors import DomainError
+from bot.services.action_items import ItemView, add_items, check_owners, view_of
+from bot.services.common import Actor, audit, ensure_workspace
+from bot.services.people import PersonInfo
+from storage.models import ActionItem, ChannelSettings, ProcessedEvent
+from storage.repositories.common import insert_ignore
+
+
+@dataclass
+class Captured:
+    """What one message produced: items, and a note per line that could not be taken as written."""
+
+    items: list[ItemView] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def first_delivery(session: Session, clock: Clock, team_id: str, event_id: str) -> bool:
+    """Record a Slack event id; False when it was already handled (a retry)."""
+    return insert_ignore(
+        session, ProcessedEvent, ["team_id", "event_id"], team_id=team_id, event_id=event_id, received_at=clock.now()
+    )
+
+
+def capture_enabled(session: Session, team_id: str, channel: str) -> bool:
+    """Capture is on unless someone turned it off for this channel."""
+    row = session.get(ChannelSettings, (team_id, channel))
+    return row is None or row.capture_enabled
+
+
+def capture_drafts(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    drafts: list[Draft],
+    people: dict[str, PersonInfo],
+    *,
+    source_url: str | None,
+    source_ts: str | None,
+) -> Captured:
+    """Create the items of each draft; a line that cannot be taken is reported, never silently dropped."""
+    ensure_workspace(session, clock, actor.team_id)
+    out = Captured()
+    for draft in drafts:
+        try:
+            check_owners(draft.owners, people)
+            with session.begin_nested():
+                created = add_items(
+                    session,
+                    clock,
+                    actor,
+                    title=draft.title,
+                    owners=draft.owners,
+                    due=draft.due,
+                    deliverable_key=draft.for_key,
+                    source_url=source_url,
+                    source_channel=actor.channel,
+                    source_ts=source_ts,
+                )
+        except DomainError as exc:
+            out.notes.append(f'"{draft.title[:80]}": {exc.message}')
+            continue
+        out.items.extend(created)
+        if draft.warning:
+            out.notes.append(f"{', '.join(i.key for i in created)}: {draft.warning}")
+    return out
+
+
+def items_from_message(session: Session, team_id: str, channel: str, ts: str) -> list[ActionItem]:
+    """Items captured from one message, in creation order."""
+    return list(
+        session.exec(
+            select(ActionItem)
+            .where(
+                col(ActionItem.team_id) == team_id,
+                col(ActionItem.source_channel) == channel,
+                col(ActionItem.source_ts) == ts,
+            )
+            .order_by(col(ActionItem.number))
+        ).all()
+    )
+
+
+def apply_edit(
+    session: Session, clock: Clock, actor: Actor, drafts: list[Draft], people: dict[str, PersonInfo], *, ts: str
+) -> list[ItemView]:
+    """An edited message updates its still-open items line by line; deleting a line deletes nothing."""
+    assert actor.channel is not None
+    items = items_from_message(session, actor.team_id, actor.channel, ts)
+    updated: list[ItemView] = []
+    for item, draft in zip(items, drafts, strict=False):
+        if item.status != "open":
+            continue
+        before = {"title": item.title, "due_date": item.due_date}
+        item.title = draft.title or item.title
+        if draft.due is not None:
+            item.due_date, item.due_time = draft.due.day, draft.due.at
+            item.due_tz = actor.tz.key if draft.due.at else None
+        if len(draft.owners) == 1 and draft.owners[0] != item.owner:
+            try:
+                check_owners(draft.owners, people)
+                item.owner = draft.owners[0]
+            except DomainError:
+                pass
+        if before != {"title": item.title, "due_date": item.due_date}:
+            item.updated_at = clock.now()
+            session.add(item)
+            audit(
+                session,
+                clock,
+                team_id=actor.team_id,
+                by=actor.user_id,
+                key=f"A-{item.number}",
+                change="edited in Slack",
+                before=before,
+                after={"title": item.title, "due_date": item.due_date},
+            )
+            updated.append(view_of(item))
+    return updated

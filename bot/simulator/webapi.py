@@ -1,0 +1,353 @@
+"""A real loopback HTTP server that impersonates the Slack Web API, response_urls and file uploads."""
+
+import json
+import math
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import TracebackType
+from typing import Any, Self
+
+from bot.simulator.webapi_chat import ChatMethods
+from bot.simulator.webapi_http import Answer, QuietServer, json_answer, parse_body, serve
+from bot.simulator.webapi_methods import SlackState
+from bot.simulator.webapi_views import register_view_methods
+from bot.simulator.world import World
+
+FAULT_ERRORS = {500: "internal_error", 502: "bad_gateway", 503: "service_unavailable", 504: "request_timeout"}
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """One request the fake Slack received: Web API method, 'response_url' or 'upload'."""
+
+    method: str
+    params: dict[str, Any]
+    status: int
+    at: float
+    token: str | None = None
+    response: dict[str, Any] | None = None
+
+
+@dataclass
+class _Fault:
+    """A scripted failure for the next call(s) to a method."""
+
+    status: int
+    retry_after: int
+    error: str | None
+    delay: float
+    empty_body: bool
+    remaining: int
+
+
+@dataclass
+class _Bucket:
+    """Token bucket used by rate_limit()."""
+
+    rate: float
+    tokens: float
+    updated: float = field(default_factory=time.monotonic)
+
+    def take(self) -> float:
+        """Consume one token; return 0 when allowed, else the seconds until one is available."""
+        now = time.monotonic()
+        capacity = max(1.0, self.rate)
+        self.tokens = min(capacity, self.tokens + (now - self.updated) * self.rate)
+        self.updated = now
+        if self.tokens >= 1.0:
+            self.tokens -= 1.0
+            return 0.0
+        return (1.0 - self.tokens) / self.rate
+
+
+class FakeSlackAPI:
+    """Loopback Slack Web API: records every call, supports fault injection and rate limits."""
+
+    def __init__(self, world: World, token: str = "xoxb-sim-token") -> None:
+        self.world = world
+        self.token = token
+        self.valid_tokens: set[str] = {token}
+        self.on_call: Callable[[RecordedCall], None] | None = None
+        self.state = SlackState(world)
+        self.chat = ChatMethods(self.state)
+        self.chat.register()
+        register_view_methods(self.state)
+        self.messages = self.state.messages
+        self.ephemerals = self.state.ephemerals
+        self.views = self.state.views
+        self.home_views = self.state.home_views
+        self.uploads = self.state.uploads
+        self.files = self.state.files
+        self._calls: list[RecordedCall] = []
+        self._lock = threading.Lock()
+        self._faults: dict[str, list[_Fault]] = {}
+        self._channel_rate: float | None = None
+        self._workspace_rate: float | None = None
+        self._buckets: dict[str, _Bucket] = {}
+        self._response_contexts: dict[str, dict[str, Any]] = {}
+        self._server: QuietServer | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+
+    # ---- lifecycle -----------------------------------------------------------------------------------
+
+    def start(self) -> Self:
+        """Bind 127.0.0.1 on a free port and serve in a daemon thread (returns once bound)."""
+        if self._server is not None:
+            return self
+        self._stopping.clear()
+        self._server, self._thread = serve(self, "fake-slack-api")
+        self.state.server_root = f"http://127.0.0.1:{self._server.server_address[1]}"
+        return self
+
+    def stop(self) -> None:
+        """Shut the server down and join its thread."""
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()
+        server.shutdown()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = None
+        self._thread = None
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.stop()
+
+    @property
+    def root(self) -> str:
+        """'http://127.0.0.1:<port>' of the running server."""
+        if not self.state.server_root or self._server is None:
+            raise RuntimeError("FakeSlackAPI is not started")
+        return self.state.server_root
+
+    @property
+    def url(self) -> str:
+        """Base URL for slack_sdk: WebClient(base_url=api.url)."""
+        return f"{self.root}/api/"
+
+    # ---- recording -----------------------------------------------------------------------------------
+
+    @property
+    def calls(self) -> list[RecordedCall]:
+        """A copy of every recorded call, oldest first."""
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[RecordedCall]:
+        """Recorded calls to one method."""
+        return [c for c in self.calls if c.method == method]
+
+    def clear(self) -> None:
+        """Forget recorded calls (state such as messages and views is kept)."""
+        with self._lock:
+            self._calls.clear()
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[RecordedCall]:
+        """Poll until at least `count` calls to `method` were recorded; raise AssertionError on timeout."""
+        deadline = time.monotonic() + timeout
+        while True:
+            found = self.calls_to(method)
+            if len(found) >= count:
+                return found
+            if time.monotonic() >= deadline:
+                seen = [c.method for c in self.calls]
+                raise AssertionError(
+                    f"expected {count} call(s) to {method} within {timeout}s, got {len(found)}; calls so far: {seen}"
+                )
+            time.sleep(0.02)
+
+    def record(self, call: RecordedCall) -> None:
+        """Append a call and notify `on_call` for successful ones."""
+        with self._lock:
+            self._calls.append(call)
+        listener = self.on_call
+        ok = call.response is None or call.response.get("ok", True) is not False
+        if listener is not None and call.status == 200 and ok:
+            listener(call)
+
+    # ---- helpers shared with the sender --------------------------------------------------------------
+
+    def new_response_url(
+        self, *, channel_id: str | None = None, user_id: str | None = None, message_ts: str | None = None
+    ) -> str:
+        """Issue a loopback response_url; POSTs are recorded as 'response_url' and applied to `messages`."""
+        ident = secrets.token_hex(8)
+        with self._lock:
+            self._response_contexts[ident] = {"channel": channel_id, "user": user_id, "message_ts": message_ts}
+        return f"{self.root}/response/{ident}"
+
+    def response_url_calls(self, url: str | None = None) -> list[RecordedCall]:
+        """Recorded response_url posts, optionally only those to one URL."""
+        calls = self.calls_to("response_url")
+        if url is None:
+            return calls
+        wanted = url.rstrip("/").rsplit("/", 1)[-1]
+        return [c for c in calls if c.params.get("response_url_id") == wanted]
+
+    def new_trigger_id(self, user_id: str | None = None) -> str:
+        """Issue a single-use trigger id for views.open/views.push."""
+        return self.state.new_trigger_id(user_id)
+
+    def next_ts(self) -> str:
+        """A unique, increasing message ts (shared by bot and simulated-user messages)."""
+        return self.state.next_ts()
+
+    def record_message(self, channel_id: str, message: dict[str, Any]) -> None:
+        """Store a message as if it had been posted in the channel."""
+        self.state.record_message(channel_id, message)
+
+    def last_message(self, channel: str) -> dict[str, Any] | None:
+        """The newest stored message in a channel (id, '#name' or user id for their DM)."""
+        resolved = self.state.resolve_channel(channel) or self.world.channel_by_name(channel)
+        found = self.messages.get(resolved.id if resolved else channel, [])
+        return found[-1] if found else None
+
+    # ---- fault injection -----------------------------------------------------------------------------
+
+    def fail(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        retry_after: int = 1,
+        error: str | None = None,
+        times: int = 1,
+        delay: float = 0.0,
+        empty_body: bool = False,
+    ) -> None:
+        """Make the next `times` calls to `method` fail (error -> 200 ok:false; status 200 -> only delay)."""
+        fault = _Fault(status, retry_after, error, delay, empty_body, times)
+        with self._lock:
+            self._faults.setdefault(method, []).append(fault)
+
+    def rate_limit(self, per_channel_per_second: float | None, per_workspace_per_second: float | None) -> None:
+        """Rate-limit chat.postMessage per channel and/or per workspace (None disables a limit)."""
+        with self._lock:
+            self._channel_rate = per_channel_per_second
+            self._workspace_rate = per_workspace_per_second
+            self._buckets.clear()
+
+    def _take_fault(self, method: str) -> _Fault | None:
+        """Pop the next scripted fault for a method."""
+        with self._lock:
+            queue = self._faults.get(method)
+            if not queue:
+                return None
+            fault = queue[0]
+            fault.remaining -= 1
+            if fault.remaining <= 0:
+                queue.pop(0)
+            return fault
+
+    def _fault_answer(self, fault: _Fault) -> Answer | None:
+        """Sleep for the fault's delay and build its answer (None = continue normally)."""
+        if fault.delay > 0:
+            self._stopping.wait(fault.delay)
+        if fault.error is not None:
+            return json_answer(200, {"ok": False, "error": fault.error})
+        if fault.status == 200:
+            return None
+        headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
+        if fault.empty_body:
+            return Answer(fault.status, b"", content_type="text/plain", headers=headers)
+        error = "ratelimited" if fault.status == 429 else FAULT_ERRORS.get(fault.status, "http_error")
+        return json_answer(fault.status, {"ok": False, "error": error}, headers)
+
+    def _rate_limited(self, params: dict[str, Any]) -> int | None:
+        """Return Retry-After seconds when chat.postMessage exceeds a configured limit."""
+        with self._lock:
+            keys: list[tuple[str, float]] = []
+            if self._workspace_rate:
+                keys.append(("*", self._workspace_rate))
+            if self._channel_rate:
+                ref = str(params.get("channel", ""))
+                channel = self.state.resolve_channel(ref) if ref else None
+                keys.append((channel.id if channel else ref, self._channel_rate))
+            waits = []
+            for key, rate in keys:
+                bucket = self._buckets.setdefault(key, _Bucket(rate=rate, tokens=max(1.0, rate)))
+                waits.append(bucket.take())
+            wait = max(waits, default=0.0)
+        return max(1, math.ceil(wait)) if wait > 0 else None
+
+    # ---- request handling ----------------------------------------------------------------------------
+
+    def handle_request(self, path: str, query: str, headers: dict[str, str], raw: bytes) -> Answer:
+        """Route one HTTP request to the Web API, a response_url or an upload URL."""
+        parts = [p for p in path.split("/") if p]
+        if len(parts) == 2 and parts[0] == "response":
+            return self._handle_simple("response_url", parts[1], headers, raw, query)
+        if len(parts) == 2 and parts[0] == "upload":
+            return self._handle_simple("upload", parts[1], headers, raw, query)
+        if parts and parts[0] == "api":
+            parts = parts[1:]
+        method = parts[0] if len(parts) == 1 else "/".join(parts)
+        params = parse_body(raw, headers.get("content-type", ""), query)
+        token = params.pop("token", None)
+        auth = headers.get("authorization", "")
+        if auth.lower().startswith("bearer "):
+            token = auth[7:].strip()
+        return self._handle_api(method, params, token if isinstance(token, str) else None)
+
+    def _finish(self, method: str, params: dict[str, Any], answer: Answer, token: str | None = None) -> Answer:
+        """Record a call with its answer and return the answer."""
+        response: dict[str, Any] | None = None
+        if answer.content_type.startswith("application/json") and answer.body:
+            response = json.loads(answer.body)
+        self.record(RecordedCall(method, params, answer.status, time.time(), token, response))
+        return answer
+
+    def _handle_api(self, method: str, params: dict[str, Any], token: str | None) -> Answer:
+        """Answer a Web API method call."""
+        fault = self._take_fault(method)
+        if fault is not None:
+            faulted = self._fault_answer(fault)
+            if faulted is not None:
+                return self._finish(method, params, faulted, token)
+        if method not in self.state.methods:
+            return self._finish(method, params, json_answer(200, {"ok": False, "error": "unknown_method"}), token)
+        if token is None or token not in self.valid_tokens:
+            error = "not_authed" if not token else "invalid_auth"
+            return self._finish(method, params, json_answer(200, {"ok": False, "error": error}), token)
+        if method == "chat.postMessage":
+            retry_after = self._rate_limited(params)
+            if retry_after is not None:
+                body = {"ok": False, "error": "ratelimited"}
+                answer = json_answer(429, body, {"Retry-After": str(retry_after)})
+                return self._finish(method, params, answer, token)
+        result = self.state.handle(method, params)
+        headers = {"X-OAuth-Scopes": "chat:write,commands,users:read,channels:read"} if method == "auth.test" else {}
+        return self._finish(method, params, json_answer(200, result, headers), token)
+
+    def _handle_simple(self, kind: str, ident: str, headers: dict[str, str], raw: bytes, query: str) -> Answer:
+        """Answer a response_url POST or a file upload."""
+        fault = self._take_fault(kind)
+        if fault is not None:
+            faulted = self._fault_answer(fault)
+            if faulted is not None:
+                return self._finish(kind, {"id": ident}, faulted)
+        if kind == "upload":
+            if ident not in self.state.files:
+                return self._finish(kind, {"file_id": ident}, Answer(404, b"Not Found", "text/plain"))
+            with self.state.lock:
+                self.uploads[ident] = raw
+            params: dict[str, Any] = {"file_id": ident, "size": len(raw)}
+            return self._finish(kind, params, Answer(200, b"OK", "text/plain"))
+        params = parse_body(raw, headers.get("content-type", "application/json"), query)
+        with self._lock:
+            context = self._response_contexts.get(ident)
+        if context is not None:
+            self.chat.apply_response(context, params)
+        params["response_url_id"] = ident
+        return self._finish(kind, params, Answer(200, b"ok", "text/html"))

@@ -1,0 +1,128 @@
+"""Channel messages, mentions and edits become action items once, confirmed once in the thread."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.clock import FrozenClock
+from bot.services.export import export_all
+from bot.simulator.local import LocalBot
+
+NOTES = """Kickoff notes
+AI: <@U0BOB> send the signed SOW by Friday
+- Action item: <@U0CAROL> book the kickoff room
+* TODO: draft the charter by 2026-12-02
+[ ] check the budget
+1. ai: <@U0DANA> confirm the venue by next week
+Decisions: go with vendor B"""
+
+
+def items(bot: LocalBot, clock: FrozenClock) -> list[dict[str, Any]]:
+    with bot.db.session(readonly=True) as s:
+        return [i for ws in export_all(s, clock)["workspaces"] for i in ws["action_items"]]
+
+
+def thread_replies(bot: LocalBot, channel: str = "C0WEB") -> list[Any]:
+    return [c for c in bot.api.calls_to("chat.postMessage") if c.params.get("channel") == channel]
+
+
+def test_meeting_notes_with_five_markers_make_five_items_and_one_thread_reply(
+    bot: LocalBot, clock: FrozenClock
+) -> None:
+    reply = bot.sender.message("alice", "#proj-website", NOTES)
+    assert reply.status == 200
+    got = items(bot, clock)
+    assert [i["key"] for i in got] == ["A-1", "A-2", "A-3", "A-4", "A-5"]
+    assert [i["owner"] for i in got] == ["U0BOB", "U0CAROL", "U0ALICE", "U0ALICE", "U0DANA"]
+    assert got[0]["title"] == "send the signed SOW"
+    assert got[0]["due_date"] == "2026-11-27"
+    assert got[2]["due_date"] == "2026-12-02"
+    assert got[4]["due_date"] == "2026-11-23"
+    [confirm] = bot.api.wait_for("chat.postMessage")
+    assert confirm.params["thread_ts"] == bot.sender.last_message_ts
+    assert "A-1, A-2, A-3, A-4, A-5" in confirm.params["text"]
+
+
+def test_a_retried_event_creates_nothing_new_and_confirms_once(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.sender.message("alice", "#proj-website", "AI: <@U0BOB> send the SOW")
+    event_id = bot.sender.last_event_id
+    ts = bot.sender.last_message_ts
+    for retry in (1, 2, 3):
+        again = bot.sender.event(
+            {
+                "type": "message",
+                "user": "U0ALICE",
+                "text": "AI: <@U0BOB> send the SOW",
+                "ts": ts,
+                "channel": "C0WEB",
+                "channel_type": "channel",
+                "event_ts": ts,
+            },
+            event_id=event_id,
+            retry_num=retry,
+        )
+        assert again.status == 200
+    assert len(items(bot, clock)) == 1
+    bot.api.wait_for("chat.postMessage")
+    assert len(thread_replies(bot)) == 1
+
+
+def test_messages_without_markers_and_bot_messages_are_ignored(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.sender.message("alice", "#proj-website", "Lunch at noon? TODO list is long")
+    bot.sender.bot_message("#proj-website", "AI: this comes from another app")
+    assert items(bot, clock) == []
+    assert thread_replies(bot) == []
+
+
+def test_a_mention_works_like_action_add_and_is_handled_once(bot: LocalBot, clock: FrozenClock) -> None:
+    text = "<@U0BOT> <@U0BOB> review the budget by tomorrow"
+    bot.sender.app_mention("alice", "#proj-website", text)
+    # Slack also delivers the same message as a `message` event with another id.
+    bot.sender.event(
+        {
+            "type": "message",
+            "user": "U0ALICE",
+            "text": text,
+            "ts": bot.sender.last_message_ts,
+            "channel": "C0WEB",
+            "channel_type": "channel",
+        }
+    )
+    [item] = items(bot, clock)
+    assert item["owner"] == "U0BOB"
+    assert item["title"] == "review the budget"
+    assert item["due_date"] == "2026-11-22"
+
+
+def test_editing_the_message_updates_still_open_items_and_deleting_deletes_nothing(
+    bot: LocalBot, clock: FrozenClock
+) -> None:
+    bot.sender.message("alice", "#proj-website", "AI: send the SOW\nAI: book the room")
+    ts = bot.sender.last_message_ts
+    assert ts is not None
+    bot.sender.command("alice", "/action", "done A-2")
+    bot.sender.message_changed(
+        "#proj-website", ts, "AI: send the signed SOW by Friday\nAI: book a bigger room", "alice"
+    )
+    got = items(bot, clock)
+    assert got[0]["title"] == "send the signed SOW" and got[0]["due_date"] == "2026-11-27"
+    assert got[1]["title"] == "book the room"  # done items stay as they were
+    bot.sender.message_deleted("#proj-website", ts)
+    assert len(items(bot, clock)) == 2
+
+
+def test_a_bad_date_in_notes_keeps_the_line_and_says_why(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.sender.message("alice", "#proj-website", "AI: ship it by next sprint\nAI: <@U0JIRA> sync tickets")
+    [item] = items(bot, clock)
+    assert item["due_date"] is None
+    [confirm] = bot.api.wait_for("chat.postMessage")
+    text = confirm.params["text"]
+    assert "next sprint" in text and "bot" in text
+
+
+def test_capture_in_a_private_channel_stays_there(bot: LocalBot) -> None:
+    bot.sender.message("alice", "#leads", "AI: <@U0BOB> plan the reorg")
+    listing = bot.sender.command("dana", "/action", "list <@U0BOB>").json()
+    assert "plan the reorg" not in str(listing)
+    mine = bot.sender.command("bob", "/action", "list mine").json()
+    assert "plan the reorg" in str(mine)
