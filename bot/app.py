@@ -37,7 +37,7 @@ def create_app(
     client = client or make_client(settings, retries=1)
     deps = Deps(settings=settings, db=db, clock=clock, directory=PeopleDirectory(db, clock))
     app = App(
-        token=settings.secret("slack_bot_token"),
+        # The client carries the bot token; Bolt takes it from there.
         signing_secret=settings.secret("slack_signing_secret") or "",
         client=client,
         process_before_response=True,

@@ -186,10 +186,12 @@ def visible_to(item: ActionItem, actor: Actor) -> bool:
 def _may_change(item: ActionItem, actor: Actor) -> None:
     if actor.user_id in (item.owner, item.created_by) or actor.is_admin:
         return
-    raise PermissionDenied(
-        f"Only <@{item.owner}> (the owner), <@{item.created_by}> (who created it) or a workspace admin "
-        f"can change A-{item.number}."
+    who = (
+        f"<@{item.owner}> (the owner and creator)"
+        if item.owner == item.created_by
+        else f"<@{item.owner}> (the owner), <@{item.created_by}> (who created it)"
     )
+    raise PermissionDenied(f"Only {who} or a workspace admin can change A-{item.number}.")
 
 
 def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:

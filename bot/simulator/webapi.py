@@ -1,6 +1,7 @@
 """A real loopback HTTP server that impersonates the Slack Web API, response_urls and file uploads."""
 
 import json
+import logging
 import math
 import secrets
 import threading
@@ -16,6 +17,7 @@ from bot.simulator.webapi_methods import SlackState
 from bot.simulator.webapi_views import register_view_methods
 from bot.simulator.world import World
 
+log = logging.getLogger(__name__)
 FAULT_ERRORS = {500: "internal_error", 502: "bad_gateway", 503: "service_unavailable", 504: "request_timeout"}
 
 
@@ -174,7 +176,10 @@ class FakeSlackAPI:
         listener = self.on_call
         ok = call.response is None or call.response.get("ok", True) is not False
         if listener is not None and call.status == 200 and ok:
-            listener(call)
+            try:
+                listener(call)
+            except Exception:
+                log.exception("FakeSlackAPI.on_call listener failed for %s", call.method)
 
     # ---- helpers shared with the sender --------------------------------------------------------------
 

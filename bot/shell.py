@@ -1,0 +1,239 @@
+"""`followthrough shell`: chat with the real app on SQLite through the built-in Slack simulator."""
+
+from __future__ import annotations
+
+import os
+import sys
+import textwrap
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from bot.simulator.client_payloads import encode_mentions
+from bot.simulator.local import LocalBot
+from bot.simulator.render import render_message, render_view
+from bot.simulator.webapi import RecordedCall
+
+HELP = """Type what a Slack user would:
+  /action add @bob Draft the charter by Friday     a slash command (mentions: @alice @bob @carol @dana)
+  AI: @carol book the room by tomorrow             a channel message (marker lines become items)
+  @followthrough review the budget by Dec 5        mention the bot
+Console commands:
+  :as <person>        act as alice, bob, carol or dana      :in <#channel>  post in #proj-website, #general, #leads
+  :click <n>          press button n of the last answer    :people / :channels  who and where
+  :help               this text                             :quit           leave (Ctrl-D works too)"""
+DEFAULT_DB = "sqlite:///followthrough-shell.db"
+DEMO = [
+    ("alice", "#proj-website", "/action add @bob Send the signed SOW by 2026-11-30"),
+    ("alice", "#proj-website", "/action add @carol Book the kickoff room by tomorrow"),
+    (
+        "bob",
+        "#proj-website",
+        "Kickoff notes\nAI: @dana confirm the venue by next week\nTODO: draft the project charter by Friday",
+    ),
+]
+
+
+@dataclass
+class _Button:
+    label: str
+    action_id: str
+    value: str | None
+    block_id: str
+
+
+class Shell:
+    """A line-oriented console around LocalBot."""
+
+    def __init__(self, bot: LocalBot, out: TextIO) -> None:
+        self.bot = bot
+        self.out = out
+        self.me = "alice"
+        self.where = "#proj-website"
+        self.buttons: list[_Button] = []
+        self._lock = threading.Lock()
+        bot.api.on_call = self._on_call
+
+    # ---- output -------------------------------------------------------------------------------------
+
+    def emit(self, header: str, body: str, blocks: list[dict[str, Any]] | None = None) -> None:
+        """Print one surface: who sees it, then the message, indented, with numbered buttons."""
+        with self._lock:
+            self.out.write(f"\n[{header}]\n")
+            self.out.write(textwrap.indent(body.rstrip() or "(empty)", "  ") + "\n")
+            found = self._collect_buttons(blocks or [])
+            if found:
+                start = len(self.buttons) - len(found) + 1
+                labels = "  ".join(f"{start + i}:{b.label} {b.value or ''}".rstrip() for i, b in enumerate(found))
+                self.out.write(f"  buttons → :click {labels}\n")
+            self.out.flush()
+
+    def _collect_buttons(self, blocks: list[dict[str, Any]]) -> list[_Button]:
+        found = []
+        for block in blocks:
+            elements = block.get("elements", []) if block.get("type") == "actions" else [block.get("accessory") or {}]
+            for el in elements:
+                if el.get("type") == "button":
+                    found.append(
+                        _Button(el["text"]["text"], el["action_id"], el.get("value"), block.get("block_id", "b"))
+                    )
+        self.buttons.extend(found)
+        return found
+
+    def _name(self, user_id: str) -> str:
+        user = self.bot.world.users.get(user_id)
+        return user.name if user else user_id
+
+    def _on_call(self, call: RecordedCall) -> None:
+        p, world = call.params, self.bot.world
+        if call.method == "chat.postMessage":
+            channel = world.channels.get(str(p.get("channel")))
+            if channel is not None and channel.is_im:
+                header = f"DM → {self._name(next(m for m in channel.members if m != world.bot_user_id))}"
+            else:
+                header = f"#{channel.name if channel else p.get('channel')}"
+                header += ", in thread" if p.get("thread_ts") else ""
+            self.emit(header, render_message(p.get("text"), _blocks(p), world), _blocks(p))
+        elif call.method == "chat.postEphemeral":
+            self.emit(f"ephemeral → {self._name(str(p.get('user')))}", render_message(p.get("text"), _blocks(p), world))
+        elif call.method == "response_url":
+            verb = "updated" if p.get("replace_original") else "ephemeral"
+            self.emit(f"{verb} → {self.me}", render_message(p.get("text"), _blocks(p), world), _blocks(p))
+        elif call.method in ("views.open", "views.push", "views.update"):
+            view = p.get("view") or {}
+            self.emit("modal", render_view(view, world), view.get("blocks"))
+        elif call.method == "views.publish":
+            self.emit(f"App Home → {self._name(str(p.get('user_id')))}", render_view(p.get("view") or {}, world))
+
+    # ---- input --------------------------------------------------------------------------------------
+
+    def handle(self, line: str) -> bool:
+        """Act on one line; False to stop."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith(":"):
+            return self._console(line)
+        if line.startswith("/"):
+            command, _, text = line.partition(" ")
+            # What Slack does with should_escape: & < > escaped, typed @names turned into <@U…> mentions.
+            text = encode_mentions(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), self.bot.world)
+            reply = self.bot.sender.command(self.me, command, text, channel=self.where)
+            body = reply.json() if reply.status == 200 else None
+            if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
+                self.emit(
+                    f"ephemeral → {self.me}",
+                    render_message(body.get("text"), body.get("blocks"), self.bot.world),
+                    body.get("blocks"),
+                )
+            elif reply.status != 200:
+                self.emit("error", f"HTTP {reply.status}: {reply.body[:200]}")
+        else:
+            text = line.replace("\\n", "\n")
+            self.emit(f"{self.where} ← {self.me}", text)
+            if text.lower().startswith(("@followthrough", "<@u0bot>")):
+                self.bot.sender.app_mention(self.me, self.where, text.split(" ", 1)[1] if " " in text else "")
+            else:
+                self.bot.sender.message(self.me, self.where, text)
+        time.sleep(0.3)  # let lazy listeners (thread confirmations, DMs) print before the next prompt
+        return True
+
+    def _console(self, line: str) -> bool:
+        cmd, _, arg = line[1:].partition(" ")
+        arg = arg.strip()
+        world = self.bot.world
+        if cmd in ("q", "quit", "exit"):
+            return False
+        if cmd == "help":
+            self.out.write(HELP + "\n")
+        elif cmd == "as":
+            user = world.user_by_name(arg)
+            if user is None or user.is_bot:
+                self.out.write(f"No person called {arg!r}. Try :people.\n")
+            else:
+                self.me = user.name
+                self.out.write(f"You are now {user.name} ({user.tz}).\n")
+        elif cmd == "in":
+            channel = world.channel_by_name(arg)
+            if channel is None:
+                self.out.write(f"No channel {arg!r}. Try :channels.\n")
+            else:
+                self.where = "#" + channel.name
+                self.out.write(f"Now posting in {self.where}.\n")
+        elif cmd == "people":
+            for u in world.users.values():
+                flags = " (bot)" if u.is_bot else " (deactivated)" if u.deleted else " (admin)" if u.is_admin else ""
+                self.out.write(f"  @{u.name:<10} {u.id:<10} {u.tz}{flags}\n")
+        elif cmd == "channels":
+            for c in world.channels.values():
+                if not c.is_im:
+                    self.out.write(f"  #{c.name:<14} {c.id:<9} {'private' if c.is_private else 'public'}\n")
+        elif cmd == "click":
+            self._click(arg)
+        else:
+            self.out.write(f"Unknown console command :{cmd}. Try :help.\n")
+        return True
+
+    def _click(self, arg: str) -> None:
+        if not arg.isdigit() or not 1 <= int(arg) <= len(self.buttons):
+            self.out.write("Which button? Use a number shown after 'buttons →'.\n")
+            return
+        b = self.buttons[int(arg) - 1]
+        reply = self.bot.sender.block_action(self.me, b.action_id, b.value, block_id=b.block_id, channel=self.where)
+        if reply.status != 200:
+            self.emit("error", f"HTTP {reply.status}: {reply.body[:200]}")
+        time.sleep(0.3)
+
+
+def _blocks(params: dict[str, Any]) -> list[dict[str, Any]] | None:
+    blocks = params.get("blocks")
+    return blocks if isinstance(blocks, list) else None
+
+
+def run_shell(
+    *, demo: bool = False, database_url: str | None = None, stdin: TextIO | None = None, stdout: TextIO | None = None
+) -> None:
+    """Run the console until :quit or end of input."""
+    stdin, out = stdin or sys.stdin, stdout or sys.stdout
+    url = database_url or os.environ.get("FOLLOWTHROUGH_SHELL_DATABASE_URL") or DEFAULT_DB
+    with LocalBot(url) as bot:
+        shell = Shell(bot, out)
+        out.write(f"Followthrough shell — the real app on {url} against the built-in Slack simulator.\n")
+        out.write("Type :help for what you can do.\n")
+        if demo:
+            _seed_demo(shell)
+        interactive = stdin.isatty()
+        while True:
+            prompt = f"{shell.me} in {shell.where}> "
+            if interactive:
+                try:
+                    line = input(prompt)
+                except EOFError:
+                    break
+            else:
+                line = stdin.readline()
+                if not line:
+                    break
+                out.write(prompt + line if line.endswith("\n") else prompt + line + "\n")
+            if not shell.handle(line):
+                break
+        out.write("Bye.\n")
+
+
+def _seed_demo(shell: Shell) -> None:
+    with shell.bot.db.session(readonly=True) as session:
+        from sqlmodel import col, select
+
+        from storage.models import ActionItem
+
+        seeded = session.exec(select(ActionItem.id).where(col(ActionItem.team_id) == shell.bot.world.team_id)).first()
+    if seeded is not None:
+        shell.out.write("(demo data is already here)\n")
+        return
+    shell.out.write("Seeding a sample project…\n")
+    me, where = shell.me, shell.where
+    for person, channel, line in DEMO:
+        shell.me, shell.where = person, channel
+        shell.handle(line)
+    shell.me, shell.where = me, where
