@@ -17,11 +17,14 @@ from bot.services.action_items import check_owners
 from bot.services.common import channel_is_private
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
+HANDLED_COMMANDS = ("/action",)
 
 
 def register(app: App) -> None:
     """Attach the slash-command listeners."""
-    app.command("/action")(handle_action)
+    handlers = {"/action": handle_action}
+    for command in HANDLED_COMMANDS:
+        app.command(command)(handlers[command])
 
 
 def _reply(ack: Ack, message: cards.Message) -> None:

@@ -18,6 +18,8 @@ from bot.services.common import Actor, channel_is_private
 
 log = logging.getLogger(__name__)
 REPLY_KEY = "capture_reply"
+# What manifest.yml subscribes to; `message.*` arrive as the `message` event.
+HANDLED_BOT_EVENTS = ("app_mention", "message.channels", "message.groups")
 IGNORED_SUBTYPES = {
     "channel_join",
     "channel_leave",
