@@ -41,8 +41,9 @@ def claim(session: Session, clock: Clock, *, team_id: str, recipient: str, kind:
             col(OutboundClaim.claimed_at) < now - STALE_AFTER,
         )
         .values(claimed_at=now, attempts=col(OutboundClaim.attempts) + 1, state="claimed")
-    )
-    return bool(taken.rowcount)  # type: ignore[attr-defined]
+        .returning(col(OutboundClaim.id))
+    ).first()
+    return taken is not None
 
 
 def mark(
