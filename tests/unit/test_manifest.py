@@ -12,6 +12,7 @@ import yaml
 
 from bot.listeners.commands import HANDLED_COMMANDS
 from bot.listeners.events import HANDLED_BOT_EVENTS
+from bot.listeners.plan import PLAN_COMMANDS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT.parent / "shared" / "slack-fixtures" / "07_manifest" / "slackapi_manifest-schema"
@@ -39,7 +40,7 @@ def test_commands_escape_and_match_the_code(name: str) -> None:
     manifest = load(name)
     commands = manifest["features"]["slash_commands"]
     assert all(c["should_escape"] is True for c in commands)
-    assert {c["command"] for c in commands} == set(HANDLED_COMMANDS)
+    assert {c["command"] for c in commands} == set(HANDLED_COMMANDS) | set(PLAN_COMMANDS)
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(HANDLED_BOT_EVENTS)
 
 
