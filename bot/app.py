@@ -15,7 +15,7 @@ from bot.blocks.cards import refusal
 from bot.clock import Clock
 from bot.deps import CONTEXT_KEY, Deps
 from bot.errors import DomainError
-from bot.listeners import actions, commands, events, plan
+from bot.listeners import actions, commands, events, home, plan, shortcuts, views
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.directory import PeopleDirectory
@@ -53,6 +53,9 @@ def create_app(
     commands.register(app)
     actions.register(app)
     events.register(app)
+    home.register(app)
+    shortcuts.register(app)
+    views.register(app)
     plan.register(app)
     app.error(handle_error)
     return app

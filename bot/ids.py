@@ -9,9 +9,68 @@ class ActionId(StrEnum):
     """Buttons and selects."""
 
     ITEM_DONE = "item-done"
+    ITEM_SNOOZE = "item-snooze"
+    ITEM_EDIT = "item-edit"
+    ITEM_REASSIGN = "item-reassign"
+    ITEM_UNDO = "item-undo"
+    LIST_PAGE = "list-page"
+    HOME_NEW_ITEM = "home-new-item"
+    HOME_REFRESH = "home-refresh"
+    DELIVERABLE_PICK = "deliverable-pick"
+    OPEN_SETTINGS = "open-settings"
 
 
 class BlockId(StrEnum):
-    """Blocks whose ids we read back."""
+    """Blocks whose ids we read back (modal inputs)."""
 
-    ITEM_ACTIONS = "item-actions"
+    TITLE = "title"
+    OWNERS = "owners"
+    DUE_DATE = "due-date"
+    DUE_TIME = "due-time"
+    DELIVERABLE = "deliverable"
+    SNOOZE_DATE = "snooze-date"
+    NEW_OWNER = "new-owner"
+    REMINDER_HOUR = "reminder-hour"
+    WORKING_DAYS = "working-days"
+    PAUSED_UNTIL = "paused-until"
+    SWITCHES = "switches"
+
+
+class CallbackId(StrEnum):
+    """Modals and shortcuts."""
+
+    ITEM_MODAL = "item-modal"
+    SNOOZE_MODAL = "snooze-modal"
+    REASSIGN_MODAL = "reassign-modal"
+    SETTINGS_MODAL = "settings-modal"
+    CAPTURE_MESSAGE = "capture-message"
+    NEW_ITEM = "new-action-item"
+
+
+class PlanActionId(StrEnum):
+    """Buttons on deliverable, milestone and review cards."""
+
+    APPROVE = "plan-approve"
+    REQUEST_CHANGES = "plan-request-changes"
+    SUBMIT = "plan-submit"
+    SUBMIT_ANYWAY = "plan-submit-anyway"
+
+
+class PlanCallbackId(StrEnum):
+    """Modals of the planning commands."""
+
+    REQUEST_CHANGES = "plan-request-changes-modal"
+    EDIT_DELIVERABLE = "plan-edit-deliverable-modal"
+    EDIT_MILESTONE = "plan-edit-milestone-modal"
+
+
+class PlanBlockId(StrEnum):
+    """Input blocks of the planning modals (their values are read back by block_id)."""
+
+    REASON = "plan-reason"
+    TITLE = "plan-title"
+    OWNER = "plan-owner"
+    APPROVER = "plan-approver"
+    DUE = "plan-due"
+    CRITERIA = "plan-criteria"
+    GATE = "plan-gate"

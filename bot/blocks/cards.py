@@ -1,7 +1,8 @@
-"""Item cards and lists: the key first, then who, what, when."""
+"""Item cards and lists: the key first, then who, what, when; buttons only where a person acts."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,51 +19,102 @@ class Message:
     blocks: list[Block]
 
 
-def _item_line(item: ItemView, today: date, *, show_owner: bool = True) -> str:
-    flag = " ⚠️ *overdue*" if item.status == "open" and is_overdue(item.due_date, today) else ""
-    parts = [f"*{item.key}*  {esc(item.title)}"]
-    meta = []
+def snooze_menu(key: str) -> Block:
+    """Snooze ▾: 1 day, next Monday, or pick a date."""
+    options = [("1 day", "1d"), ("Until next Monday", "monday"), ("Pick a date…", "pick")]
+    return {
+        "type": "static_select",
+        "action_id": ActionId.ITEM_SNOOZE,
+        "placeholder": {"type": "plain_text", "text": "Snooze", "emoji": True},
+        "options": [{"text": {"type": "plain_text", "text": label}, "value": f"{v}|{key}"} for label, v in options],
+    }
+
+
+def item_actions(item: ItemView, viewer: str, *, in_list: bool = False, undo: bool = False) -> Block | None:
+    """Done and Snooze for the owner; Edit (and Reassign in lists) for the owner or creator."""
+    if item.status != "open":
+        return None
+    elements: list[Block] = []
+    if viewer == item.owner:
+        elements += [button("Done", ActionId.ITEM_DONE, item.key, style="primary"), snooze_menu(item.key)]
+    if viewer in (item.owner, item.created_by):
+        elements.append(button("Edit", ActionId.ITEM_EDIT, item.key))
+        if in_list:
+            elements.append(button("Reassign", ActionId.ITEM_REASSIGN, item.key))
+        if undo:
+            elements.append(button("Undo", ActionId.ITEM_UNDO, item.key))
+    if not elements:
+        return None
+    return {"type": "actions", "block_id": f"item:{item.key}", "elements": elements}
+
+
+def _meta(item: ItemView, today: date, *, show_owner: bool = True, show_channel: bool = False) -> str:
+    overdue = item.status == "open" and is_overdue(item.due_date, today)
+    parts = []
     if show_owner:
-        meta.append(user(item.owner))
-    meta.append(due_text(item.due_date, item.due_time, item.due_tz, today=today) + flag)
+        parts.append(f"Owner {user(item.owner)}")
+    parts.append(due_text(item.due_date, item.due_time, item.due_tz, today=today) + (" ⚠️ *overdue*" if overdue else ""))
+    if item.snoozed_until and item.status == "open":
+        parts.append(f"💤 snoozed until {item.snoozed_until:%a, %b} {item.snoozed_until.day}")
+    if show_channel and item.channel:
+        parts.append(channel(item.channel))
     if item.deliverable:
-        meta.append(f"{item.deliverable} {esc(item.deliverable_title or '')}".strip())
-    return parts[0] + "\n" + " · ".join(meta)
+        parts.append(f"for *{item.deliverable}* {esc(item.deliverable_title or '')}".rstrip())
+    return " · ".join(parts)
 
 
-def _done_button(item: ItemView, viewer: str) -> Block | None:
-    if item.status == "open" and viewer == item.owner:
-        return button("Done", ActionId.ITEM_DONE, item.key, style="primary")
-    return None
+def card(item: ItemView, *, viewer: str, today: date, icon: str = "", undo: bool = False) -> list[Block]:
+    """One item: key and title, then owner · due · channel, then the buttons the viewer may press."""
+    title = f"~{esc(item.title)}~" if item.status != "open" else esc(item.title)
+    blocks = [
+        section(f"{icon + ' ' if icon else ''}*{item.key}*  {title}"),
+        context(_meta(item, today, show_channel=True)),
+    ]
+    actions = item_actions(item, viewer, undo=undo)
+    if actions:
+        blocks.append(actions)
+    return blocks
 
 
 def added(items: list[ItemView], *, viewer: str, today: date, warnings: list[str]) -> Message:
     """The ephemeral reply to `/action add`."""
     blocks: list[Block] = []
-    for item in items:
-        meta = f"Owner {user(item.owner)} · {due_text(item.due_date, item.due_time, item.due_tz, today=today)}"
-        if item.channel:
-            meta += f" · {channel(item.channel)}"
-        if item.deliverable:
-            meta += f" · for {item.deliverable} {esc(item.deliverable_title or '')}"
-        blocks.append(section(f"✅ *{item.key}*  {esc(item.title)}", accessory=_done_button(item, viewer)))
-        blocks.append(context(meta))
-    for w in warnings:
+    for item in items[:15]:
+        blocks += card(item, viewer=viewer, today=today, icon="✅", undo=True)
+    if len(items) > 15:
+        blocks.append(context(f"…and {len(items) - 15} more: {', '.join(i.key for i in items[15:])}"))
+    for w in warnings[:5]:
         blocks.append(context(f"⚠️ {esc(w)}"))
     keys = ", ".join(i.key for i in items)
-    title = items[0].title if items else ""
     owners = ", ".join(user(i.owner) for i in items)
-    return Message(text=f"Added {keys}: {title} (owner {owners})", blocks=blocks)
+    return Message(text=f"Added {keys}: {items[0].title if items else ''} (owner {owners})", blocks=blocks)
+
+
+def changed(item: ItemView, *, viewer: str, today: date, what: str, icon: str = "✏️") -> Message:
+    """The answer after a change: what happened, then the card as it is now."""
+    blocks = [context(f"{icon} {what}"), *card(item, viewer=viewer, today=today)]
+    return Message(text=f"{item.key} {item.title}: {what}", blocks=blocks)
 
 
 def completed(item: ItemView, *, today: date) -> Message:
     """The reply to `/action done` and the Done button."""
-    text = f"☑️ *{item.key}*  ~{esc(item.title)}~ is done."
     blocks = [
-        section(text),
+        section(f"☑️ *{item.key}*  ~{esc(item.title)}~ is done."),
         context(f"Owner {user(item.owner)} · was {due_text(item.due_date, item.due_time, item.due_tz, today=today)}"),
     ]
     return Message(text=f"{item.key} {item.title} is done.", blocks=blocks)
+
+
+def assigned_dm(item: ItemView, *, by: str, today: date) -> Message:
+    """The DM someone gets when another person assigns them an item."""
+    blocks = [section(f"📥 {user(by)} assigned you an action item"), *card(item, viewer=item.owner, today=today)]
+    return Message(text=f"{user(by)} assigned you {item.key}: {item.title}", blocks=blocks)
+
+
+def done_notice(item: ItemView, *, by: str, today: date) -> Message:
+    """Told to an item's creator when someone else finishes it."""
+    text = f"✅ {user(by)} finished *{item.key}*  {esc(item.title)}"
+    return Message(text=f"{item.key} {item.title} is done", blocks=[section(text), context(_meta(item, today))])
 
 
 _SCOPE_TITLES = {
@@ -75,21 +127,27 @@ _SCOPE_TITLES = {
 }
 
 
-def item_list(result: ItemList, *, viewer: str, today: date, channel_id: str | None, user_id: str | None) -> Message:
-    """The reply to `/action list`: one line per item, Done buttons for the viewer's own."""
+def item_list(
+    result: ItemList, *, viewer: str, today: date, channel_id: str | None, user_id: str | None, offset: int = 0
+) -> Message:
+    """One page of items sorted by due date: a line each, with the viewer's buttons, and a next-page button."""
     heading = _SCOPE_TITLES[result.scope].format(
         channel=channel(channel_id), user="you" if user_id in (None, viewer) else user(user_id)
     )
     blocks: list[Block] = [section(f"*{heading}* ({result.total})")]
     if not result.items:
-        hint = "Nothing here. Add one with `/action add <title> [@owner] [by <date>]`."
-        blocks.append(context(hint))
+        blocks.append(context(esc("Nothing here. Add one with `/action add <title> [@owner] [by <date>]`.")))
         return Message(text=f"{heading}: none", blocks=blocks)
     for item in result.items:
-        blocks.append(section(_item_line(item, today), accessory=_done_button(item, viewer)))
-    if result.total > len(result.items):
-        more = result.total - len(result.items)
-        blocks.append(context(f"…and {more} more. Narrow it: `/action list overdue`, `week`, `mine` or `@someone`."))
+        blocks.append(section(f"*{item.key}*  {esc(item.title)}\n{_meta(item, today)}"))
+        actions = item_actions(item, viewer, in_list=True)
+        if actions:
+            blocks.append(actions)
+    shown_to = offset + len(result.items)
+    if result.total > shown_to:
+        value = json.dumps({"scope": result.scope, "user": user_id, "offset": shown_to})
+        blocks.append(context(f"Showing {offset + 1}–{shown_to} of {result.total}."))
+        blocks.append({"type": "actions", "elements": [button("Next page ▸", ActionId.LIST_PAGE, value)]})
     lines = [f"{i.key} {i.title}" for i in result.items]
     return Message(text=f"{heading} ({result.total}): " + "; ".join(lines), blocks=blocks)
 
@@ -104,7 +162,10 @@ ACTION_USAGE = "\n".join(
         "*/action* — track what people promised",
         "• `/action add <title> [@owner…] [by <date>] [for D-n]` — one item per owner; no mention: you own it",
         "• `/action list [mine|@user|overdue|week|done]` — this channel's open items by default",
-        "• `/action done <A-n>` — mark it done",
+        "• `/action show A-12` — details and history",
+        "• `/action done|reopen|cancel A-12` · `/action assign A-12 @dana` · `/action due A-12 Friday`",
+        "• `/action snooze A-12 [date]` — no reminders until then (default: tomorrow) · `/action edit A-12`",
+        "• `/action settings` — your reminder hour, working days, holidays; capture on/off for this channel",
         "Dates: `2026-12-02`, `today`, `tomorrow`, `Friday`, `next week`, `in 3 days`, `end of week`, `Dec 5`,"
         " with an optional time (`3pm`).",
     ]

@@ -1,37 +1,194 @@
-"""Buttons: Done on item cards."""
+"""Buttons and menus on item cards, lists and the Home tab; a click updates the message in place."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
-from bot.blocks import cards
+from bot.blocks import cards, modals
+from bot.blocks.common import Block, context
 from bot.deps import Deps
+from bot.errors import BadInput
 from bot.ids import ActionId
-from bot.services import action_items
+from bot.listeners import home, outbox
+from bot.listeners.commands import list_page, parse_page_value
+from bot.listeners.notify import notify_done
+from bot.services import action_items, item_changes
+from bot.services.action_items import ItemView
+from bot.services.common import Actor, channel_is_private
 
 
 def register(app: App) -> None:
     """Attach the block_actions listeners."""
-    app.action(ActionId.ITEM_DONE.value)(handle_item_done)
+    app.action(ActionId.ITEM_DONE.value)(ack=handle_done, lazy=[outbox.flush])
+    app.action(ActionId.ITEM_SNOOZE.value)(handle_snooze)
+    app.action(ActionId.ITEM_EDIT.value)(handle_edit)
+    app.action(ActionId.ITEM_REASSIGN.value)(handle_reassign)
+    app.action(ActionId.ITEM_UNDO.value)(handle_undo)
+    app.action(ActionId.LIST_PAGE.value)(handle_page)
 
 
-def handle_item_done(
+def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
+    """The person who clicked, where."""
+    team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
+    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
+    return deps.actor(client, team_id, body["user"]["id"], channel, private=channel_is_private(channel))
+
+
+def _in_place(body: dict[str, Any], key: str, note: str) -> list[Block] | None:
+    """The clicked message's blocks with the item's buttons replaced by a note (None when Slack sent no copy)."""
+    blocks = (body.get("message") or {}).get("blocks")
+    if not blocks:
+        return None
+    out: list[Block] = []
+    for block in blocks:
+        if block.get("block_id") == f"item:{key}":
+            out.append(context(note))
+        else:
+            out.append(block)
+    return out
+
+
+def _update(
+    respond: Respond,
+    body: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    actor: Actor,
+    item: ItemView,
+    message: cards.Message,
+    note: str,
+) -> None:
+    """Replace the clicked message (or refresh the Home tab) after a change."""
+    if (body.get("container") or {}).get("type") == "view":
+        home.publish(client, deps, actor)
+        return
+    blocks = _in_place(body, item.key, note)
+    respond(text=message.text, blocks=blocks or message.blocks, replace_original=True, response_type="ephemeral")
+
+
+def handle_done(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
 ) -> None:
-    """Done on a card: complete the item and replace the card with the result."""
-    ack()
+    """Done: complete the item; the creator hears about it when they asked to."""
     deps = Deps.of(context)
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    actor = deps.actor(
-        client,
-        body["user"]["team_id"] if "team_id" in body["user"] else body["team"]["id"],
-        body["user"]["id"],
-        channel,
-    )
+    actor = actor_of(deps, client, body)
     with deps.db.session() as session:
         item = action_items.complete(session, deps.clock, actor, str(action.get("value", "")))
-    message = cards.completed(item, today=actor.today(deps.clock))
+    today = actor.today(deps.clock)
+    notify_done(context, actor.team_id, item, by=actor.user_id, today=today)
+    ack()
+    _update(respond, body, client, deps, actor, item, cards.completed(item, today=today), f"☑️ {item.key} done")
+
+
+def _snooze_until(choice: str, today: date) -> date | None:
+    if choice == "1d":
+        return None
+    if choice == "monday":
+        return item_changes.next_monday(today)
+    raise BadInput("Pick 1 day, next Monday, or a date.")
+
+
+def handle_snooze(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """Snooze ▾: 1 day or next Monday at once; "Pick a date…" opens a small modal."""
+    deps = Deps.of(context)
+    choice, _, key = str((action.get("selected_option") or {}).get("value", "")).partition("|")
+    actor = actor_of(deps, client, body)
+    today = actor.today(deps.clock)
+    if choice == "pick":
+        with deps.db.session(readonly=True) as session:
+            item_changes.check_may_change(session, actor, key)
+        client.views_open(trigger_id=body["trigger_id"], view=modals.snooze_modal(key, today))
+        ack()
+        return
+    with deps.db.session() as session:
+        item = item_changes.snooze(session, deps.clock, actor, key, _snooze_until(choice, today))
+    ack()
+    assert item.snoozed_until is not None
+    note = f"💤 {item.key} snoozed until {item.snoozed_until:%a, %b} {item.snoozed_until.day}"
+    _update(
+        respond,
+        body,
+        client,
+        deps,
+        actor,
+        item,
+        cards.changed(item, viewer=actor.user_id, today=today, what=note, icon=""),
+        note,
+    )
+
+
+def handle_edit(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Edit: open the item form, filled."""
+    deps = Deps.of(context)
+    actor = actor_of(deps, client, body)
+    key = str(action.get("value", ""))
+    with deps.db.session(readonly=True) as session:
+        item_changes.check_may_change(session, actor, key)
+        item, _ = item_changes.show(session, actor, key)
+    view = modals.item_modal(
+        metadata={"mode": "edit", "key": item.key, "channel": actor.channel},
+        title=item.title,
+        owners=[item.owner],
+        due_date=item.due_date,
+        due_time=item.due_time,
+        editing=item.key,
+        deliverable=(item.deliverable, item.deliverable_title or "") if item.deliverable else None,
+    )
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+    ack()
+
+
+def handle_reassign(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Reassign: pick the new owner in a modal."""
+    deps = Deps.of(context)
+    actor = actor_of(deps, client, body)
+    key = str(action.get("value", ""))
+    with deps.db.session(readonly=True) as session:
+        item_changes.check_may_change(session, actor, key)
+        item, _ = item_changes.show(session, actor, key)
+    client.views_open(trigger_id=body["trigger_id"], view=modals.reassign_modal(item.key, item.owner))
+    ack()
+
+
+def handle_undo(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """Undo on the add confirmation: cancel the item (kept, and reopenable)."""
+    deps = Deps.of(context)
+    actor = actor_of(deps, client, body)
+    with deps.db.session() as session:
+        item = item_changes.cancel(session, deps.clock, actor, str(action.get("value", "")))
+    ack()
+    note = f"↩️ {item.key} cancelled. `/action reopen {item.key}` brings it back."
+    _update(
+        respond,
+        body,
+        client,
+        deps,
+        actor,
+        item,
+        cards.changed(item, viewer=actor.user_id, today=actor.today(deps.clock), what=note, icon=""),
+        note,
+    )
+
+
+def handle_page(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+) -> None:
+    """Next page ▸ of a list."""
+    deps = Deps.of(context)
+    actor = actor_of(deps, client, body)
+    scope, user, offset = parse_page_value(str(action.get("value", "{}")))
+    message = list_page(deps, actor, scope, user, offset)
+    ack()
     respond(text=message.text, blocks=message.blocks, replace_original=True, response_type="ephemeral")

@@ -1,34 +1,48 @@
-"""Slash commands: parse, call one service, answer ephemerally with blocks."""
+"""`/action <verb>`: parse, call one service, answer ephemerally with blocks; notifications go out lazily."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot.blocks import cards
-from bot.capture.commands import GrammarError, parse_options
+from bot.blocks import cards, details, modals
+from bot.capture.commands import GrammarError, date_error_message, parse_options
+from bot.capture.dates import DateError, parse_phrase
 from bot.capture.text import mentions
 from bot.deps import Deps
 from bot.errors import BadInput
-from bot.services import action_items
+from bot.listeners import outbox
+from bot.listeners.notify import notify_assignees, notify_done
+from bot.services import action_items, item_changes, settings
 from bot.services.action_items import check_owners
-from bot.services.common import channel_is_private
+from bot.services.common import Actor, channel_is_private
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
 HANDLED_COMMANDS = ("/action",)
 
 
+@dataclass
+class Verb:
+    """What a verb handler gets: who, where, the rest of the text."""
+
+    deps: Deps
+    actor: Actor
+    client: WebClient
+    context: BoltContext
+    command: dict[str, Any]
+    rest: str
+    today: date
+
+
 def register(app: App) -> None:
     """Attach the slash-command listeners."""
-    handlers = {"/action": handle_action}
-    for command in HANDLED_COMMANDS:
-        app.command(command)(handlers[command])
-
-
-def _reply(ack: Ack, message: cards.Message) -> None:
-    ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+    app.command("/action")(ack=handle_action, lazy=[outbox.flush])
 
 
 def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -40,6 +54,9 @@ def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, clien
     if verb in ("", "help"):
         _reply(ack, cards.usage())
         return
+    handler = VERBS.get(verb)
+    if handler is None:
+        raise BadInput(f"I don't know `/action {verb}`. Try `/action add`, `list`, `show`, `done` — or `/action help`.")
     channel_id = command.get("channel_id")
     actor = deps.actor(
         client,
@@ -48,68 +65,232 @@ def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, clien
         channel_id,
         private=channel_is_private(channel_id, command.get("channel_name")),
     )
-    today = actor.today(deps.clock)
-    if verb == "add":
-        try:
-            parsed = parse_options(rest, today=today, keywords=ADD_KEYWORDS)
-        except GrammarError as exc:
-            raise BadInput(exc.message) from None
-        owners = parsed.mentions
-        if owners:
-            check_owners(owners, deps.directory.resolve(client, actor.team_id, owners))
-        warnings = []
-        if parsed.due and parsed.due.day < today:
-            warnings.append(f"{parsed.due_phrase} is in the past; I kept it, so the item shows as overdue.")
-        with deps.db.session() as session:
-            items = action_items.add_items(
-                session,
-                deps.clock,
-                actor,
-                title=parsed.title,
-                owners=owners,
-                due=parsed.due,
-                deliverable_key=parsed.for_key,
-            )
-        _reply(ack, cards.added(items, viewer=actor.user_id, today=today, warnings=warnings))
-    elif verb == "list":
-        scope, user = _list_scope(rest, channel_id)
-        with deps.db.session(readonly=True) as session:
-            result = action_items.list_items(session, deps.clock, actor, scope=scope, user=user)
-        _reply(
-            ack,
-            cards.item_list(result, viewer=actor.user_id, today=today, channel_id=channel_id, user_id=user),
-        )
-    elif verb == "done":
-        keys = rest.replace(",", " ").split()
-        if not keys:
-            raise BadInput("Which item? Try `/action done A-12`.")
-        with deps.db.session() as session:
-            done = [action_items.complete(session, deps.clock, actor, key) for key in keys]
-        messages = [cards.completed(item, today=today) for item in done]
-        _reply(
-            ack, cards.Message(text=" ".join(m.text for m in messages), blocks=[b for m in messages for b in m.blocks])
-        )
+    message = handler(Verb(deps, actor, client, context, command, rest.strip(), actor.today(deps.clock)))
+    if message is None:
+        ack()
     else:
-        raise BadInput(
-            f"I don't know `/action {verb}`. Try `/action add`, `/action list` or `/action done` — or `/action help`."
+        _reply(ack, message)
+
+
+def _reply(ack: Ack, message: cards.Message) -> None:
+    ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+
+def _keys(rest: str, usage: str) -> list[str]:
+    keys = rest.replace(",", " ").split()
+    if not keys:
+        raise BadInput(f"Which item? Try `{usage}`.")
+    return keys
+
+
+def _one_key(rest: str, usage: str) -> tuple[str, str]:
+    key, _, tail = rest.partition(" ")
+    if not key:
+        raise BadInput(f"Which item? Try `{usage}`.")
+    return key, tail.strip()
+
+
+def _date(v: Verb, phrase: str) -> date:
+    try:
+        return parse_phrase(phrase, v.today).day
+    except DateError as exc:
+        raise BadInput(date_error_message(exc)) from None
+
+
+def verb_add(v: Verb) -> cards.Message:
+    try:
+        parsed = parse_options(v.rest, today=v.today, keywords=ADD_KEYWORDS)
+    except GrammarError as exc:
+        raise BadInput(exc.message) from None
+    if parsed.mentions:
+        check_owners(parsed.mentions, v.deps.directory.resolve(v.client, v.actor.team_id, parsed.mentions))
+    warnings = []
+    if parsed.due and parsed.due.day < v.today:
+        warnings.append(f'"{parsed.due_phrase}" is in the past; I kept it, so the item shows as overdue.')
+    with v.deps.db.session() as session:
+        items = action_items.add_items(
+            session,
+            v.deps.clock,
+            v.actor,
+            title=parsed.title,
+            owners=parsed.mentions,
+            due=parsed.due,
+            deliverable_key=parsed.for_key,
         )
+    notify_assignees(v.context, v.actor.team_id, items, by=v.actor.user_id, today=v.today)
+    return cards.added(items, viewer=v.actor.user_id, today=v.today, warnings=warnings)
 
 
-def _list_scope(rest: str, channel_id: str | None) -> tuple[str, str | None]:
+def list_scope(rest: str, channel_id: str | None) -> tuple[str, str | None]:
+    """`mine|@user|overdue|week|done` (or nothing) to a scope and a user."""
     word = rest.strip().lower()
     ids = mentions(rest)
     if ids:
         return "user", ids[0]
     if word in ("", "open", "all"):
         return ("mine", None) if not channel_id or channel_id.startswith("D") else ("channel", None)
-    if word in ("mine", "me", "my"):
-        return "mine", None
-    if word in ("overdue", "late"):
-        return "overdue", None
-    if word in ("week", "this week"):
-        return "week", None
-    if word == "done":
-        return "done", None
+    scopes = {
+        "mine": "mine",
+        "me": "mine",
+        "my": "mine",
+        "overdue": "overdue",
+        "late": "overdue",
+        "week": "week",
+        "this week": "week",
+        "done": "done",
+    }
+    if word in scopes:
+        return scopes[word], None
     raise BadInput(
         f'I can\'t list "{rest.strip()}". Try `/action list`, `mine`, `@someone`, `overdue`, `week` or `done`.'
     )
+
+
+def list_page(deps: Deps, actor: Actor, scope: str, user: str | None, offset: int) -> cards.Message:
+    """One page of `/action list` (also used by the Next page button)."""
+    with deps.db.session(readonly=True) as session:
+        result = action_items.list_items(session, deps.clock, actor, scope=scope, user=user, offset=offset)
+    return cards.item_list(
+        result,
+        viewer=actor.user_id,
+        today=actor.today(deps.clock),
+        channel_id=actor.channel,
+        user_id=user,
+        offset=offset,
+    )
+
+
+def verb_list(v: Verb) -> cards.Message:
+    scope, user = list_scope(v.rest, v.actor.channel)
+    return list_page(v.deps, v.actor, scope, user, 0)
+
+
+def verb_done(v: Verb) -> cards.Message:
+    with v.deps.db.session() as session:
+        done = [action_items.complete(session, v.deps.clock, v.actor, k) for k in _keys(v.rest, "/action done A-12")]
+    for item in done:
+        notify_done(v.context, v.actor.team_id, item, by=v.actor.user_id, today=v.today)
+    messages = [cards.completed(item, today=v.today) for item in done]
+    return cards.Message(" ".join(m.text for m in messages), [b for m in messages for b in m.blocks][:50])
+
+
+def _simple(change: Callable[..., action_items.ItemView], what: str, usage: str) -> Callable[[Verb], cards.Message]:
+    def run(v: Verb) -> cards.Message:
+        with v.deps.db.session() as session:
+            items = [change(session, v.deps.clock, v.actor, k) for k in _keys(v.rest, usage)]
+        messages = [cards.changed(i, viewer=v.actor.user_id, today=v.today, what=f"{i.key} {what}.") for i in items]
+        return cards.Message(" ".join(m.text for m in messages), [b for m in messages for b in m.blocks][:50])
+
+    return run
+
+
+def verb_show(v: Verb) -> cards.Message:
+    key, _ = _one_key(v.rest, "/action show A-12")
+    with v.deps.db.session(readonly=True) as session:
+        item, history = item_changes.show(session, v.actor, key)
+    return details.item_details(item, history, viewer=v.actor.user_id, today=v.today, tz=v.actor.tz)
+
+
+def verb_assign(v: Verb) -> cards.Message:
+    key, tail = _one_key(v.rest, "/action assign A-12 @dana")
+    owners = mentions(tail)
+    if len(owners) != 1:
+        raise BadInput(f"Who should own it? Try `/action assign {key} @dana` (one person).")
+    people = v.deps.directory.resolve(v.client, v.actor.team_id, owners)
+    with v.deps.db.session() as session:
+        change = item_changes.assign(session, v.deps.clock, v.actor, key, owners[0], people)
+    notify_assignees(v.context, v.actor.team_id, [change.item], by=v.actor.user_id, today=v.today)
+    what = f"{change.item.key} now belongs to <@{owners[0]}> (was <@{change.previous_owner}>)."
+    return cards.changed(change.item, viewer=v.actor.user_id, today=v.today, what=what, icon="👤")
+
+
+def verb_due(v: Verb) -> cards.Message:
+    key, tail = _one_key(v.rest, "/action due A-12 Friday")
+    if not tail:
+        raise BadInput(f"When is it due? Try `/action due {key} Friday` or `/action due {key} none`.")
+    due = None
+    if tail.lower() not in ("none", "no date", "clear"):
+        try:
+            due = parse_phrase(tail, v.today)
+        except DateError as exc:
+            raise BadInput(date_error_message(exc)) from None
+    with v.deps.db.session() as session:
+        item = item_changes.set_due(session, v.deps.clock, v.actor, key, due)
+    warning = " (that is in the past, so it shows as overdue)" if due and due.day < v.today else ""
+    what = f"{item.key} is now {'due ' + tail if due else 'without a due date'}{warning}."
+    return cards.changed(item, viewer=v.actor.user_id, today=v.today, what=what, icon="📅")
+
+
+def verb_snooze(v: Verb) -> cards.Message:
+    key, tail = _one_key(v.rest, "/action snooze A-12 Monday")
+    until = _date(v, tail) if tail else None
+    with v.deps.db.session() as session:
+        item = item_changes.snooze(session, v.deps.clock, v.actor, key, until)
+    assert item.snoozed_until is not None
+    what = f"No reminders about {item.key} until {item.snoozed_until:%a, %b} {item.snoozed_until.day}."
+    return cards.changed(item, viewer=v.actor.user_id, today=v.today, what=what, icon="💤")
+
+
+def verb_edit(v: Verb) -> None:
+    key, _ = _one_key(v.rest, "/action edit A-12")
+    with v.deps.db.session(readonly=True) as session:
+        item, _history = item_changes.show(session, v.actor, key)
+        item_changes.check_may_change(session, v.actor, key)
+    view = modals.item_modal(
+        metadata={"mode": "edit", "key": item.key, "channel": v.actor.channel},
+        title=item.title,
+        owners=[item.owner],
+        due_date=item.due_date,
+        due_time=item.due_time,
+        editing=item.key,
+        deliverable=(item.deliverable, item.deliverable_title or "") if item.deliverable else None,
+    )
+    v.client.views_open(trigger_id=v.command["trigger_id"], view=view)
+
+
+def verb_settings(v: Verb) -> cards.Message | None:
+    words = v.rest.lower().split()
+    channel = v.actor.channel if v.actor.channel and not v.actor.channel.startswith("D") else None
+    if words[:1] == ["capture"] and len(words) == 2 and words[1] in ("on", "off"):
+        if channel is None:
+            raise BadInput("Capture is set per channel: run `/action settings capture off` in that channel.")
+        with v.deps.db.session() as session:
+            settings.set_capture(session, v.deps.clock, v.actor, channel, words[1] == "on")
+        state = "on: lines starting AI:, Action item:, TODO: or [ ] become items" if words[1] == "on" else "off"
+        return cards.refusal(f"Capture in <#{channel}> is {state}.")
+    if words:
+        raise BadInput("Try `/action settings` (opens your settings) or `/action settings capture on|off`.")
+    with v.deps.db.session(readonly=True) as session:
+        prefs = settings.prefs(session, v.actor.team_id, v.actor.user_id)
+        capture = settings.capture_on(session, v.actor.team_id, channel) if channel else False
+    v.client.views_open(
+        trigger_id=v.command["trigger_id"], view=modals.settings_modal(prefs, channel=channel, capture_on=capture)
+    )
+    return None
+
+
+VERBS: dict[str, Callable[[Verb], cards.Message | None]] = {
+    "add": verb_add,
+    "new": verb_add,
+    "list": verb_list,
+    "ls": verb_list,
+    "done": verb_done,
+    "complete": verb_done,
+    "show": verb_show,
+    "reopen": _simple(item_changes.reopen, "is open again", "/action reopen A-12"),
+    "cancel": _simple(
+        item_changes.cancel, "is cancelled (nothing is deleted; `/action reopen` brings it back)", "/action cancel A-12"
+    ),
+    "assign": verb_assign,
+    "reassign": verb_assign,
+    "due": verb_due,
+    "snooze": verb_snooze,
+    "edit": verb_edit,
+    "settings": verb_settings,
+}
+
+
+def parse_page_value(value: str) -> tuple[str, str | None, int]:
+    """The Next page button's value."""
+    data = json.loads(value)
+    return str(data["scope"]), data.get("user"), int(data["offset"])

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot.blocks.capture import confirmation
 from bot.capture.drafts import Draft, draft_from_text, drafts_from_message
 from bot.capture.text import mentions
 from bot.deps import Deps
-from bot.services import capture, outbound
+from bot.listeners import outbox
+from bot.listeners.notify import notify_assignees
+from bot.services import capture, settings
 from bot.services.common import Actor, channel_is_private
 
-log = logging.getLogger(__name__)
-REPLY_KEY = "capture_reply"
 # What manifest.yml subscribes to; `message.*` arrive as the `message` event.
 HANDLED_BOT_EVENTS = ("app_mention", "message.channels", "message.groups")
 IGNORED_SUBTYPES = {
@@ -35,8 +33,8 @@ IGNORED_SUBTYPES = {
 
 def register(app: App) -> None:
     """Attach the event listeners; thread confirmations go out in lazy listeners after the ack."""
-    app.event("message")(ack=handle_message, lazy=[send_confirmation])
-    app.event("app_mention")(ack=handle_mention, lazy=[send_confirmation])
+    app.event("message")(ack=handle_message, lazy=[outbox.flush])
+    app.event("app_mention")(ack=handle_mention, lazy=[outbox.flush])
 
 
 def _actor(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any], user_id: str) -> Actor:
@@ -62,16 +60,19 @@ def _capture(
         if not capture.first_delivery(session, deps.clock, team_id, body.get("event_id") or f"{channel}:{ts}"):
             return
         result = capture.capture_drafts(session, deps.clock, actor, drafts, people, source_url=None, source_ts=ts)
-    message = confirmation(result.items, result.notes, today=actor.today(deps.clock))
+    today = actor.today(deps.clock)
+    message = confirmation(result.items, result.notes, today=today)
     if message is not None:
-        context[REPLY_KEY] = {
-            "team_id": team_id,
-            "channel": channel,
-            "thread_ts": event.get("thread_ts") or ts,
-            "ts": ts,
-            "text": message.text,
-            "blocks": message.blocks,
-        }
+        outbox.queue(
+            context,
+            team_id=team_id,
+            to=channel,
+            kind="capture-confirm",
+            slot=ts,
+            message=message,
+            thread_ts=event.get("thread_ts") or ts,
+        )
+    notify_assignees(context, team_id, result.items, by=user_id, today=today)
 
 
 def handle_message(
@@ -89,7 +90,7 @@ def handle_message(
     elif event.get("user") and event.get("channel"):
         team_id = body.get("team_id") or context.team_id or ""
         with deps.db.session(readonly=True) as session:
-            enabled = capture.capture_enabled(session, team_id, event["channel"])
+            enabled = settings.capture_on(session, team_id, event["channel"])
         tz = deps.actor(client, team_id, event["user"], event["channel"]).tz if enabled else None
         drafts = drafts_from_message(event.get("text") or "", deps.clock.now().astimezone(tz).date()) if tz else []
         if drafts:
@@ -129,30 +130,3 @@ def handle_mention(
     if drafts:
         _capture(deps, client, body, context, event, drafts, event["user"])
     ack()
-
-
-def send_confirmation(context: BoltContext, client: WebClient) -> None:
-    """Post the confirmation in the thread, once per message even if Slack retried the event."""
-    reply = context.get(REPLY_KEY)
-    if not reply:
-        return
-    deps = Deps.of(context)
-    slot = {"team_id": reply["team_id"], "recipient": reply["channel"], "kind": "capture-confirm", "slot": reply["ts"]}
-    with deps.db.session() as session:
-        if not outbound.claim(session, deps.clock, **slot):
-            return
-    try:
-        client.chat_postMessage(
-            channel=reply["channel"],
-            thread_ts=reply["thread_ts"],
-            text=reply["text"],
-            blocks=reply["blocks"],
-            unfurl_links=False,
-        )
-    except SlackApiError as exc:
-        log.warning("capture confirmation not sent: %s", exc.response.get("error"))
-        with deps.db.session() as session:
-            outbound.mark(session, deps.clock, **slot, sent=False, error=str(exc.response.get("error")))
-        return
-    with deps.db.session() as session:
-        outbound.mark(session, deps.clock, **slot, sent=True)

@@ -18,7 +18,7 @@ from storage.models import ActionItem, Deliverable
 from storage.repositories.keys import next_number
 
 MAX_TITLE = 500
-LIST_LIMIT = 40
+LIST_LIMIT = 15  # two blocks an item keeps a page well under Slack's 50
 
 
 @dataclass(frozen=True)
@@ -183,7 +183,8 @@ def visible_to(item: ActionItem, actor: Actor) -> bool:
     return (not item.private) or item.channel == actor.channel or actor.user_id in (item.owner, item.created_by)
 
 
-def _may_change(item: ActionItem, actor: Actor) -> None:
+def may_change(item: ActionItem, actor: Actor) -> None:
+    """Owner, creator or a workspace admin; anyone else is told who can."""
     if actor.user_id in (item.owner, item.created_by) or actor.is_admin:
         return
     who = (
@@ -199,7 +200,7 @@ def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> Ite
     item = get_item(session, actor.team_id, key_text)
     if not visible_to(item, actor):
         raise NotFound(f"I couldn't find A-{item.number} in this workspace. Try /action list.")
-    _may_change(item, actor)
+    may_change(item, actor)
     if item.status == "done":
         raise DomainError(f"A-{item.number} is already done. To undo that, try `/action reopen A-{item.number}`.")
     if item.status == "cancelled":
@@ -225,7 +226,9 @@ def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> Ite
 LIST_SCOPES = ("mine", "overdue", "week", "done", "channel", "user")
 
 
-def list_items(session: Session, clock: Clock, actor: Actor, *, scope: str, user: str | None = None) -> ItemList:
+def list_items(
+    session: Session, clock: Clock, actor: Actor, *, scope: str, user: str | None = None, offset: int = 0
+) -> ItemList:
     """Items for `/action list`: the channel's open items, mine, @user's, overdue, this week, or done."""
     today = actor.today(clock)
     q = select(ActionItem, Deliverable).join(
@@ -258,5 +261,5 @@ def list_items(session: Session, clock: Clock, actor: Actor, *, scope: str, user
         q = q.order_by(col(ActionItem.completed_at).desc())
     else:
         q = q.order_by(col(ActionItem.due_date).is_(None), col(ActionItem.due_date), col(ActionItem.number))
-    rows = session.exec(q.limit(LIST_LIMIT)).all()
+    rows = session.exec(q.offset(max(offset, 0)).limit(LIST_LIMIT)).all()
     return ItemList(items=[view_of(item, d) for item, d in rows], total=int(total), scope=scope)

@@ -12,7 +12,7 @@ from bot.errors import DomainError
 from bot.services.action_items import ItemView, add_items, check_owners, view_of
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.people import PersonInfo
-from storage.models import ActionItem, ChannelSettings, ProcessedEvent
+from storage.models import ActionItem, ProcessedEvent
 from storage.repositories.common import insert_ignore
 
 
@@ -29,12 +29,6 @@ def first_delivery(session: Session, clock: Clock, team_id: str, event_id: str) 
     return insert_ignore(
         session, ProcessedEvent, ["team_id", "event_id"], team_id=team_id, event_id=event_id, received_at=clock.now()
     )
-
-
-def capture_enabled(session: Session, team_id: str, channel: str) -> bool:
-    """Capture is on unless someone turned it off for this channel."""
-    row = session.get(ChannelSettings, (team_id, channel))
-    return row is None or row.capture_enabled
 
 
 def capture_drafts(
@@ -126,3 +120,12 @@ def apply_edit(
             )
             updated.append(view_of(item))
     return updated
+
+
+def link_source(session: Session, team_id: str, channel: str, ts: str, url: str) -> int:
+    """Point items captured from a message at its permalink; returns how many were linked."""
+    items = items_from_message(session, team_id, channel, ts)
+    for item in items:
+        item.source_url = url
+        session.add(item)
+    return len(items)

@@ -8,6 +8,7 @@ from typing import Any
 from bot.clock import FrozenClock
 from bot.services.export import export_all
 from bot.simulator.local import LocalBot
+from tests.support.blocks import button
 
 
 def answer(reply: Any) -> dict[str, Any]:
@@ -141,9 +142,8 @@ def test_another_workspaces_key_is_simply_not_found(bot: LocalBot) -> None:
 
 def test_done_button_completes_and_replaces_the_card(bot: LocalBot, clock: FrozenClock) -> None:
     added = answer(bot.sender.command("bob", "/action", "add Draft the charter by Friday"))
-    button = added["blocks"][0]["accessory"]
-    assert button["text"]["text"] == "Done"
-    reply = bot.sender.block_action("bob", button["action_id"], button["value"], channel="#proj-website")
+    done = button(added["blocks"], "Done", "A-1")
+    reply = bot.sender.block_action("bob", done["action_id"], done["value"], channel="#proj-website")
     assert reply.status == 200
     [call] = bot.api.wait_for("response_url")
     assert "is done" in call.params["text"]

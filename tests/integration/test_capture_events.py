@@ -38,9 +38,13 @@ def test_meeting_notes_with_five_markers_make_five_items_and_one_thread_reply(
     assert got[0]["due_date"] == "2026-11-27"
     assert got[2]["due_date"] == "2026-12-02"
     assert got[4]["due_date"] == "2026-11-23"
-    [confirm] = bot.api.wait_for("chat.postMessage")
+    bot.api.wait_for("chat.postMessage", count=4)
+    [confirm] = thread_replies(bot)
     assert confirm.params["thread_ts"] == bot.sender.last_message_ts
     assert "A-1, A-2, A-3, A-4, A-5" in confirm.params["text"]
+    # Everyone given an item by someone else gets a DM card; alice assigned herself two and gets none.
+    dms = sorted(str(c.params["channel"]) for c in bot.api.calls_to("chat.postMessage") if c not in thread_replies(bot))
+    assert dms == ["U0BOB", "U0CAROL", "U0DANA"]
 
 
 def test_a_retried_event_creates_nothing_new_and_confirms_once(bot: LocalBot, clock: FrozenClock) -> None:
@@ -63,8 +67,9 @@ def test_a_retried_event_creates_nothing_new_and_confirms_once(bot: LocalBot, cl
         )
         assert again.status == 200
     assert len(items(bot, clock)) == 1
-    bot.api.wait_for("chat.postMessage")
+    bot.api.wait_for("chat.postMessage", count=2)
     assert len(thread_replies(bot)) == 1
+    assert len(bot.api.calls_to("chat.postMessage")) == 2  # the thread reply and one DM to bob
 
 
 def test_messages_without_markers_and_bot_messages_are_ignored(bot: LocalBot, clock: FrozenClock) -> None:
@@ -115,7 +120,8 @@ def test_a_bad_date_in_notes_keeps_the_line_and_says_why(bot: LocalBot, clock: F
     bot.sender.message("alice", "#proj-website", "AI: ship it by next sprint\nAI: <@U0JIRA> sync tickets")
     [item] = items(bot, clock)
     assert item["due_date"] is None
-    [confirm] = bot.api.wait_for("chat.postMessage")
+    bot.api.wait_for("chat.postMessage")
+    [confirm] = thread_replies(bot)
     text = confirm.params["text"]
     assert "next sprint" in text and "bot" in text
 

@@ -1,0 +1,163 @@
+"""Modals: the item form (new, from a message, edit), snooze to a date, reassign, settings."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from typing import Any
+
+from bot.blocks.common import Block, context, esc
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.services.settings import DAY_NAMES, PersonPrefs
+
+VALUE = "value"
+
+
+def _pt(text: str) -> dict[str, Any]:
+    return {"type": "plain_text", "text": text[:150], "emoji": True}
+
+
+def _input(block_id: str, label: str, element: Block, *, optional: bool = False, hint: str | None = None) -> Block:
+    block: Block = {
+        "type": "input",
+        "block_id": block_id,
+        "label": _pt(label),
+        "element": element,
+        "optional": optional,
+    }
+    if hint:
+        block["hint"] = _pt(hint)
+    return block
+
+
+def _modal(callback_id: str, title: str, blocks: list[Block], submit: str, metadata: dict[str, Any]) -> Block:
+    return {
+        "type": "modal",
+        "callback_id": callback_id,
+        "title": _pt(title[:24]),
+        "submit": _pt(submit),
+        "close": _pt("Cancel"),
+        "private_metadata": json.dumps(metadata)[:3000],
+        "blocks": blocks,
+    }
+
+
+def item_modal(
+    *,
+    metadata: dict[str, Any],
+    title: str = "",
+    owners: list[str] | None = None,
+    due_date: date | None = None,
+    due_time: time | None = None,
+    deliverable: tuple[str, str] | None = None,
+    note: str | None = None,
+    editing: str | None = None,
+) -> Block:
+    """New (several owners) or edit (one owner) action item; the deliverable is an external_select."""
+    title_el: Block = {
+        "type": "plain_text_input",
+        "action_id": VALUE,
+        "max_length": 500,
+        "placeholder": _pt("Draft the project charter"),
+    }
+    if title:
+        title_el["initial_value"] = title[:500]
+    if editing:
+        owner_el: Block = {"type": "users_select", "action_id": VALUE}
+        if owners:
+            owner_el["initial_user"] = owners[0]
+    else:
+        owner_el = {"type": "multi_users_select", "action_id": VALUE, "placeholder": _pt("You, if nobody")}
+        if owners:
+            owner_el["initial_users"] = owners[:10]
+    date_el: Block = {"type": "datepicker", "action_id": VALUE}
+    if due_date:
+        date_el["initial_date"] = due_date.isoformat()
+    time_el: Block = {"type": "timepicker", "action_id": VALUE}
+    if due_time:
+        time_el["initial_time"] = due_time.strftime("%H:%M")
+    deliverable_el: Block = {
+        "type": "external_select",
+        "action_id": ActionId.DELIVERABLE_PICK,
+        "min_query_length": 0,
+        "placeholder": _pt("Search deliverables"),
+    }
+    if deliverable:
+        deliverable_el["initial_option"] = {
+            "text": _pt(f"{deliverable[0]} {deliverable[1]}"[:75]),
+            "value": deliverable[0],
+        }
+    blocks: list[Block] = []
+    if note:
+        blocks.append(context(note))
+    blocks += [
+        _input(BlockId.TITLE, "What needs doing?", title_el),
+        _input(BlockId.OWNERS, "Owner" if editing else "Owners (one item each)", owner_el, optional=not editing),
+        _input(BlockId.DUE_DATE, "Due date", date_el, optional=True),
+        _input(BlockId.DUE_TIME, "Due time", time_el, optional=True, hint="Leave empty: due at the end of the day."),
+        _input(BlockId.DELIVERABLE, "Deliverable it produces", deliverable_el, optional=True),
+    ]
+    heading = f"Edit {editing}" if editing else "New action item"
+    return _modal(CallbackId.ITEM_MODAL, heading, blocks, "Save" if editing else "Create", metadata)
+
+
+def snooze_modal(key: str, today: date) -> Block:
+    """Pick the day reminders resume."""
+    el = {"type": "datepicker", "action_id": VALUE, "initial_date": today.isoformat()}
+    blocks = [
+        context(f"No reminders about {esc(key)} until this day; its due date stays as it is."),
+        _input(BlockId.SNOOZE_DATE, "Remind me again on", el),
+    ]
+    return _modal(CallbackId.SNOOZE_MODAL, f"Snooze {key}", blocks, "Snooze", {"key": key})
+
+
+def reassign_modal(key: str, owner: str) -> Block:
+    """Pick the new owner."""
+    el = {"type": "users_select", "action_id": VALUE, "initial_user": owner}
+    blocks = [_input(BlockId.NEW_OWNER, "New owner", el)]
+    return _modal(CallbackId.REASSIGN_MODAL, f"Reassign {key}", blocks, "Reassign", {"key": key})
+
+
+def settings_modal(prefs: PersonPrefs, *, channel: str | None, capture_on: bool) -> Block:
+    """Reminder hour, working days, a pause, and switches (capture for this channel when in one)."""
+    hours = [{"text": _pt(f"{h:02d}:00"), "value": str(h)} for h in range(24)]
+    hour_el = {
+        "type": "static_select",
+        "action_id": VALUE,
+        "options": hours,
+        "initial_option": hours[prefs.reminder_hour],
+    }
+    days = [{"text": _pt(name.capitalize()), "value": name} for name in DAY_NAMES]
+    chosen = [days[d] for d in sorted(prefs.weekdays)]
+    days_el = {"type": "checkboxes", "action_id": VALUE, "options": days, "initial_options": chosen}
+    pause_el: Block = {"type": "datepicker", "action_id": VALUE}
+    if prefs.paused_until:
+        pause_el["initial_date"] = prefs.paused_until.isoformat()
+    switches = [
+        {"text": _pt("Send me a morning reminder DM"), "value": "reminders"},
+        {"text": _pt("Tell me at once when items I gave others are done"), "value": "done_now"},
+    ]
+    on = [s for s, flag in zip(switches, (prefs.reminders_enabled, prefs.notify_done_now), strict=True) if flag]
+    if channel:
+        switches.append({"text": _pt("Capture AI:/TODO: lines in this channel"), "value": "capture"})
+        if capture_on:
+            on.append(switches[-1])
+    switch_el: Block = {"type": "checkboxes", "action_id": VALUE, "options": switches}
+    if on:
+        switch_el["initial_options"] = on
+    blocks = [
+        _input(BlockId.REMINDER_HOUR, "Morning reminder at (your time zone)", hour_el),
+        _input(BlockId.WORKING_DAYS, "My working days", days_el),
+        _input(BlockId.PAUSED_UNTIL, "Pause reminders until (holidays)", pause_el, optional=True),
+        _input(BlockId.SWITCHES, "Switches", switch_el, optional=True),
+    ]
+    return _modal(CallbackId.SETTINGS_MODAL, "Followthrough settings", blocks, "Save", {"channel": channel})
+
+
+def state_value(view: dict[str, Any], block_id: str) -> dict[str, Any]:
+    """The submitted element state of one input block ({} when empty)."""
+    values = view.get("state", {}).get("values", {})
+    block = values.get(block_id) or {}
+    if VALUE in block:
+        return dict(block[VALUE])
+    return dict(next(iter(block.values()), {}))

@@ -1,0 +1,235 @@
+"""Modal submissions, validated in the modal (response_action: errors), and the deliverable picker's options."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, time
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import cards
+from bot.blocks.modals import state_value
+from bot.capture.dates import ParsedDate
+from bot.capture.keys import parse_key
+from bot.deps import Deps
+from bot.errors import DomainError
+from bot.ids import ActionId, BlockId, CallbackId
+from bot.listeners import outbox
+from bot.listeners.notify import notify_assignees
+from bot.services import action_items, capture, item_changes, settings
+from bot.services.action_items import check_owners
+from bot.services.common import Actor, channel_is_private
+from bot.services.lookup import deliverable_options
+from bot.services.settings import PersonPrefs
+
+
+def register(app: App) -> None:
+    """Attach view_submission and options listeners."""
+    app.view(CallbackId.ITEM_MODAL.value)(ack=handle_item_modal, lazy=[outbox.flush, link_permalink])
+    app.view(CallbackId.SNOOZE_MODAL.value)(handle_snooze_modal)
+    app.view(CallbackId.REASSIGN_MODAL.value)(ack=handle_reassign_modal, lazy=[outbox.flush])
+    app.view(CallbackId.SETTINGS_MODAL.value)(handle_settings_modal)
+    app.options(ActionId.DELIVERABLE_PICK.value)(handle_deliverable_options)
+
+
+def _meta(view: dict[str, Any]) -> dict[str, Any]:
+    try:
+        data = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _actor(deps: Deps, client: WebClient, body: dict[str, Any], channel: str | None) -> Actor:
+    team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
+    return deps.actor(client, team_id, body["user"]["id"], channel, private=channel_is_private(channel))
+
+
+def _errors(ack: Ack, block_id: str, message: str) -> None:
+    ack(response_action="errors", errors={block_id: message[:150]})
+
+
+def _where_to_answer(actor: Actor) -> tuple[str, str | None]:
+    """An ephemeral in the channel the form came from, else a DM."""
+    if actor.channel and not actor.channel.startswith("D"):
+        return actor.channel, actor.user_id
+    return actor.user_id, None
+
+
+def handle_item_modal(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Create (one item per owner) or save an edit; every problem is shown on its field."""
+    deps, meta = Deps.of(context), _meta(view)
+    actor = _actor(deps, client, body, meta.get("channel"))
+    title = str(state_value(view, BlockId.TITLE).get("value") or "").strip()
+    owner_state = state_value(view, BlockId.OWNERS)
+    owners = list(
+        owner_state.get("selected_users")
+        or ([owner_state["selected_user"]] if owner_state.get("selected_user") else [])
+    )
+    picked_date = state_value(view, BlockId.DUE_DATE).get("selected_date")
+    picked_time = state_value(view, BlockId.DUE_TIME).get("selected_time")
+    picked = (state_value(view, BlockId.DELIVERABLE).get("selected_option") or {}).get("value")
+    if not title:
+        return _errors(ack, BlockId.TITLE, "What needs doing? A title is required.")
+    if picked_time and not picked_date:
+        return _errors(ack, BlockId.DUE_DATE, "Pick a date for that time, or clear the time.")
+    due_day = date.fromisoformat(picked_date) if picked_date else None
+    due_at = time.fromisoformat(picked_time) if picked_time else None
+    people = deps.directory.resolve(client, actor.team_id, owners)
+    try:
+        check_owners(owners, people)
+    except DomainError as exc:
+        return _errors(ack, BlockId.OWNERS, exc.message.replace("*", ""))
+    deliverable_key = parse_key(picked) if picked else None
+    today = actor.today(deps.clock)
+    try:
+        with deps.db.session() as session:
+            if meta.get("mode") == "edit":
+                change = item_changes.edit(
+                    session,
+                    deps.clock,
+                    actor,
+                    str(meta.get("key")),
+                    title=title,
+                    owner=owners[0] if owners else actor.user_id,
+                    due_date=due_day,
+                    due_time=due_at,
+                    deliverable_key=deliverable_key,
+                    people=people,
+                )
+                items, what = [change.item], f"{change.item.key} saved."
+            else:
+                due = ParsedDate(due_day, due_at) if due_day else None
+                items = action_items.add_items(
+                    session,
+                    deps.clock,
+                    actor,
+                    title=title,
+                    owners=owners,
+                    due=due,
+                    deliverable_key=deliverable_key,
+                    source_channel=meta.get("source_channel"),
+                    source_ts=meta.get("source_ts"),
+                )
+                what = ""
+    except DomainError as exc:
+        block = BlockId.DELIVERABLE if "D-" in exc.message or "deliverable" in exc.message else BlockId.TITLE
+        return _errors(ack, block, exc.message.replace("`", ""))
+    ack()
+    to, ephemeral_user = _where_to_answer(actor)
+    message = (
+        cards.changed(items[0], viewer=actor.user_id, today=today, what=what)
+        if what
+        else cards.added(items, viewer=actor.user_id, today=today, warnings=[])
+    )
+    outbox.queue(
+        context,
+        team_id=actor.team_id,
+        to=to,
+        kind="modal-answer",
+        slot=str(view.get("id")),
+        message=message,
+        ephemeral_user=ephemeral_user,
+    )
+    if meta.get("mode") == "edit":
+        if change.previous_owner:
+            notify_assignees(context, actor.team_id, items, by=actor.user_id, today=today)
+    else:
+        notify_assignees(context, actor.team_id, items, by=actor.user_id, today=today)
+    if meta.get("source_ts"):
+        context["permalink_request"] = {
+            "team_id": actor.team_id,
+            "channel": meta["source_channel"],
+            "ts": meta["source_ts"],
+        }
+
+
+def link_permalink(context: BoltContext, client: WebClient) -> None:
+    """Lazy: link items made from a message to its permalink."""
+    request = context.get("permalink_request")
+    if not request:
+        return
+    try:
+        url = client.chat_getPermalink(channel=request["channel"], message_ts=request["ts"])["permalink"]
+    except SlackApiError:
+        return
+    deps = Deps.of(context)
+    with deps.db.session() as session:
+        capture.link_source(session, request["team_id"], request["channel"], request["ts"], str(url))
+
+
+def handle_snooze_modal(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Snooze until the picked day."""
+    deps, key = Deps.of(context), str(_meta(view).get("key"))
+    actor = _actor(deps, client, body, None)
+    picked = state_value(view, BlockId.SNOOZE_DATE).get("selected_date")
+    if not picked:
+        return _errors(ack, BlockId.SNOOZE_DATE, "Pick the day reminders should resume.")
+    try:
+        with deps.db.session() as session:
+            item_changes.snooze(session, deps.clock, actor, key, date.fromisoformat(picked))
+    except DomainError as exc:
+        return _errors(ack, BlockId.SNOOZE_DATE, exc.message)
+    ack()
+
+
+def handle_reassign_modal(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Give the item to the picked person; they get a DM card."""
+    deps, key = Deps.of(context), str(_meta(view).get("key"))
+    actor = _actor(deps, client, body, None)
+    owner = state_value(view, BlockId.NEW_OWNER).get("selected_user")
+    if not owner:
+        return _errors(ack, BlockId.NEW_OWNER, "Pick the new owner.")
+    people = deps.directory.resolve(client, actor.team_id, [owner])
+    try:
+        with deps.db.session() as session:
+            change = item_changes.assign(session, deps.clock, actor, key, owner, people)
+    except DomainError as exc:
+        return _errors(ack, BlockId.NEW_OWNER, exc.message)
+    ack()
+    notify_assignees(context, actor.team_id, [change.item], by=actor.user_id, today=actor.today(deps.clock))
+
+
+def handle_settings_modal(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """Save reminder settings and this channel's capture switch."""
+    deps, meta = Deps.of(context), _meta(view)
+    channel = meta.get("channel")
+    actor = _actor(deps, client, body, channel)
+    hour = int((state_value(view, BlockId.REMINDER_HOUR).get("selected_option") or {}).get("value", 9))
+    days = [o["value"] for o in state_value(view, BlockId.WORKING_DAYS).get("selected_options") or []]
+    if not days:
+        return _errors(ack, BlockId.WORKING_DAYS, "Pick at least one working day.")
+    paused = state_value(view, BlockId.PAUSED_UNTIL).get("selected_date")
+    switches = {o["value"] for o in state_value(view, BlockId.SWITCHES).get("selected_options") or []}
+    new = PersonPrefs(
+        reminder_hour=hour,
+        working_days=",".join(days),
+        paused_until=date.fromisoformat(paused) if paused else None,
+        reminders_enabled="reminders" in switches,
+        notify_done_now="done_now" in switches,
+    )
+    with deps.db.session() as session:
+        settings.save_prefs(session, deps.clock, actor, new)
+        if channel:
+            settings.set_capture(session, deps.clock, actor, channel, "capture" in switches)
+    ack()
+
+
+def handle_deliverable_options(ack: Ack, body: dict[str, Any], context: BoltContext) -> None:
+    """Options for the deliverable picker: open deliverables matching what was typed (at most 100)."""
+    deps = Deps.of(context)
+    team_id = (body.get("team") or {}).get("id") or body.get("user", {}).get("team_id", "")
+    with deps.db.session(readonly=True) as session:
+        found = deliverable_options(session, team_id, str(body.get("value") or ""))
+    ack(options=[{"text": {"type": "plain_text", "text": f"{k} {t}"[:75]}, "value": k} for k, t in found])

@@ -1,0 +1,222 @@
+"""Changing action items: reopen, cancel, assign, due, snooze, edit, and the history of changes."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from bot.capture.dates import ParsedDate
+from bot.capture.keys import Key
+from bot.clock import Clock
+from bot.errors import BadInput, DomainError, NotFound
+from bot.services.action_items import (
+    MAX_TITLE,
+    ItemView,
+    check_owners,
+    find_deliverable,
+    get_item,
+    may_change,
+    view_of,
+    visible_to,
+)
+from bot.services.common import Actor, audit
+from bot.services.people import PersonInfo
+from storage.models import ActionItem, AuditEntry, Deliverable
+
+
+@dataclass(frozen=True)
+class Change:
+    """An item after a change, and who else should hear about it."""
+
+    item: ItemView
+    previous_owner: str | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One audited change."""
+
+    at: datetime
+    by: str
+    change: str
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+
+def _load(session: Session, actor: Actor, key_text: str, *, change: bool = True) -> ActionItem:
+    item = get_item(session, actor.team_id, key_text)
+    if not visible_to(item, actor):
+        raise NotFound(f"I couldn't find A-{item.number} in this workspace. Try /action list.")
+    if change:
+        may_change(item, actor)
+    return item
+
+
+def _save(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    item: ActionItem,
+    change: str,
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> ItemView:
+    item.updated_at = clock.now()
+    session.add(item)
+    audit(
+        session,
+        clock,
+        team_id=actor.team_id,
+        by=actor.user_id,
+        key=f"A-{item.number}",
+        change=change,
+        before=before,
+        after=after,
+    )
+    deliverable = session.get(Deliverable, item.deliverable_id) if item.deliverable_id else None
+    return view_of(item, deliverable)
+
+
+def _require_open(item: ActionItem, verb: str) -> None:
+    if item.status != "open":
+        raise DomainError(
+            f"A-{item.number} is {item.status}; only open items can be {verb}. "
+            f"Reopen it first: `/action reopen A-{item.number}`."
+        )
+
+
+def reopen(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:
+    """Done or cancelled back to open."""
+    item = _load(session, actor, key_text)
+    if item.status == "open":
+        raise DomainError(f"A-{item.number} is already open.")
+    before = {"status": item.status}
+    item.status, item.completed_at, item.completed_by, item.snoozed_until = "open", None, None, None
+    return _save(session, clock, actor, item, "reopened", before, {"status": "open"})
+
+
+def cancel(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:
+    """Cancel, never delete."""
+    item = _load(session, actor, key_text)
+    _require_open(item, "cancelled")
+    item.status = "cancelled"
+    return _save(session, clock, actor, item, "cancelled", {"status": "open"}, {"status": "cancelled"})
+
+
+def assign(
+    session: Session, clock: Clock, actor: Actor, key_text: str, owner: str, people: dict[str, PersonInfo]
+) -> Change:
+    """Give an item to someone else."""
+    item = _load(session, actor, key_text)
+    _require_open(item, "reassigned")
+    check_owners([owner], people)
+    if owner == item.owner:
+        raise DomainError(f"A-{item.number} is already <@{owner}>'s.")
+    previous = item.owner
+    item.owner = owner
+    item.snoozed_until = None
+    view = _save(session, clock, actor, item, "assigned", {"owner": previous}, {"owner": owner})
+    return Change(view, previous_owner=previous)
+
+
+def set_due(session: Session, clock: Clock, actor: Actor, key_text: str, due: ParsedDate | None) -> ItemView:
+    """Change or clear the due date (a time is kept with the author's zone)."""
+    item = _load(session, actor, key_text)
+    _require_open(item, "rescheduled")
+    before = {"due_date": item.due_date, "due_time": item.due_time}
+    item.due_date = due.day if due else None
+    item.due_time = due.at if due else None
+    item.due_tz = actor.tz.key if due and due.at else None
+    return _save(
+        session, clock, actor, item, "due date", before, {"due_date": item.due_date, "due_time": item.due_time}
+    )
+
+
+def snooze(session: Session, clock: Clock, actor: Actor, key_text: str, until: date | None) -> ItemView:
+    """No reminders until `until` (default: tomorrow in the actor's zone); the due date stays."""
+    item = _load(session, actor, key_text)
+    _require_open(item, "snoozed")
+    today = actor.today(clock)
+    until = until or today + timedelta(days=1)
+    if until <= today:
+        raise BadInput(f"Snooze until a day after today (today is {today:%a, %b} {today.day}).")
+    before = {"snoozed_until": item.snoozed_until}
+    item.snoozed_until = until
+    return _save(session, clock, actor, item, "snoozed", before, {"snoozed_until": until})
+
+
+def next_monday(today: date) -> date:
+    """The Monday after today."""
+    return today + timedelta(days=7 - today.weekday())
+
+
+def edit(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    key_text: str,
+    *,
+    title: str,
+    owner: str,
+    due_date: date | None,
+    due_time: time | None,
+    deliverable_key: Key | None,
+    people: dict[str, PersonInfo],
+) -> Change:
+    """Apply what the edit modal submitted."""
+    item = _load(session, actor, key_text)
+    _require_open(item, "edited")
+    title = title.strip()
+    if not title or len(title) > MAX_TITLE:
+        raise BadInput(f"A title is needed (at most {MAX_TITLE} characters).")
+    if owner != item.owner:
+        check_owners([owner], people)
+    deliverable = find_deliverable(session, actor.team_id, deliverable_key) if deliverable_key else None
+    before = {
+        "title": item.title,
+        "owner": item.owner,
+        "due_date": item.due_date,
+        "deliverable_id": item.deliverable_id,
+    }
+    previous = item.owner
+    item.title, item.owner, item.due_date = title, owner, due_date
+    item.due_time = due_time
+    item.due_tz = actor.tz.key if due_time else None
+    item.deliverable_id = deliverable.id if deliverable else None
+    if deliverable is not None and deliverable.status == "planned":
+        deliverable.status = "in_progress"
+        session.add(deliverable)
+    after = {"title": title, "owner": owner, "due_date": due_date, "deliverable_id": item.deliverable_id}
+    view = _save(session, clock, actor, item, "edited", before, after)
+    return Change(view, previous_owner=previous if previous != owner else None)
+
+
+def check_may_change(session: Session, actor: Actor, key_text: str) -> None:
+    """Raise unless the actor may change the item (before opening an edit modal)."""
+    _load(session, actor, key_text)
+
+
+def show(session: Session, actor: Actor, key_text: str) -> tuple[ItemView, list[HistoryEntry]]:
+    """An item and its history, oldest first."""
+    item = _load(session, actor, key_text, change=False)
+    deliverable = session.get(Deliverable, item.deliverable_id) if item.deliverable_id else None
+    rows = session.exec(
+        select(AuditEntry)
+        .where(col(AuditEntry.team_id) == actor.team_id, col(AuditEntry.key) == f"A-{item.number}")
+        .order_by(col(AuditEntry.at), col(AuditEntry.id))
+    ).all()
+    history = [
+        HistoryEntry(
+            at=r.at,
+            by=r.by,
+            change=r.change,
+            before=json.loads(r.before) if r.before else None,
+            after=json.loads(r.after) if r.after else None,
+        )
+        for r in rows
+    ]
+    return view_of(item, deliverable), history
