@@ -83,6 +83,16 @@ def handle_error(error: Exception, body: dict[str, Any], request: BoltRequest) -
     payload = {"response_type": "ephemeral", "text": answer.text, "blocks": answer.blocks}
     if kind == "command":
         return BoltResponse(status=200, body=json.dumps(payload), headers={"content-type": "application/json"})
+    if kind == "view_submission":
+        # Keep the person in the modal and tell them why, instead of closing it silently.
+        view = {
+            "type": "modal",
+            "title": {"type": "plain_text", "text": "Followthrough"},
+            "close": {"type": "plain_text", "text": "Close"},
+            "blocks": answer.blocks,
+        }
+        body_json = json.dumps({"response_action": "update", "view": view})
+        return BoltResponse(status=200, body=body_json, headers={"content-type": "application/json"})
     response_url = body.get("response_url") or next(
         (u.get("response_url") for u in body.get("response_urls", []) if u.get("response_url")), None
     )

@@ -30,8 +30,13 @@ def snooze_menu(key: str) -> Block:
     }
 
 
-def item_actions(item: ItemView, viewer: str, *, in_list: bool = False, undo: bool = False) -> Block | None:
-    """Done and Snooze for the owner; Edit (and Reassign in lists) for the owner or creator."""
+def item_actions(
+    item: ItemView, viewer: str, *, in_list: bool = False, undo: bool = False, list_ctx: str | None = None
+) -> Block | None:
+    """Done and Snooze for the owner; Edit (and Reassign in lists) for the owner or creator.
+
+    `list_ctx` (scope|user|offset) rides in the block_id so a click can redraw the list page it came from.
+    """
     if item.status != "open":
         return None
     elements: list[Block] = []
@@ -45,7 +50,8 @@ def item_actions(item: ItemView, viewer: str, *, in_list: bool = False, undo: bo
             elements.append(button("Undo", ActionId.ITEM_UNDO, item.key))
     if not elements:
         return None
-    return {"type": "actions", "block_id": f"item:{item.key}", "elements": elements}
+    block_id = f"item:{item.key}" + (f"|{list_ctx}" if list_ctx else "")
+    return {"type": "actions", "block_id": block_id[:255], "elements": elements}
 
 
 def _meta(item: ItemView, today: date, *, show_owner: bool = True, show_channel: bool = False) -> str:
@@ -128,19 +134,28 @@ _SCOPE_TITLES = {
 
 
 def item_list(
-    result: ItemList, *, viewer: str, today: date, channel_id: str | None, user_id: str | None, offset: int = 0
+    result: ItemList,
+    *,
+    viewer: str,
+    today: date,
+    channel_id: str | None,
+    user_id: str | None,
+    offset: int = 0,
+    note: str | None = None,
 ) -> Message:
     """One page of items sorted by due date: a line each, with the viewer's buttons, and a next-page button."""
     heading = _SCOPE_TITLES[result.scope].format(
         channel=channel(channel_id), user="you" if user_id in (None, viewer) else user(user_id)
     )
     blocks: list[Block] = [section(f"*{heading}* ({result.total})")]
+    if note:
+        blocks.append(context(note))
     if not result.items:
         blocks.append(context(esc("Nothing here. Add one with `/action add <title> [@owner] [by <date>]`.")))
         return Message(text=f"{heading}: none", blocks=blocks)
     for item in result.items:
         blocks.append(section(f"*{item.key}*  {esc(item.title)}\n{_meta(item, today)}"))
-        actions = item_actions(item, viewer, in_list=True)
+        actions = item_actions(item, viewer, in_list=True, list_ctx=f"{result.scope}|{user_id or ''}|{offset}")
         if actions:
             blocks.append(actions)
     shown_to = offset + len(result.items)

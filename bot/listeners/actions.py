@@ -9,7 +9,6 @@ from slack_bolt import Ack, App, BoltContext, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import cards, modals
-from bot.blocks.common import Block, context
 from bot.deps import Deps
 from bot.errors import BadInput
 from bot.ids import ActionId
@@ -17,7 +16,6 @@ from bot.listeners import home, outbox
 from bot.listeners.commands import list_page, parse_page_value
 from bot.listeners.notify import notify_done
 from bot.services import action_items, item_changes
-from bot.services.action_items import ItemView
 from bot.services.common import Actor, channel_is_private
 
 
@@ -38,36 +36,25 @@ def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
     return deps.actor(client, team_id, body["user"]["id"], channel, private=channel_is_private(channel))
 
 
-def _in_place(body: dict[str, Any], key: str, note: str) -> list[Block] | None:
-    """The clicked message's blocks with the item's buttons replaced by a note (None when Slack sent no copy)."""
-    blocks = (body.get("message") or {}).get("blocks")
-    if not blocks:
-        return None
-    out: list[Block] = []
-    for block in blocks:
-        if block.get("block_id") == f"item:{key}":
-            out.append(context(note))
-        else:
-            out.append(block)
-    return out
-
-
 def _update(
     respond: Respond,
     body: dict[str, Any],
     client: WebClient,
     deps: Deps,
     actor: Actor,
-    item: ItemView,
     message: cards.Message,
     note: str,
 ) -> None:
-    """Replace the clicked message (or refresh the Home tab) after a change."""
+    """Redraw what was clicked: the Home tab, the list page it came from, or the card itself."""
     if (body.get("container") or {}).get("type") == "view":
         home.publish(client, deps, actor)
         return
-    blocks = _in_place(body, item.key, note)
-    respond(text=message.text, blocks=blocks or message.blocks, replace_original=True, response_type="ephemeral")
+    block_id = str((body.get("actions") or [{}])[0].get("block_id", ""))
+    _, _, list_ctx = block_id.partition("|")
+    if list_ctx.count("|") == 2:
+        scope, user, offset = list_ctx.split("|")
+        message = list_page(deps, actor, scope, user or None, int(offset or 0), note=note)
+    respond(text=message.text, blocks=message.blocks, replace_original=True, response_type="ephemeral")
 
 
 def handle_done(
@@ -81,7 +68,7 @@ def handle_done(
     today = actor.today(deps.clock)
     notify_done(context, actor.team_id, item, by=actor.user_id, today=today)
     ack()
-    _update(respond, body, client, deps, actor, item, cards.completed(item, today=today), f"☑️ {item.key} done")
+    _update(respond, body, client, deps, actor, cards.completed(item, today=today), f"☑️ {item.key} done")
 
 
 def _snooze_until(choice: str, today: date) -> date | None:

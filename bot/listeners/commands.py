@@ -146,8 +146,10 @@ def list_scope(rest: str, channel_id: str | None) -> tuple[str, str | None]:
     )
 
 
-def list_page(deps: Deps, actor: Actor, scope: str, user: str | None, offset: int) -> cards.Message:
-    """One page of `/action list` (also used by the Next page button)."""
+def list_page(
+    deps: Deps, actor: Actor, scope: str, user: str | None, offset: int, note: str | None = None
+) -> cards.Message:
+    """One page of `/action list` (also redrawn after a click on it)."""
     with deps.db.session(readonly=True) as session:
         result = action_items.list_items(session, deps.clock, actor, scope=scope, user=user, offset=offset)
     return cards.item_list(
@@ -157,6 +159,7 @@ def list_page(deps: Deps, actor: Actor, scope: str, user: str | None, offset: in
         channel_id=actor.channel,
         user_id=user,
         offset=offset,
+        note=note,
     )
 
 

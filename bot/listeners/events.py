@@ -17,7 +17,7 @@ from bot.services import capture, settings
 from bot.services.common import Actor, channel_is_private
 
 # What manifest.yml subscribes to; `message.*` arrive as the `message` event.
-HANDLED_BOT_EVENTS = ("app_mention", "message.channels", "message.groups")
+HANDLED_BOT_EVENTS = ("app_home_opened", "app_mention", "message.channels", "message.groups")
 IGNORED_SUBTYPES = {
     "channel_join",
     "channel_leave",

@@ -13,6 +13,7 @@ import yaml
 from bot.listeners.commands import HANDLED_COMMANDS
 from bot.listeners.events import HANDLED_BOT_EVENTS
 from bot.listeners.plan import PLAN_COMMANDS
+from bot.listeners.shortcuts import HANDLED_SHORTCUTS
 
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMA_DIR = ROOT.parent / "shared" / "slack-fixtures" / "07_manifest" / "slackapi_manifest-schema"
@@ -42,6 +43,7 @@ def test_commands_escape_and_match_the_code(name: str) -> None:
     assert all(c["should_escape"] is True for c in commands)
     assert {c["command"] for c in commands} == set(HANDLED_COMMANDS) | set(PLAN_COMMANDS)
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(HANDLED_BOT_EVENTS)
+    assert {s["callback_id"] for s in manifest["features"]["shortcuts"]} == set(HANDLED_SHORTCUTS)
 
 
 def test_both_manifests_declare_the_same_features() -> None:
