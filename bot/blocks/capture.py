@@ -28,5 +28,5 @@ def confirmation(items: list[ItemView], notes: list[str], *, today: date) -> Mes
         blocks.append(context(f"⚠️ {esc(note)}"))
     text = f"Captured {keys}" if items else "Nothing captured"
     if notes:
-        text += " — " + "; ".join(notes[:3])
+        text += " — " + "; ".join(esc(n) for n in notes[:3])
     return Message(text=text, blocks=blocks)

@@ -93,13 +93,13 @@ def added(items: list[ItemView], *, viewer: str, today: date, warnings: list[str
         blocks.append(context(f"⚠️ {esc(w)}"))
     keys = ", ".join(i.key for i in items)
     owners = ", ".join(user(i.owner) for i in items)
-    return Message(text=f"Added {keys}: {items[0].title if items else ''} (owner {owners})", blocks=blocks)
+    return Message(text=f"Added {keys}: {esc(items[0].title) if items else ''} (owner {owners})", blocks=blocks)
 
 
 def changed(item: ItemView, *, viewer: str, today: date, what: str, icon: str = "✏️") -> Message:
     """The answer after a change: what happened, then the card as it is now."""
     blocks = [context(f"{icon} {what}"), *card(item, viewer=viewer, today=today)]
-    return Message(text=f"{item.key} {item.title}: {what}", blocks=blocks)
+    return Message(text=f"{item.key} {esc(item.title)}: {what}", blocks=blocks)
 
 
 def completed(item: ItemView, *, today: date) -> Message:
@@ -108,19 +108,19 @@ def completed(item: ItemView, *, today: date) -> Message:
         section(f"☑️ *{item.key}*  ~{esc(item.title)}~ is done."),
         context(f"Owner {user(item.owner)} · was {due_text(item.due_date, item.due_time, item.due_tz, today=today)}"),
     ]
-    return Message(text=f"{item.key} {item.title} is done.", blocks=blocks)
+    return Message(text=f"{item.key} {esc(item.title)} is done.", blocks=blocks)
 
 
 def assigned_dm(item: ItemView, *, by: str, today: date) -> Message:
     """The DM someone gets when another person assigns them an item."""
     blocks = [section(f"📥 {user(by)} assigned you an action item"), *card(item, viewer=item.owner, today=today)]
-    return Message(text=f"{user(by)} assigned you {item.key}: {item.title}", blocks=blocks)
+    return Message(text=f"{user(by)} assigned you {item.key}: {esc(item.title)}", blocks=blocks)
 
 
 def done_notice(item: ItemView, *, by: str, today: date) -> Message:
     """Told to an item's creator when someone else finishes it."""
     text = f"✅ {user(by)} finished *{item.key}*  {esc(item.title)}"
-    return Message(text=f"{item.key} {item.title} is done", blocks=[section(text), context(_meta(item, today))])
+    return Message(text=f"{item.key} {esc(item.title)} is done", blocks=[section(text), context(_meta(item, today))])
 
 
 _SCOPE_TITLES = {
@@ -163,13 +163,14 @@ def item_list(
         value = json.dumps({"scope": result.scope, "user": user_id, "offset": shown_to})
         blocks.append(context(f"Showing {offset + 1}–{shown_to} of {result.total}."))
         blocks.append({"type": "actions", "elements": [button("Next page ▸", ActionId.LIST_PAGE, value)]})
-    lines = [f"{i.key} {i.title}" for i in result.items]
+    lines = [f"{i.key} {esc(i.title)}" for i in result.items]
     return Message(text=f"{heading} ({result.total}): " + "; ".join(lines), blocks=blocks)
 
 
 def refusal(text: str) -> Message:
-    """A one-line answer that says what to type instead."""
-    return Message(text=text, blocks=[section(text)])
+    """A one-line answer that says what to type instead; a special mention can never survive into it."""
+    safe = text.replace("<!", "&lt;!")
+    return Message(text=safe, blocks=[section(safe)])
 
 
 ACTION_USAGE = "\n".join(

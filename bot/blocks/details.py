@@ -57,4 +57,4 @@ def item_details(item: ItemView, history: list[HistoryEntry], *, viewer: str, to
     if len(history) > _MAX_HISTORY:
         lines.insert(0, f"…{len(history) - _MAX_HISTORY} earlier changes")
     blocks.append(context("*History*\n" + "\n".join(lines) if lines else "No history yet."))
-    return Message(text=f"{item.key} {item.title} — {item.status}, owner {user(item.owner)}", blocks=blocks)
+    return Message(text=f"{item.key} {esc(item.title)} — {item.status}, owner {user(item.owner)}", blocks=blocks)

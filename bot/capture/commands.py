@@ -8,7 +8,7 @@ from datetime import date
 
 from bot.capture.dates import DEFAULT_WORKING_DAYS, DateError, ParsedDate, looks_like_date, parse_leading
 from bot.capture.keys import Key, parse_key
-from bot.capture.text import MENTION_RE, plain, squash
+from bot.capture.text import MENTION_RE, plain, quote, squash
 
 _TOKEN_RE = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]|\S+")
 _MENTION_TOKEN_RE = re.compile(r"^(<@[UW][A-Z0-9]+(?:\|[^>]*)?>)([,.;:]*)$")
@@ -45,7 +45,7 @@ def split_words(text: str) -> list[str]:
 
 def date_error_message(exc: DateError) -> str:
     """The one-line refusal for a date we could not read."""
-    phrase = exc.phrase
+    phrase = quote(exc.phrase, 40)
     if exc.impossible:
         return f'"{phrase}" isn\'t a date. Try a date like 2026-12-02, "Friday" or "next week".'
     return (
@@ -100,7 +100,8 @@ def parse_options(
             continue
         if low in DATE_KEYWORDS and low in keywords and nxt and looks_like_date(nxt):
             if out.due is not None:
-                raise GrammarError(f'I found two dates ("{out.due_phrase}" and "{nxt} …"). Keep one and try again.')
+                first, second = quote(out.due_phrase or "", 30), quote(nxt, 30)
+                raise GrammarError(f'I found two dates ("{first}" and "{second} …"). Keep one and try again.')
             try:
                 parsed, used = parse_leading(words[i + 1 :], today, working_days)
             except DateError as exc:

@@ -50,3 +50,11 @@ def tokens(text: str) -> list[str]:
 def squash(text: str) -> str:
     """Collapse runs of whitespace."""
     return " ".join(text.split())
+
+
+def quote(text: str, limit: int = 80) -> str:
+    """User text echoed inside a reply: shortened, and escaped for mrkdwn so it can never ping anyone."""
+    text = " ".join(text.split())
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("`", "'")

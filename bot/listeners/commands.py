@@ -14,7 +14,7 @@ from slack_sdk import WebClient
 from bot.blocks import cards, details, modals
 from bot.capture.commands import GrammarError, date_error_message, parse_options
 from bot.capture.dates import DateError, parse_phrase
-from bot.capture.text import mentions
+from bot.capture.text import mentions, quote
 from bot.deps import Deps
 from bot.errors import BadInput
 from bot.listeners import outbox
@@ -56,7 +56,9 @@ def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, clien
         return
     handler = VERBS.get(verb)
     if handler is None:
-        raise BadInput(f"I don't know `/action {verb}`. Try `/action add`, `list`, `show`, `done` — or `/action help`.")
+        raise BadInput(
+            f"I don't know `/action {quote(verb, 30)}`. Try `/action add`, `list`, `show`, `done` — or `/action help`."
+        )
     channel_id = command.get("channel_id")
     actor = deps.actor(
         client,
@@ -142,7 +144,7 @@ def list_scope(rest: str, channel_id: str | None) -> tuple[str, str | None]:
     if word in scopes:
         return scopes[word], None
     raise BadInput(
-        f'I can\'t list "{rest.strip()}". Try `/action list`, `mine`, `@someone`, `overdue`, `week` or `done`.'
+        f'I can\'t list "{quote(rest)}". Try `/action list`, `mine`, `@someone`, `overdue`, `week` or `done`.'
     )
 
 

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from bot.capture.dates import ParsedDate
 from bot.capture.keys import Key, parse_key
+from bot.capture.text import quote
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError, NotFound, PermissionDenied
 from bot.services.common import Actor, audit, ensure_workspace
@@ -169,7 +170,7 @@ def get_item(session: Session, team_id: str, key_text: str) -> ActionItem:
     """The item a key names in this workspace; anyone else's key is simply not found."""
     key = parse_key(key_text)
     if key is None or key.kind != "A" or key.sub is not None:
-        raise BadInput(f'"{key_text}" isn\'t an action item key. Keys look like A-12; try /action list.')
+        raise BadInput(f'"{quote(key_text, 30)}" isn\'t an action item key. Keys look like A-12; try /action list.')
     item = session.exec(
         select(ActionItem).where(col(ActionItem.team_id) == team_id, col(ActionItem.number) == key.number)
     ).first()
