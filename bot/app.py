@@ -22,7 +22,7 @@ from bot.slack.directory import PeopleDirectory
 from storage.db import Database
 
 log = logging.getLogger(__name__)
-TRY_AGAIN = "Something went wrong on our side and nothing was saved. Please try again in a minute."
+TRY_AGAIN = "Something went wrong on our side. Please try again in a minute."
 
 
 def create_app(

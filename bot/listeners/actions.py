@@ -104,7 +104,6 @@ def handle_snooze(
         client,
         deps,
         actor,
-        item,
         cards.changed(item, viewer=actor.user_id, today=today, what=note, icon=""),
         note,
     )
@@ -163,7 +162,6 @@ def handle_undo(
         client,
         deps,
         actor,
-        item,
         cards.changed(item, viewer=actor.user_id, today=actor.today(deps.clock), what=note, icon=""),
         note,
     )

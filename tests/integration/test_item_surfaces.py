@@ -249,3 +249,27 @@ def test_lists_are_sorted_by_due_date_and_paginated(bot: LocalBot) -> None:
     bot.sender.block_action("alice", more["action_id"], more["value"], channel="#proj-website")
     [page2] = bot.api.wait_for("response_url")
     assert "A-1" in text_of(page2.params) and "A-20" not in text_of(page2.params)
+
+
+def test_undo_on_the_add_card_cancels_the_item_and_says_how_to_bring_it_back(bot: LocalBot, clock: FrozenClock) -> None:
+    card = cmd(bot, "alice", "add <@U0BOB> Draft the charter")
+    undo = button(card["blocks"], "Undo", "A-1")
+    reply = bot.sender.block_action("alice", undo["action_id"], undo["value"], channel="#proj-website")
+    assert reply.status == 200
+    [update] = bot.api.wait_for("response_url")
+    assert "cancelled" in text_of(update.params) and "/action reopen A-1" in text_of(update.params)
+    assert items(bot, clock)["A-1"]["status"] == "cancelled"
+
+
+def test_reassign_from_a_list_opens_a_picker_and_dms_the_new_owner(bot: LocalBot, clock: FrozenClock) -> None:
+    cmd(bot, "alice", "add <@U0BOB> Draft the charter")
+    listing = cmd(bot, "alice", "list")
+    reassign = button(listing["blocks"], "Reassign", "A-1")
+    bot.sender.block_action("alice", reassign["action_id"], reassign["value"], channel="#proj-website")
+    view = opened_view(bot)
+    assert view["callback_id"] == "reassign-modal"
+    assert bot.sender.view_submission("alice", view, {"new-owner": "U0JIRA"}).json()["response_action"] == "errors"
+    bot.sender.view_submission("alice", view, {"new-owner": "dana"})
+    assert items(bot, clock)["A-1"]["owner"] == "U0DANA"
+    bot.api.wait_for("chat.postMessage", count=2)
+    assert dms_to(bot, "U0DANA")
