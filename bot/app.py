@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
+from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.webhook import WebhookClient
 
@@ -57,8 +58,17 @@ def create_app(
     shortcuts.register(app)
     views.register(app)
     plan.register(app)
+    # Registered last, so they only see what nothing else handled: a stale button from an old message, an
+    # event we do not act on. Acknowledge them, or Slack shows an error (actions) or retries (events).
+    app.action(re.compile(".*"))(_ack_quietly)
+    app.event(re.compile(".*"))(_ack_quietly)
     app.error(handle_error)
     return app
+
+
+def _ack_quietly(ack: Ack, body: dict[str, Any]) -> None:
+    log.debug("acknowledged an unhandled %s", body.get("type"))
+    ack()
 
 
 def _payload_kind(body: dict[str, Any]) -> str:
