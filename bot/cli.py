@@ -38,7 +38,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
     serve.add_argument("--workers", type=int, default=None, help="default: $WEB_CONCURRENCY, else 2")
     serve.add_argument("--threads", type=int, default=8)
-    sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN)")
+    sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN), with the scheduler in the same process")
+    sub.add_parser("scheduler", help="long-running worker: morning DMs, milestone alerts, digests")
+    tick = sub.add_parser("tick", help="run every due duty once, then exit")
+    tick.add_argument("--at", default=None, help="ISO 8601 instant with an offset or Z (default: now)")
     shell = sub.add_parser("shell", help="local console against the built-in Slack simulator")
     shell.add_argument("--demo", action="store_true", help="seed a sample project")
     sub.add_parser("migrate", help="apply database migrations")
@@ -188,6 +191,45 @@ def _check_token(settings: Settings) -> None:
         fail(f"SLACK_API_URL: cannot reach {settings.slack_api_url} ({exc})")
 
 
+def _runtime(settings: Settings, clock: Any) -> Any:
+    if settings.slack_bot_token is None:
+        fail("SLACK_BOT_TOKEN is required to send reminders (xoxb-…)")
+    from bot.jobs.runtime import build_runtime
+
+    return build_runtime(settings, _database(settings), clock)
+
+
+def parse_instant(text: str) -> Any:
+    """`2026-11-23T09:00:00+01:00` or `…Z`; a time without an offset is refused (whose 09:00?)."""
+    from datetime import datetime
+
+    try:
+        at = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        fail(f"--at: {text!r} is not an ISO 8601 instant (try 2026-11-23T09:00:00Z)")
+    if at.tzinfo is None:
+        fail(f"--at: {text!r} has no offset; add Z or +01:00")
+    return at
+
+
+def cmd_tick(settings: Settings, args: argparse.Namespace) -> None:
+    """Run every unclaimed duty due at the instant, once."""
+    from bot.clock import FrozenClock, SystemClock
+    from bot.jobs.sweeps import run_all
+
+    clock = FrozenClock(parse_instant(args.at)) if args.at else SystemClock()
+    report = run_all(_runtime(settings, clock))
+    sys.stdout.write(f"tick at {clock.now().isoformat()}: {report.summary()}\n")
+
+
+def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> None:
+    """The long-running worker."""
+    from bot.clock import SystemClock
+    from bot.jobs.scheduler import run_scheduler
+
+    run_scheduler(_runtime(settings, SystemClock()))
+
+
 def cmd_socket(settings: Settings, args: argparse.Namespace) -> None:
     """Socket Mode for development and small teams."""
     if settings.slack_app_token is None:
@@ -201,10 +243,18 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> None:
     from bot.app import create_app
     from bot.clock import SystemClock
 
+    from bot.jobs.runtime import build_runtime
+    from bot.jobs.scheduler import build_scheduler
+
     app = create_app(settings, SystemClock(), db)
     app_token = settings.secret("slack_app_token")
     assert app_token is not None
-    SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+    scheduler = build_scheduler(build_runtime(settings, db, SystemClock()), background=True)
+    scheduler.start()
+    try:
+        SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
+    finally:
+        scheduler.shutdown(wait=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

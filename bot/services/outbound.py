@@ -56,8 +56,9 @@ def mark(
     slot: str,
     sent: bool,
     error: str | None = None,
+    final: bool = False,
 ) -> None:
-    """Record the outcome of a claimed send."""
+    """Record the outcome of a claimed send; a `final` failure (no such channel, person gone) is never retried."""
     session.execute(
         update(OutboundClaim)
         .where(
@@ -66,5 +67,25 @@ def mark(
             col(OutboundClaim.kind) == kind,
             col(OutboundClaim.slot) == slot,
         )
-        .values(state="sent" if sent else "failed", sent_at=clock.now() if sent else None, last_error=error)
+        .values(
+            state="sent" if sent else "dead" if final else "failed",
+            sent_at=clock.now() if sent else None,
+            last_error=error,
+        )
+    )
+
+
+def skip(session: Session, clock: Clock, *, team_id: str, recipient: str, kind: str, slot: str) -> None:
+    """Record that there was nothing to send for this slot, so later sweeps need not look again."""
+    insert_ignore(
+        session,
+        OutboundClaim,
+        ["team_id", "recipient", "kind", "slot"],
+        team_id=team_id,
+        recipient=recipient,
+        kind=kind,
+        slot=slot,
+        state="skipped",
+        attempts=0,
+        claimed_at=clock.now(),
     )

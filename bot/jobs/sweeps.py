@@ -1,0 +1,56 @@
+"""The scheduled duties, as plain functions: APScheduler calls them every minute, `tick` calls them once."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.jobs.morning import run_morning
+from bot.jobs.runtime import Runtime
+from bot.slack.sender import SendReport
+
+log = logging.getLogger(__name__)
+_RUNTIME: Runtime | None = None
+
+
+@dataclass
+class TickReport:
+    """What one pass sent, by duty."""
+
+    reports: dict[str, SendReport] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        """`morning: 3 sent, 1 already sent · …`."""
+        parts = []
+        for name, r in self.reports.items():
+            bits = [f"{len(r.sent)} sent"]
+            if r.already_claimed:
+                bits.append(f"{len(r.already_claimed)} already claimed")
+            if r.gone:
+                bits.append(f"{len(r.gone)} undeliverable")
+            if r.failed:
+                bits.append(f"{len(r.failed)} failed (retried later)")
+            parts.append(f"{name}: {', '.join(bits)}")
+        return " · ".join(parts)
+
+
+def run_all(rt: Runtime) -> TickReport:
+    """Every duty once, for the runtime's clock."""
+    report = TickReport()
+    report.reports["morning DMs"] = run_morning(rt)
+    return report
+
+
+def install(rt: Runtime) -> None:
+    """Make `rt` the runtime the scheduler's textual job references use."""
+    global _RUNTIME
+    _RUNTIME = rt
+
+
+def minute_job() -> None:
+    """APScheduler entry point (referenced as "bot.jobs.sweeps:minute_job")."""
+    if _RUNTIME is None:
+        raise RuntimeError("install(runtime) before starting the scheduler")
+    report = run_all(_RUNTIME)
+    if any(r.sent or r.failed or r.gone for r in report.reports.values()):
+        log.info("sweep: %s", report.summary())
