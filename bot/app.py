@@ -16,7 +16,7 @@ from bot.blocks.cards import refusal
 from bot.clock import Clock
 from bot.deps import CONTEXT_KEY, Deps
 from bot.errors import DomainError
-from bot.listeners import actions, commands, events, home, plan, shortcuts, views
+from bot.listeners import actions, commands, digest, events, gates, home, plan, shortcuts, views
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.directory import PeopleDirectory
@@ -57,6 +57,8 @@ def create_app(
     home.register(app)
     shortcuts.register(app)
     views.register(app)
+    digest.register(app)
+    gates.register(app)
     plan.register(app)
     # Registered last, so they only see what nothing else handled: a stale button from an old message, an
     # event we do not act on. Acknowledge them, or Slack shows an error (actions) or retries (events).

@@ -18,6 +18,8 @@ class ActionId(StrEnum):
     HOME_REFRESH = "home-refresh"
     DELIVERABLE_PICK = "deliverable-pick"
     OPEN_SETTINGS = "open-settings"
+    GATE_GO = "gate-go"
+    GATE_NO_GO = "gate-no-go"
 
 
 class BlockId(StrEnum):
@@ -34,6 +36,7 @@ class BlockId(StrEnum):
     WORKING_DAYS = "working-days"
     PAUSED_UNTIL = "paused-until"
     SWITCHES = "switches"
+    GATE_NOTE = "gate-note"
 
 
 class CallbackId(StrEnum):
@@ -45,6 +48,7 @@ class CallbackId(StrEnum):
     SETTINGS_MODAL = "settings-modal"
     CAPTURE_MESSAGE = "capture-message"
     NEW_ITEM = "new-action-item"
+    GATE_MODAL = "gate-modal"
 
 
 class PlanActionId(StrEnum):

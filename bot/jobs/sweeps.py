@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 
+from bot.jobs.alerts import run_alerts
+from bot.jobs.digests import run_digests
 from bot.jobs.morning import run_morning
 from bot.jobs.runtime import Runtime
 from bot.slack.sender import SendReport
@@ -38,6 +40,8 @@ def run_all(rt: Runtime) -> TickReport:
     """Every duty once, for the runtime's clock."""
     report = TickReport()
     report.reports["morning DMs"] = run_morning(rt)
+    report.reports["milestone alerts"] = run_alerts(rt)
+    report.reports["digests"] = run_digests(rt)
     return report
 
 

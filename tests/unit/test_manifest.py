@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from bot.listeners.commands import HANDLED_COMMANDS
+from bot.listeners.digest import DIGEST_COMMANDS
 from bot.listeners.events import HANDLED_BOT_EVENTS
 from bot.listeners.plan import PLAN_COMMANDS
 from bot.listeners.shortcuts import HANDLED_SHORTCUTS
@@ -41,7 +42,7 @@ def test_commands_escape_and_match_the_code(name: str) -> None:
     manifest = load(name)
     commands = manifest["features"]["slash_commands"]
     assert all(c["should_escape"] is True for c in commands)
-    assert {c["command"] for c in commands} == set(HANDLED_COMMANDS) | set(PLAN_COMMANDS)
+    assert {c["command"] for c in commands} == set(HANDLED_COMMANDS) | set(PLAN_COMMANDS) | set(DIGEST_COMMANDS)
     assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(HANDLED_BOT_EVENTS)
     assert {s["callback_id"] for s in manifest["features"]["shortcuts"]} == set(HANDLED_SHORTCUTS)
 

@@ -1,0 +1,114 @@
+"""`/digest`: the channel's schedule and a preview; weekly/daily/off/now/charts. Posting happens after the ack."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot.blocks.digest import digest_message, schedule_card
+from bot.deps import Deps
+from bot.errors import BadInput
+from bot.jobs.digests import outgoing_for
+from bot.jobs.runtime import Runtime
+from bot.services import digests
+from bot.services.common import channel_is_private
+from bot.services.digests import DueDigest, Schedule
+from bot.slack.sender import RateLimitedSender
+
+NOW_KEY = "followthrough_digest_now"
+DIGEST_COMMANDS = ("/digest",)
+
+
+def register(app: App) -> None:
+    """Attach /digest."""
+    app.command("/digest")(ack=handle_digest, lazy=[post_now])
+
+
+def _reply(ack: Ack, text: str, blocks: list[dict[str, Any]]) -> None:
+    ack(text=text, blocks=blocks, response_type="ephemeral")
+
+
+def handle_digest(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+    """Parse the verb, change the schedule, answer with the schedule (and a preview when asked)."""
+    deps = Deps.of(context)
+    channel = command.get("channel_id")
+    if not channel or channel.startswith("D"):
+        raise BadInput("Digests are per channel: run `/digest` in the channel that should get it.")
+    actor = deps.actor(
+        client,
+        command["team_id"],
+        command["user_id"],
+        channel,
+        private=channel_is_private(channel, command.get("channel_name")),
+    )
+    words = (command.get("text") or "").lower().split()
+    verb = words[0] if words else ""
+    existing: Schedule | None = None
+    with deps.db.session() as session:
+        if verb == "weekly":
+            if len(words) != 3:
+                raise BadInput("Try `/digest weekly monday 09:00` (your time zone).")
+            schedule = digests.set_schedule(
+                session,
+                deps.clock,
+                actor,
+                cadence="weekly",
+                day=digests.parse_day(words[1]),
+                at=digests.parse_time(words[2]),
+            )
+        elif verb == "daily":
+            if len(words) != 2:
+                raise BadInput("Try `/digest daily 09:00` (your time zone).")
+            schedule = digests.set_schedule(
+                session, deps.clock, actor, cadence="daily", day=None, at=digests.parse_time(words[1])
+            )
+        elif verb in ("off", "on"):
+            schedule = digests.switch(session, deps.clock, actor, enabled=verb == "on")
+        elif verb == "charts" and len(words) == 2 and words[1] in ("on", "off"):
+            schedule = digests.switch(session, deps.clock, actor, charts=words[1] == "on")
+        elif verb in ("", "now", "preview", "show"):
+            existing = digests.get(session, actor.team_id, channel)
+            schedule = existing or Schedule(
+                channel, "weekly", "monday", "09:00", actor.tz.key, False, True, actor.user_id
+            )
+        else:
+            raise BadInput(
+                "Try `/digest`, `/digest weekly monday 09:00`, `/digest daily 09:00`, `/digest off`, "
+                "`/digest now` or `/digest charts on|off`."
+            )
+    if verb == "now":
+        context[NOW_KEY] = {"team_id": actor.team_id, "channel": channel, "schedule": schedule.__dict__}
+        _reply(
+            ack,
+            "Posting the digest here now.",
+            [{"type": "section", "text": {"type": "mrkdwn", "text": f"📍 Posting the digest in <#{channel}> now."}}],
+        )
+        return
+    preview = None
+    if verb in ("", "preview", "show"):
+        with deps.db.session(readonly=True) as session:
+            data = digests.collect(session, deps.clock, actor.team_id, schedule, None)
+        preview = digest_message(data, schedule)
+    card = schedule_card(schedule if verb not in ("", "preview", "show") or existing else None, preview)
+    _reply(ack, card.text, card.blocks)
+
+
+def post_now(context: BoltContext, client: WebClient) -> None:
+    """Lazy: render (charts too) and post the digest after the ack, through the claim log."""
+    request = context.get(NOW_KEY)
+    if not request:
+        return
+    deps = Deps.of(context)
+    rt = Runtime(
+        settings=deps.settings,
+        db=deps.db,
+        clock=deps.clock,
+        client=client,
+        sender=RateLimitedSender(client, deps.db, deps.clock, per_channel_per_second=0),
+    )
+    schedule = Schedule(**request["schedule"])
+    due = DueDigest(request["team_id"], schedule, "now", deps.clock.now(), None)
+    outgoing = outgoing_for(rt, due, kind="digest-now", slot=deps.clock.now().isoformat())
+    rt.sender.send_all([outgoing])
