@@ -44,3 +44,22 @@ class FrozenClock:
         """Move forward by `delta`."""
         with self._lock:
             self._at += delta
+
+
+class ShiftedClock:
+    """The wall clock moved by an offset: `followthrough shell` travels in time with `:tick`."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta(0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return datetime.now(UTC) + self._offset
+
+    def jump_to(self, at: datetime) -> None:
+        """From now on, time continues from `at`."""
+        if at.tzinfo is None:
+            raise ValueError("jump_to needs an aware datetime")
+        with self._lock:
+            self._offset = at - datetime.now(UTC)

@@ -8,31 +8,44 @@ import textwrap
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
+from bot.clock import FrozenClock, ShiftedClock
+from bot.jobs.runtime import build_runtime
+from bot.jobs.sweeps import run_all
 from bot.simulator.client_payloads import encode_mentions
 from bot.simulator.local import LocalBot
 from bot.simulator.render import render_message, render_view
 from bot.simulator.webapi import RecordedCall
 
 HELP = """Type what a Slack user would:
-  /action add @bob Draft the charter by Friday     a slash command (mentions: @alice @bob @carol @dana)
+  /action add @bob Draft the charter by Friday     a slash command (also /deliverable, /milestone, /outcome, /digest)
   AI: @carol book the room by tomorrow             a channel message (marker lines become items)
   @followthrough review the budget by Dec 5        mention the bot
 Console commands:
   :as <person>        act as alice, bob, carol or dana      :in <#channel>  post in #proj-website, #general, #leads
-  :click <n>          press button n of the last answer    :people / :channels  who and where
+  :click <n>          press button n shown in an answer     :people / :channels  who and where
+  :tick <when>        jump to an instant and run the scheduler there: morning DMs, alerts, digests
+                      (2026-11-23T09:00:00+01:00, or "2026-11-23 09:00" in your time zone, or "+1d", "+3h")
+  :home               open your App Home tab                :now            the simulated time
   :help               this text                             :quit           leave (Ctrl-D works too)"""
 DEFAULT_DB = "sqlite:///followthrough-shell.db"
 DEMO = [
-    ("alice", "#proj-website", "/action add @bob Send the signed SOW by 2026-11-30"),
-    ("alice", "#proj-website", "/action add @carol Book the kickoff room by tomorrow"),
-    (
-        "bob",
-        "#proj-website",
-        "Kickoff notes\nAI: @dana confirm the venue by next week\nTODO: draft the project charter by Friday",
-    ),
-]
+    ("alice", "#proj-website", "/milestone add Design phase approved on in 3 weeks owner @alice gate"),
+    ("alice", "#proj-website", "/deliverable add Homepage design mockup for M-1 owner @carol approver @dana"
+                               ' due in 2 weeks criteria "Matches the brand guide; works on mobile and desktop"'),
+    ("alice", "#proj-website", "/deliverable add Project charter for M-1 owner @bob approver @alice due next week"),
+    ("alice", "#proj-website", "/action add @bob Send the signed SOW by yesterday"),
+    ("alice", "#proj-website", "/action add @carol Draft the homepage wireframes by tomorrow for D-1"),
+    ("bob", "#proj-website", "Kickoff notes\nAI: @dana confirm the venue by next week\n"
+                             "TODO: draft the project charter by Friday for D-2"),
+    ("alice", "#proj-website", "/outcome add Visitors find pricing without help"),
+    ("alice", "#proj-website", "/outcome kr O-1 Pricing page conversion from 2 to 3.5 %"),
+    ("alice", "#proj-website", "/outcome checkin O-1.1 2.6 after the new layout"),
+    ("alice", "#proj-website", "/digest weekly monday 09:00"),
+]  # fmt: skip
 
 
 @dataclass
@@ -88,8 +101,11 @@ class Shell:
     def _on_call(self, call: RecordedCall) -> None:
         p, world = call.params, self.bot.world
         if call.method == "chat.postMessage":
-            channel = world.channels.get(str(p.get("channel")))
-            if channel is not None and channel.is_im:
+            target = str(p.get("channel"))
+            channel = world.channels.get(target)
+            if target in world.users:
+                header = f"DM → {self._name(target)}"
+            elif channel is not None and channel.is_im:
                 header = f"DM → {self._name(next(m for m in channel.members if m != world.bot_user_id))}"
             else:
                 header = f"#{channel.name if channel else p.get('channel')}"
@@ -103,6 +119,12 @@ class Shell:
         elif call.method in ("views.open", "views.push", "views.update"):
             view = p.get("view") or {}
             self.emit("modal", render_view(view, world), view.get("blocks"))
+        elif call.method == "files.completeUploadExternal":
+            files = p.get("files")
+            names = [f.get("title") or f.get("id") for f in files] if isinstance(files, list) else [str(files)]
+            channel = world.channels.get(str(p.get("channel_id")))
+            where = f"#{channel.name}" if channel else str(p.get("channel_id"))
+            self.emit(where, f"📈 file: {', '.join(str(n) for n in names)} (an image: open it in Slack)")
         elif call.method == "views.publish":
             self.emit(f"App Home → {self._name(str(p.get('user_id')))}", render_view(p.get("view") or {}, world))
 
@@ -171,9 +193,35 @@ class Shell:
                     self.out.write(f"  #{c.name:<14} {c.id:<9} {'private' if c.is_private else 'public'}\n")
         elif cmd == "click":
             self._click(arg)
+        elif cmd == "tick":
+            self._tick(arg)
+        elif cmd == "now":
+            now = self.bot.clock.now()
+            tz = ZoneInfo(world.resolve_user(self.me).tz)
+            self.out.write(f"It is {now.astimezone(tz):%a %Y-%m-%d %H:%M} for {self.me} ({tz.key}).\n")
+        elif cmd == "home":
+            self.bot.sender.app_home_opened(self.me)
+            time.sleep(0.4)
         else:
             self.out.write(f"Unknown console command :{cmd}. Try :help.\n")
         return True
+
+    def _tick(self, arg: str) -> None:
+        tz = ZoneInfo(self.bot.world.resolve_user(self.me).tz)
+        try:
+            at = parse_when(arg, self.bot.clock.now(), tz)
+        except ValueError as exc:
+            self.out.write(f"{exc}\n")
+            return
+        clock = self.bot.clock
+        if isinstance(clock, ShiftedClock):
+            clock.jump_to(at)
+        assert self.bot.settings is not None
+        self.out.write(f"⏰ {at.astimezone(tz):%a %Y-%m-%d %H:%M} ({tz.key}) — running the scheduler…\n")
+        rt = build_runtime(self.bot.settings, self.bot.db, FrozenClock(at), self.bot.client, per_channel_per_second=0)
+        report = run_all(rt)
+        time.sleep(0.2)
+        self.out.write(f"   {report.summary()}\n")
 
     def _click(self, arg: str) -> None:
         if not arg.isdigit() or not 1 <= int(arg) <= len(self.buttons):
@@ -184,6 +232,22 @@ class Shell:
         if reply.status != 200:
             self.emit("error", f"HTTP {reply.status}: {reply.body[:200]}")
         time.sleep(0.3)
+
+
+def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
+    """`+1d`/`+3h`/`+30m`, an ISO instant with an offset, or `YYYY-MM-DD HH:MM` in the person's zone."""
+    text = text.strip()
+    if not text:
+        raise ValueError("When? Try :tick +1d, :tick 2026-11-23 09:00 or :tick 2026-11-23T09:00:00Z")
+    if text.startswith("+") and text[1:-1].isdigit() and text[-1] in "dhm":
+        n = int(text[1:-1])
+        unit = {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}[text[-1]]
+        return now + unit
+    try:
+        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ValueError(f"{text!r} isn't an instant. Try :tick +1d or :tick 2026-11-23 09:00") from None
+    return at if at.tzinfo else at.replace(tzinfo=tz)
 
 
 def _blocks(params: dict[str, Any]) -> list[dict[str, Any]] | None:
@@ -197,7 +261,7 @@ def run_shell(
     """Run the console until :quit or end of input."""
     stdin, out = stdin or sys.stdin, stdout or sys.stdout
     url = database_url or os.environ.get("FOLLOWTHROUGH_SHELL_DATABASE_URL") or DEFAULT_DB
-    with LocalBot(url) as bot:
+    with LocalBot(url, clock=ShiftedClock()) as bot:
         shell = Shell(bot, out)
         out.write(f"Followthrough shell — the real app on {url} against the built-in Slack simulator.\n")
         out.write("Type :help for what you can do.\n")

@@ -59,7 +59,7 @@ MONTHS = {
     "dec",
     "december",
 }
-_STARTERS = {"today", "tonight", "tomorrow", "tmrw", "next", "in", "end", "eow", "eom", "eod", "this"}
+_STARTERS = {"today", "tonight", "tomorrow", "tmrw", "yesterday", "next", "in", "end", "eow", "eom", "eod", "this"}
 _TIME_RE = re.compile(r"(?:\s*(?:at|@)\s*|\s+|^)(?:(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2})|(noon))$")
 _IN_RE = re.compile(r"^in\s+(\d{1,3}|a|an|one|two|three)\s+(days?|weeks?|working days?|business days?)$")
 _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
@@ -128,6 +128,8 @@ def _relative(p: str, today: date, working_days: frozenset[int]) -> date | None:
         return today
     if p in ("tomorrow", "tmrw"):
         return today + timedelta(days=1)
+    if p == "yesterday":
+        return today - timedelta(days=1)
     if p == "next week":
         return today + timedelta(days=7 - today.weekday())
     if p == "next month":

@@ -22,6 +22,7 @@ ADD = frozenset({"by", "due", "on", "for"})
         ("2026-12-02", SAT, date(2026, 12, 2)),
         ("today", SAT, SAT),
         ("tomorrow", SAT, date(2026, 11, 22)),
+        ("yesterday", SAT, date(2026, 11, 20)),
         ("friday", SAT, date(2026, 11, 27)),
         ("Wed", WED, date(2026, 12, 2)),  # the next one after today, never today
         ("next week", WED, date(2026, 11, 30)),  # next Monday, not +7 days
