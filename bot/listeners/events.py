@@ -13,11 +13,12 @@ from bot.capture.text import mentions
 from bot.deps import Deps
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees
-from bot.services import capture, settings
+from bot.services import capture, people, settings
 from bot.services.common import Actor, channel_is_private
+from bot.slack.directory import person_from_slack
 
 # What manifest.yml subscribes to; `message.*` arrive as the `message` event.
-HANDLED_BOT_EVENTS = ("app_home_opened", "app_mention", "message.channels", "message.groups")
+HANDLED_BOT_EVENTS = ("app_home_opened", "app_mention", "message.channels", "message.groups", "user_change")
 IGNORED_SUBTYPES = {
     "channel_join",
     "channel_leave",
@@ -35,6 +36,7 @@ def register(app: App) -> None:
     """Attach the event listeners; thread confirmations go out in lazy listeners after the ack."""
     app.event("message")(ack=handle_message, lazy=[outbox.flush])
     app.event("app_mention")(ack=handle_mention, lazy=[outbox.flush])
+    app.event("user_change")(handle_user_change)
 
 
 def _actor(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any], user_id: str) -> Actor:
@@ -129,4 +131,15 @@ def handle_mention(
     drafts = drafts_from_message(text, today) or ([draft_from_text(text, today)] if text else [])
     if drafts:
         _capture(deps, client, body, context, event, drafts, event["user"])
+    ack()
+
+
+def handle_user_change(ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
+    """Keep the people cache fresh: a new time zone, a name, a deactivation."""
+    deps = Deps.of(context)
+    member = event.get("user") or {}
+    if member.get("id"):
+        team_id = body.get("team_id") or context.team_id or ""
+        with deps.db.session() as session:
+            people.remember(session, deps.clock, team_id, [person_from_slack(member)])
     ack()

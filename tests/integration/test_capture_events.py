@@ -132,3 +132,16 @@ def test_capture_in_a_private_channel_stays_there(bot: LocalBot) -> None:
     assert "plan the reorg" not in str(listing)
     mine = bot.sender.command("bob", "/action", "list mine").json()
     assert "plan the reorg" in str(mine)
+
+
+def test_user_change_refreshes_the_people_cache(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.world.users["U0BOB"].tz = "Asia/Kolkata"
+    bot.world.users["U0BOB"].deleted = True
+    assert bot.sender.user_change("bob").status == 200
+    with bot.db.session(readonly=True) as s:
+        from bot.services.people import cached
+
+        bob = cached(s, "T0SIM", ["U0BOB"])["U0BOB"]
+    assert (bob.tz, bob.deleted) == ("Asia/Kolkata", True)
+    refused = bot.sender.command("alice", "/action", "add <@U0BOB> Hand over").json()
+    assert "deactivated" in refused["text"]
