@@ -10,13 +10,14 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.webhook import WebhookClient
 
 from bot.blocks.cards import refusal
 from bot.clock import Clock
 from bot.deps import CONTEXT_KEY, Deps
 from bot.errors import DomainError
-from bot.listeners import actions, commands, digest, events, gates, home, plan, shortcuts, views
+from bot.listeners import actions, commands, digest, events, gates, home, lifecycle, plan, shortcuts, views
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.directory import PeopleDirectory
@@ -35,15 +36,20 @@ def create_app(
     token_verification: bool = True,
 ) -> App:
     """Build the Bolt app in `process_before_response` mode: the answer leaves when the listener returns."""
-    client = client or make_client(settings, retries=1)
+    oauth = settings.oauth_enabled and settings.slack_bot_token is None
+    client = client or make_client(settings, token="" if oauth else None, retries=1)
     deps = Deps(settings=settings, db=db, clock=clock, directory=PeopleDirectory(db, clock))
+    extra: dict[str, Any] = {}
+    if oauth:
+        deps.installation_store, extra = _oauth(settings, clock, db, client)
     app = App(
-        # The client carries the bot token; Bolt takes it from there.
+        # In single-workspace mode the client carries the bot token; Bolt takes it from there.
         signing_secret=settings.secret("slack_signing_secret") or "",
         client=client,
         process_before_response=True,
         token_verification_enabled=token_verification,
         logger=logging.getLogger("bot.bolt"),
+        **extra,
     )
 
     def inject(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
@@ -59,6 +65,7 @@ def create_app(
     views.register(app)
     digest.register(app)
     gates.register(app)
+    lifecycle.register(app)
     plan.register(app)
     # Registered last, so they only see what nothing else handled: a stale button from an old message, an
     # event we do not act on. Acknowledge them, or Slack shows an error (actions) or retries (events).
@@ -66,6 +73,36 @@ def create_app(
     app.event(re.compile(".*"))(_ack_quietly)
     app.error(handle_error)
     return app
+
+
+def _oauth(
+    settings: Settings, clock: Clock, db: Database, client: WebClient
+) -> tuple[InstallationStore, dict[str, Any]]:
+    """Bolt's OAuth flow with our stores; its client (and so oauth.v2.access) points at SLACK_API_URL."""
+    from slack_bolt.oauth.oauth_settings import OAuthSettings
+
+    from bot.slack.installations import DatabaseInstallationStore, DatabaseStateStore, LockingAuthorize
+    from bot.slack.scopes import BOT_SCOPES
+    from bot.slack.tokens import TokenCipher
+
+    cipher = TokenCipher(settings.secret("followthrough_secret_key"))
+    if not cipher.encrypting:
+        log.warning("FOLLOWTHROUGH_SECRET_KEY is not set: bot tokens are stored unencrypted")
+    store = DatabaseInstallationStore(db, clock, cipher)
+    client_id, client_secret = settings.slack_client_id or "", settings.secret("slack_client_secret") or ""
+    oauth_settings = OAuthSettings(
+        client_id=client_id,
+        client_secret=client_secret,
+        scopes=list(BOT_SCOPES),
+        user_scopes=[],
+        installation_store=store,
+        state_store=DatabaseStateStore(db, clock),
+        install_path="/slack/install",
+        redirect_uri_path="/slack/oauth_redirect",
+        authorization_url=settings.slack_api_url.removesuffix("api/") + "oauth/v2/authorize",
+    )
+    authorize = LockingAuthorize(store, client, client_id, client_secret)
+    return store, {"oauth_settings": oauth_settings, "authorize": authorize}
 
 
 def _ack_quietly(ack: Ack, body: dict[str, Any]) -> None:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.clock import Clock
 from bot.services.common import Actor
@@ -24,6 +25,7 @@ class Deps:
     db: Database
     clock: Clock
     directory: PeopleDirectory
+    installation_store: InstallationStore | None = None
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
         # Bolt deep-copies the context for lazy listeners; services are shared, not copied.

@@ -268,3 +268,30 @@ class AuditEntry(SQLModel, table=True):
     change: str = Field(max_length=255)
     before: str | None = Field(default=None, sa_column=Column(Text))
     after: str | None = Field(default=None, sa_column=Column(Text))
+
+
+class Installation(SQLModel, table=True):
+    """A workspace's OAuth installation; tokens are stored encrypted when FOLLOWTHROUGH_SECRET_KEY is set."""
+
+    __tablename__ = "installation"
+    team_id: str = Field(primary_key=True, max_length=32)
+    enterprise_id: str | None = Field(default=None, max_length=32)
+    team_name: str = Field(default="", max_length=255)
+    app_id: str | None = Field(default=None, max_length=32)
+    bot_user_id: str | None = Field(default=None, max_length=32)
+    bot_id: str | None = Field(default=None, max_length=32)
+    bot_scopes: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    bot_token: str = Field(sa_column=Column(Text, nullable=False))
+    bot_refresh_token: str | None = Field(default=None, sa_column=Column(Text))
+    bot_token_expires_at: datetime | None = Field(default=None, sa_column=_utc())
+    installer_user_id: str | None = Field(default=None, max_length=32)
+    installed_at: datetime = Field(sa_column=_utc(False))
+    updated_at: datetime | None = Field(default=None, sa_column=_utc())
+
+
+class OAuthState(SQLModel, table=True):
+    """A one-time OAuth state value, consumed by the redirect."""
+
+    __tablename__ = "oauth_state"
+    state: str = Field(primary_key=True, max_length=128)
+    expires_at: datetime = Field(sa_column=_utc(False))

@@ -73,8 +73,11 @@ def _tell_owner_gone(rt: Runtime, team_id: str, channel: str, error: str) -> Non
             f"I couldn't post the digest to <#{channel}> (Slack said `{error}`), so I turned it off. "
             "Set it up again in another channel with `/digest weekly monday 09:00`."
         )
+        client = rt.client_for(team_id)
+        if client is None:
+            return
         try:
-            rt.client.chat_postMessage(channel=owner, text=text)
+            client.chat_postMessage(channel=owner, text=text)
         except SlackApiError as exc:
             log.warning(
                 "could not tell %s that the digest of %s stopped: %s", owner, channel, exc.response.get("error")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -23,6 +24,11 @@ class Runtime:
     clock: Clock
     client: WebClient
     sender: RateLimitedSender
+    clients: Callable[[str], WebClient | None] | None = None
+
+    def client_for(self, team_id: str) -> WebClient | None:
+        """The client that speaks for this workspace (its own bot token under OAuth)."""
+        return self.clients(team_id) if self.clients else self.client
 
     @property
     def default_tz(self) -> ZoneInfo:
@@ -38,7 +44,30 @@ def build_runtime(
     *,
     per_channel_per_second: float = 1.0,
 ) -> Runtime:
-    """A runtime whose client retries 429s (honouring Retry-After), 5xx and resets."""
+    """A runtime whose clients retry 429s (honouring Retry-After), 5xx and resets.
+
+    With OAuth configured, each workspace is reached with its own stored bot token.
+    """
     client = client or make_client(settings, retries=4, timeout=15)
-    sender = RateLimitedSender(client, db, clock, per_channel_per_second=per_channel_per_second)
-    return Runtime(settings=settings, db=db, clock=clock, client=client, sender=sender)
+    clients = (
+        installed_clients(settings, db, clock) if settings.oauth_enabled and not settings.slack_bot_token else None
+    )
+    sender = RateLimitedSender(clients or client, db, clock, per_channel_per_second=per_channel_per_second)
+    return Runtime(settings=settings, db=db, clock=clock, client=client, sender=sender, clients=clients)
+
+
+def installed_clients(settings: Settings, db: Database, clock: Clock) -> Callable[[str], WebClient | None]:
+    """Team id -> a retrying client with that workspace's bot token (None when it is not installed)."""
+    from bot.slack.installations import DatabaseInstallationStore
+    from bot.slack.tokens import TokenCipher
+
+    store = DatabaseInstallationStore(db, clock, TokenCipher(settings.secret("followthrough_secret_key")))
+    cache: dict[str, WebClient | None] = {}
+
+    def client_for(team_id: str) -> WebClient | None:
+        if team_id not in cache:
+            bot = store.find_bot(enterprise_id=None, team_id=team_id)
+            cache[team_id] = make_client(settings, bot.bot_token, retries=4, timeout=15) if bot else None
+        return cache[team_id]
+
+    return client_for

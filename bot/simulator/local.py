@@ -53,7 +53,14 @@ class LocalBot:
     """World + fake Web API + database + the Bolt app over HTTP + a signed-request sender."""
 
     def __init__(
-        self, database_url: str, *, clock: Clock | None = None, world: World | None = None, migrate: bool = True
+        self,
+        database_url: str,
+        *,
+        clock: Clock | None = None,
+        world: World | None = None,
+        migrate: bool = True,
+        oauth: bool = False,
+        secret_key: str | None = None,
     ) -> None:
         self.world = world or default_world()
         self.clock = clock or SystemClock()
@@ -63,24 +70,31 @@ class LocalBot:
             self.db.migrate()
         self.settings: Settings | None = None
         self.url = ""
+        self.oauth = oauth
+        self.secret_key = secret_key
 
     def start(self) -> Self:
         """Start the fake API and the app; sync the people cache like a fresh install would."""
         self.api.start()
-        self.settings = load_settings(
-            {
-                "SLACK_BOT_TOKEN": BOT_TOKEN,
-                "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-                "SLACK_API_URL": self.api.url,
-                "DATABASE_URL": self.db.url,
-            }
-        )
-        self.client = make_client(self.settings, retries=2)
+        env = {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": self.api.url, "DATABASE_URL": self.db.url}
+        if self.oauth:  # many workspaces: installs through /slack/install, tokens in the database
+            env.update(
+                SLACK_CLIENT_ID="1234.5678",
+                SLACK_CLIENT_SECRET="sim-client-secret",
+                SLACK_STATE_SECRET="sim-state-secret",
+            )
+            if self.secret_key:
+                env["FOLLOWTHROUGH_SECRET_KEY"] = self.secret_key
+        else:
+            env["SLACK_BOT_TOKEN"] = BOT_TOKEN
+        self.settings = load_settings(env)
+        self.client = make_client(self.settings, token="" if self.oauth else None, retries=2)
         self.app = create_app(self.settings, self.clock, self.db, self.client)
         self._cm = serve_wsgi(make_wsgi(self.app, self.db))
         self.url = self._cm.__enter__()
         self.sender = SlackSender(f"{self.url}/slack/events", SIGNING_SECRET, self.world, self.api)
-        PeopleDirectory(self.db, self.clock).sync(self.client, self.world.team_id)
+        if not self.oauth:
+            PeopleDirectory(self.db, self.clock).sync(self.client, self.world.team_id)
         return self
 
     def stop(self) -> None:

@@ -72,6 +72,10 @@ class FakeSlackAPI:
         self.world = world
         self.token = token
         self.valid_tokens: set[str] = {token}
+        # OAuth: tokens issued by oauth.v2.access, the team each speaks for, and live refresh tokens.
+        self.token_teams: dict[str, str] = {}
+        self.refresh_tokens: dict[str, str] = {}
+        self.oauth_grants = 0
         self.on_call: Callable[[RecordedCall], None] | None = None
         self.state = SlackState(world)
         self.chat = ChatMethods(self.state)
@@ -313,6 +317,43 @@ class FakeSlackAPI:
         self.record(RecordedCall(method, params, answer.status, time.time(), token, response))
         return answer
 
+    def _oauth_access(self, params: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: `code` like "code-T0OTHER" (add "-rotating" for expiring tokens), or a refresh."""
+        with self._lock:
+            self.oauth_grants += 1
+            grant = str(params.get("grant_type") or "authorization_code")
+            if grant == "refresh_token":
+                team = self.refresh_tokens.pop(str(params.get("refresh_token")), None)
+                if team is None:
+                    return {"ok": False, "error": "invalid_refresh_token"}
+                rotating = True
+            else:
+                code = str(params.get("code") or "")
+                if not code.startswith("code-"):
+                    return {"ok": False, "error": "invalid_code"}
+                team, _, flag = code.removeprefix("code-").partition("-")
+                rotating = flag == "rotating"
+            token = f"xoxb-{team}-{secrets.token_hex(4)}"
+            self.valid_tokens.add(token)
+            self.token_teams[token] = team
+            body: dict[str, Any] = {
+                "ok": True,
+                "access_token": token,
+                "token_type": "bot",
+                "scope": "chat:write,commands,users:read",
+                "bot_user_id": self.world.bot_user_id,
+                "app_id": self.world.app_id,
+                "team": {"id": team, "name": f"Team {team}"},
+                "enterprise": None,
+                "is_enterprise_install": False,
+                "authed_user": {"id": "U0ALICE"},
+            }
+            if rotating:
+                refresh = f"xoxe-1-{secrets.token_hex(6)}"
+                self.refresh_tokens[refresh] = team
+                body.update(refresh_token=refresh, expires_in=43200)
+            return body
+
     def _handle_api(self, method: str, params: dict[str, Any], token: str | None) -> Answer:
         """Answer a Web API method call."""
         fault = self._take_fault(method)
@@ -320,6 +361,8 @@ class FakeSlackAPI:
             faulted = self._fault_answer(fault)
             if faulted is not None:
                 return self._finish(method, params, faulted, token)
+        if method == "oauth.v2.access":
+            return self._finish(method, params, json_answer(200, self._oauth_access(params)), token)
         if method not in self.state.methods:
             return self._finish(method, params, json_answer(200, {"ok": False, "error": "unknown_method"}), token)
         if token is None or token not in self.valid_tokens:
@@ -332,6 +375,8 @@ class FakeSlackAPI:
                 answer = json_answer(429, body, {"Retry-After": str(retry_after)})
                 return self._finish(method, params, answer, token)
         result = self.state.handle(method, params)
+        if method == "auth.test" and token in self.token_teams and result.get("ok"):
+            result = {**result, "team_id": self.token_teams[token]}
         headers = {"X-OAuth-Scopes": "chat:write,commands,users:read,channels:read"} if method == "auth.test" else {}
         return self._finish(method, params, json_answer(200, result, headers), token)
 

@@ -79,7 +79,7 @@ class RateLimitedSender:
 
     def __init__(
         self,
-        client: WebClient,
+        client: WebClient | Callable[[str], WebClient | None],
         db: Database,
         clock: Clock,
         *,
@@ -87,7 +87,10 @@ class RateLimitedSender:
         per_workspace_per_second: float = 20.0,
         workers: int = 8,
     ) -> None:
-        self.client = client
+        # One client for every workspace (a single bot token), or a function from team id to its client (OAuth).
+        self.client_for: Callable[[str], WebClient | None] = (
+            (lambda _team: client) if isinstance(client, WebClient) else client
+        )
         self.db = db
         self.clock = clock
         self.channel_pace = _Pace(1.0 / per_channel_per_second if per_channel_per_second else 0.0)
@@ -123,8 +126,14 @@ class RateLimitedSender:
                 return
         self.channel_pace.wait(m.channel)
         self.workspace_pace.wait(m.team_id)
+        client = self.client_for(m.team_id)
+        if client is None:  # no installation any more: nothing can reach this workspace
+            with self.db.session() as session:
+                outbound.mark(session, self.clock, **slot, sent=False, error="not installed", final=True)
+            report.add("gone", (m, "not installed"))
+            return
         try:
-            response = self.client.chat_postMessage(channel=m.channel, text=m.text, blocks=m.blocks, unfurl_links=False)
+            response = client.chat_postMessage(channel=m.channel, text=m.text, blocks=m.blocks, unfurl_links=False)
         except SlackApiError as exc:
             error = str(exc.response.get("error") or exc.response.status_code)
             final = error in CHANNEL_GONE or error in PERSON_GONE
@@ -146,4 +155,4 @@ class RateLimitedSender:
             outbound.mark(session, self.clock, **slot, sent=True)
         report.add("sent", m)
         if m.after_send is not None:
-            m.after_send(self.client, str(response.get("channel") or m.channel))
+            m.after_send(client, str(response.get("channel") or m.channel))
