@@ -28,7 +28,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
         db = Database(self._settings.database_url)
         app = create_app(self._settings, SystemClock(), db, token_verification=False)
-        return make_wsgi(app, db)
+        return make_wsgi(app, db, secret_key=self._settings.secret("followthrough_secret_key"))
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:

@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     database_url: str = DEFAULT_DATABASE_URL
     followthrough_secret_key: SecretStr | None = None
     followthrough_timezone: str = "UTC"
+    followthrough_public_url: str | None = None
     log_level: str = Field(default="INFO")
 
     @field_validator("slack_bot_token")
@@ -66,6 +67,13 @@ class Settings(BaseSettings):
         if url.get_backend_name() not in ("sqlite", "postgresql"):
             raise ValueError("must be a sqlite:// or postgresql+psycopg:// URL")
         return v
+
+    @field_validator("followthrough_public_url")
+    @classmethod
+    def _public_url(cls, v: str | None) -> str | None:
+        if v is not None and not v.startswith(("http://", "https://")):
+            raise ValueError("must be the https:// address where `followthrough serve` is reachable")
+        return v.rstrip("/") if v else v
 
     @field_validator("followthrough_timezone")
     @classmethod

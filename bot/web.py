@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 
+from bot.clock import Clock, SystemClock
+from bot.services import calendar
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -36,15 +38,34 @@ def _discard(environ: WSGIEnvironment, length: int) -> None:
         remaining -= len(chunk)
 
 
-def make_wsgi(app: App, db: Database) -> WsgiApp:
+def make_wsgi(app: App, db: Database, *, clock: Clock | None = None, secret_key: str | None = None) -> WsgiApp:
     """Route /healthz, /readyz and Slack's POSTs; refuse oversized bodies and malformed timestamps early."""
     bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+    feed_clock = clock or SystemClock()
+
+    def _calendar(start_response: StartResponse, token: str) -> list[bytes]:
+        with db.session(readonly=True) as session:
+            owner = calendar.owner_of(session, token, secret_key)
+            body = calendar.build_feed(session, feed_clock, owner) if owner else None
+        if body is None:
+            return _answer(start_response, "404 Not Found", {"error": "no such calendar feed"})
+        start_response(
+            "200 OK",
+            [
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                ("Cache-Control", "private, max-age=300"),
+            ],
+        )
+        return [body]
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
         method = environ.get("REQUEST_METHOD", "GET")
         if path == "/healthz":
             return _answer(start_response, "200 OK", {"status": "ok"})
+        if path.startswith("/calendar/") and path.endswith(".ics") and method == "GET":
+            return _calendar(start_response, path.removeprefix("/calendar/").removesuffix(".ics"))
         if path == "/readyz":
             ready = db.ping() and db.is_current()
             status = "200 OK" if ready else "503 Service Unavailable"

@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks import cards, details, modals
 from bot.capture.commands import GrammarError, date_error_message, parse_options
@@ -19,11 +20,13 @@ from bot.deps import Deps
 from bot.errors import BadInput
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees, notify_done
-from bot.services import action_items, item_changes, settings
+from bot.services import action_items, calendar, item_changes, settings
 from bot.services.action_items import check_owners
 from bot.services.common import Actor, channel_is_private
+from bot.services.csv_export import rows_csv
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
+EXPORT_KEY = "followthrough_export"
 HANDLED_COMMANDS = ("/action",)
 
 
@@ -42,7 +45,7 @@ class Verb:
 
 def register(app: App) -> None:
     """Attach the slash-command listeners."""
-    app.command("/action")(ack=handle_action, lazy=[outbox.flush])
+    app.command("/action")(ack=handle_action, lazy=[outbox.flush, upload_export])
 
 
 def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -274,6 +277,69 @@ def verb_settings(v: Verb) -> cards.Message | None:
     return None
 
 
+def verb_calendar(v: Verb) -> cards.Message:
+    """Your feed (and this channel's); `reset` revokes the old links."""
+    words = v.rest.lower().split()
+    reset = "reset" in words
+    channel = v.actor.channel if v.actor.channel and not v.actor.channel.startswith("D") else None
+    key = v.deps.settings.secret("followthrough_secret_key")
+    with v.deps.db.session() as session:
+        mine = calendar.feed_token(session, v.deps.clock, v.actor, channel=None, secret_key=key, reset=reset)
+        here = (
+            calendar.feed_token(session, v.deps.clock, v.actor, channel=channel, secret_key=key, reset=reset)
+            if channel
+            else None
+        )
+    base = v.deps.settings.followthrough_public_url or "https://<where followthrough serve runs>"
+    lines = [f"📅 *Your deadlines:* {base}/calendar/{mine}.ics"]
+    if here:
+        lines.append(f"📅 *<#{channel}>:* {base}/calendar/{here}.ics")
+    lines.append(
+        "Subscribe in Google Calendar (Other calendars → From URL) or Outlook (Add calendar → From the web). "
+        "Anyone with a link can read that feed: `/action calendar reset` replaces the links."
+    )
+    if reset:
+        lines.insert(0, "The old links no longer work.")
+    text = "\n".join(lines).replace("<where followthrough serve runs>", "&lt;your Followthrough host&gt;")
+    return cards.refusal(text)
+
+
+def verb_export(v: Verb) -> cards.Message:
+    """A CSV of this channel's items (in a DM: yours), uploaded after the answer."""
+    in_dm = not v.actor.channel or v.actor.channel.startswith("D")
+    with v.deps.db.session(readonly=True) as session:
+        rows = action_items.export_rows(session, v.actor, mine=in_dm)
+    if not rows:
+        return cards.refusal("Nothing to export yet: no action items here.")
+    v.context[EXPORT_KEY] = {
+        "channel": v.actor.channel or v.actor.user_id,
+        "user": v.actor.user_id,
+        "csv": rows_csv(rows),
+        "count": len(rows),
+        "today": v.today.isoformat(),
+    }
+    where = "your action items" if in_dm else f"the action items of <#{v.actor.channel}>"
+    return cards.refusal(f"📎 Exporting {len(rows)} rows of {where} as a CSV file…")
+
+
+def upload_export(context: BoltContext, client: WebClient) -> None:
+    """Lazy: upload the CSV file (files_upload_v2) where the command was typed."""
+    export = context.get(EXPORT_KEY)
+    if not export:
+        return
+    name = f"followthrough-actions-{export['today']}.csv"
+    try:
+        client.files_upload_v2(
+            channel=export["channel"], content=export["csv"], filename=name, title=f"Action items ({export['count']})"
+        )
+    except SlackApiError as exc:
+        client.chat_postEphemeral(
+            channel=export["channel"],
+            user=export["user"],
+            text=f"I couldn't upload the export: {exc.response.get('error')}.",
+        )
+
+
 VERBS: dict[str, Callable[[Verb], cards.Message | None]] = {
     "add": verb_add,
     "new": verb_add,
@@ -292,6 +358,8 @@ VERBS: dict[str, Callable[[Verb], cards.Message | None]] = {
     "snooze": verb_snooze,
     "edit": verb_edit,
     "settings": verb_settings,
+    "calendar": verb_calendar,
+    "export": verb_export,
 }
 
 

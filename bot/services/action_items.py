@@ -264,3 +264,34 @@ def list_items(
         q = q.order_by(col(ActionItem.due_date).is_(None), col(ActionItem.due_date), col(ActionItem.number))
     rows = session.exec(q.offset(max(offset, 0)).limit(LIST_LIMIT)).all()
     return ItemList(items=[view_of(item, d) for item, d in rows], total=int(total), scope=scope)
+
+
+def export_rows(session: Session, actor: Actor, *, mine: bool) -> list[dict[str, object]]:
+    """Rows for `/action export`: this channel's items (private ones only here), or all of mine."""
+    q = select(ActionItem, Deliverable).join(
+        Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id), isouter=True
+    )
+    q = q.where(col(ActionItem.team_id) == actor.team_id)
+    q = q.where(col(ActionItem.owner) == actor.user_id) if mine else q.where(col(ActionItem.channel) == actor.channel)
+    rows: list[dict[str, object]] = []
+    for item, d in session.exec(q.order_by(col(ActionItem.number)).limit(10_000)).all():
+        rows.append(
+            {
+                "team_id": item.team_id,
+                "key": f"A-{item.number}",
+                "title": item.title,
+                "status": item.status,
+                "owner": item.owner,
+                "created_by": item.created_by,
+                "channel": item.channel,
+                "due_date": item.due_date.isoformat() if item.due_date else None,
+                "due_time": item.due_time.strftime("%H:%M") if item.due_time else None,
+                "due_tz": item.due_tz,
+                "deliverable": f"D-{d.number}" if d else None,
+                "source_url": item.source_url,
+                "snoozed_until": item.snoozed_until.isoformat() if item.snoozed_until else None,
+                "created_at": item.created_at.isoformat(),
+                "completed_at": item.completed_at.isoformat() if item.completed_at else None,
+            }
+        )
+    return rows

@@ -77,20 +77,20 @@ class LocalBot:
         """Start the fake API and the app; sync the people cache like a fresh install would."""
         self.api.start()
         env = {"SLACK_SIGNING_SECRET": SIGNING_SECRET, "SLACK_API_URL": self.api.url, "DATABASE_URL": self.db.url}
+        if self.secret_key:
+            env["FOLLOWTHROUGH_SECRET_KEY"] = self.secret_key
         if self.oauth:  # many workspaces: installs through /slack/install, tokens in the database
             env.update(
                 SLACK_CLIENT_ID="1234.5678",
                 SLACK_CLIENT_SECRET="sim-client-secret",
                 SLACK_STATE_SECRET="sim-state-secret",
             )
-            if self.secret_key:
-                env["FOLLOWTHROUGH_SECRET_KEY"] = self.secret_key
         else:
             env["SLACK_BOT_TOKEN"] = BOT_TOKEN
         self.settings = load_settings(env)
         self.client = make_client(self.settings, token="" if self.oauth else None, retries=2)
         self.app = create_app(self.settings, self.clock, self.db, self.client)
-        self._cm = serve_wsgi(make_wsgi(self.app, self.db))
+        self._cm = serve_wsgi(make_wsgi(self.app, self.db, clock=self.clock, secret_key=self.secret_key))
         self.url = self._cm.__enter__()
         self.sender = SlackSender(f"{self.url}/slack/events", SIGNING_SECRET, self.world, self.api)
         if not self.oauth:
