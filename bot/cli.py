@@ -242,7 +242,6 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> None:
 
     from bot.app import create_app
     from bot.clock import SystemClock
-
     from bot.jobs.runtime import build_runtime
     from bot.jobs.scheduler import build_scheduler
 
