@@ -18,6 +18,7 @@ from bot.clock import Clock
 from bot.deps import CONTEXT_KEY, Deps
 from bot.errors import DomainError
 from bot.listeners import actions, commands, digest, events, gates, home, lifecycle, plan, shortcuts, views
+from bot.logs import describe_request, request_context
 from bot.settings import Settings
 from bot.slack.client import make_client
 from bot.slack.directory import PeopleDirectory
@@ -52,9 +53,13 @@ def create_app(
         **extra,
     )
 
-    def inject(context: BoltContext, next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
+    def inject(context: BoltContext, body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse:  # noqa: A002
         context[CONTEXT_KEY] = deps
-        return next()
+        token = request_context.set(describe_request(body))
+        try:
+            return next()
+        finally:
+            request_context.reset(token)
 
     app.use(inject)
     commands.register(app)

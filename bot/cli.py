@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_shell(demo=args.demo)
         return
     settings = _settings()
-    settings.configure_logging()
+    settings.configure_logging(json_lines=args.command in ("serve", "socket", "scheduler"))
     handler = globals()[f"cmd_{args.command}"]
     handler(settings, args)
 

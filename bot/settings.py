@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Mapping
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -106,11 +105,11 @@ class Settings(BaseSettings):
         value = getattr(self, name)
         return value.get_secret_value() if isinstance(value, SecretStr) else None
 
-    def configure_logging(self) -> None:
-        """Set the root logging level."""
-        logging.basicConfig(
-            level=getattr(logging, self.log_level), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-        )
+    def configure_logging(self, *, json_lines: bool = False) -> None:
+        """JSON lines for servers and workers; plain text for people at a console. Tokens are redacted."""
+        from bot.logs import configure
+
+        configure(self.log_level, json_lines=json_lines)
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
