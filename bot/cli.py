@@ -167,12 +167,13 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     """Run the HTTP app under gunicorn with threaded workers."""
     if settings.slack_signing_secret is None:
         fail("SLACK_SIGNING_SECRET is required for `serve`")
-    if settings.slack_bot_token is None:
-        fail("SLACK_BOT_TOKEN is required for `serve` (xoxb-…)")
+    if settings.slack_bot_token is None and not settings.oauth_enabled:
+        fail("SLACK_BOT_TOKEN is required for `serve` (xoxb-…), or SLACK_CLIENT_ID/SECRET and SLACK_STATE_SECRET")
     port = args.port or int(os.environ.get("PORT") or 3000)
     workers = args.workers or int(os.environ.get("WEB_CONCURRENCY") or 2)
     _database(settings)  # migrate once, before any worker starts
-    _check_token(settings)
+    if settings.slack_bot_token is not None:
+        _check_token(settings)
     from bot.server import serve
 
     serve(settings, host=args.host, port=port, workers=workers, threads=args.threads)
@@ -192,8 +193,8 @@ def _check_token(settings: Settings) -> None:
 
 
 def _runtime(settings: Settings, clock: Any) -> Any:
-    if settings.slack_bot_token is None:
-        fail("SLACK_BOT_TOKEN is required to send reminders (xoxb-…)")
+    if settings.slack_bot_token is None and not settings.oauth_enabled:
+        fail("SLACK_BOT_TOKEN is required to send reminders (xoxb-…), or the OAuth variables for many workspaces")
     from bot.jobs.runtime import build_runtime
 
     return build_runtime(settings, _database(settings), clock)
