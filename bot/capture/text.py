@@ -12,8 +12,8 @@ _LINK_RE = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 
 
 def unescape(text: str) -> str:
-    """Undo Slack's &amp; &lt; &gt; escaping (ampersand last)."""
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+    """Undo Slack's &amp; &lt; &gt; escaping (ampersand last); drop NULs, which PostgreSQL text refuses."""
+    return text.replace("\x00", "").replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
 
 
 def plain(text: str) -> str:

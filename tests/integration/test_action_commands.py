@@ -148,3 +148,9 @@ def test_done_button_completes_and_replaces_the_card(bot: LocalBot, clock: Froze
     [call] = bot.api.wait_for("response_url")
     assert "is done" in call.params["text"]
     assert exported_items(bot, clock)[0]["status"] == "done"
+
+
+def test_a_nul_character_is_dropped_not_a_crash(bot: LocalBot, clock: FrozenClock) -> None:
+    body = answer(bot.sender.command("alice", "/action", "add Draft\x00 the charter"))
+    assert "A-1" in body["text"]
+    assert exported_items(bot, clock)[0]["title"] == "Draft the charter"

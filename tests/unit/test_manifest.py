@@ -13,6 +13,7 @@ import yaml
 from bot.listeners.commands import HANDLED_COMMANDS
 from bot.listeners.digest import DIGEST_COMMANDS
 from bot.listeners.events import HANDLED_BOT_EVENTS
+from bot.listeners.lifecycle import LIFECYCLE_EVENTS
 from bot.listeners.plan import PLAN_COMMANDS
 from bot.listeners.shortcuts import HANDLED_SHORTCUTS
 
@@ -43,7 +44,8 @@ def test_commands_escape_and_match_the_code(name: str) -> None:
     commands = manifest["features"]["slash_commands"]
     assert all(c["should_escape"] is True for c in commands)
     assert {c["command"] for c in commands} == set(HANDLED_COMMANDS) | set(PLAN_COMMANDS) | set(DIGEST_COMMANDS)
-    assert set(manifest["settings"]["event_subscriptions"]["bot_events"]) == set(HANDLED_BOT_EVENTS)
+    events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
+    assert events == set(HANDLED_BOT_EVENTS) | set(LIFECYCLE_EVENTS)
     assert {s["callback_id"] for s in manifest["features"]["shortcuts"]} == set(HANDLED_SHORTCUTS)
 
 
@@ -56,3 +58,10 @@ def test_both_manifests_declare_the_same_features() -> None:
     assert (
         http["settings"]["event_subscriptions"]["bot_events"] == socket["settings"]["event_subscriptions"]["bot_events"]
     )
+
+
+@pytest.mark.parametrize("name", MANIFESTS)
+def test_the_oauth_flow_asks_for_the_manifests_scopes(name: str) -> None:
+    from bot.slack.scopes import BOT_SCOPES
+
+    assert sorted(load(name)["oauth_config"]["scopes"]["bot"]) == sorted(BOT_SCOPES)

@@ -1,0 +1,271 @@
+"""Roll-ups shared by deliverables, milestones and outcomes: counts in a constant number of queries,
+working days, the milestone status rule, forecasts and key-result progress."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, case, func, literal
+from sqlmodel import Session, col, select
+
+from bot.clock import Clock
+from bot.services.common import audit
+from storage.models import ActionItem, Deliverable, Milestone
+
+WORKDAY_LIMIT = 5  # Monday..Friday are weekdays 0..4
+PACE_DAYS = 7
+AT_RISK_WORKING_DAYS = 3
+MAX_FORECAST_WORKING_DAYS = 5 * 52 * 5  # five years: beyond that the pace says "not at this pace"
+OPEN_DELIVERABLE = ("planned", "in_progress", "changes_requested")
+
+
+def is_working_day(d: date) -> bool:
+    """Monday to Friday."""
+    return d.weekday() < WORKDAY_LIMIT
+
+
+def working_days_left(today: date, until: date) -> int:
+    """Working days after today up to and including `until`; negative (days late) once it has passed."""
+    if until == today:
+        return 0
+    start, end, sign = (today, until, 1) if until > today else (until, today, -1)
+    weeks, rest = divmod((end - start).days, 7)
+    count = weeks * 5
+    d = start + timedelta(weeks=weeks)
+    for _ in range(rest):
+        d += timedelta(days=1)
+        count += is_working_day(d)
+    return sign * count
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after `start` (start itself when n is 0)."""
+    if n <= 0:
+        return start
+    d = start
+    while not is_working_day(d):  # the working days after a weekend day are those after the Friday before
+        d -= timedelta(days=1)
+    weeks, rest = divmod(n, 5)
+    d += timedelta(weeks=weeks)
+    while rest:
+        d += timedelta(days=1)
+        rest -= is_working_day(d)
+    return d
+
+
+@dataclass(frozen=True)
+class ItemCounts:
+    """Action items linked to something: all but cancelled, done, overdue, done in the last 7 days."""
+
+    total: int = 0
+    done: int = 0
+    overdue: int = 0
+    done_recent: int = 0
+
+    @property
+    def open(self) -> int:
+        """Still to do."""
+        return self.total - self.done
+
+
+def _item_columns(today: date | None, since: datetime | None) -> list[Any]:
+    status = col(ActionItem.status)
+    zero = literal(0)
+    overdue = and_(status == "open", col(ActionItem.due_date) < today) if today else None
+    recent = and_(status == "done", col(ActionItem.completed_at) >= since) if since else None
+    return [
+        func.count(col(ActionItem.id)),
+        func.coalesce(func.sum(case((status == "done", 1), else_=0)), 0),
+        zero if overdue is None else func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
+        zero if recent is None else func.coalesce(func.sum(case((recent, 1), else_=0)), 0),
+    ]
+
+
+def pace_start(clock: Clock) -> datetime:
+    """The start of the window the pace is measured over."""
+    return clock.now() - timedelta(days=PACE_DAYS)
+
+
+def items_by_deliverable(
+    session: Session,
+    team_id: str,
+    deliverable_ids: Iterable[int],
+    *,
+    today: date | None = None,
+    since: datetime | None = None,
+) -> dict[int, ItemCounts]:
+    """Item counts per deliverable, in one grouped query (overdue needs `today`, the pace needs `since`)."""
+    ids = [i for i in deliverable_ids if i is not None]
+    if not ids:
+        return {}
+    q = (
+        select(col(ActionItem.deliverable_id), *_item_columns(today, since))
+        .where(
+            col(ActionItem.team_id) == team_id,
+            col(ActionItem.deliverable_id).in_(ids),
+            col(ActionItem.status) != "cancelled",
+        )
+        .group_by(col(ActionItem.deliverable_id))
+    )
+    return {int(r[0] or 0): ItemCounts(int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in session.exec(q).all()}
+
+
+def items_by_milestone(
+    session: Session, team_id: str, milestone_ids: Iterable[int], *, today: date, since: datetime
+) -> dict[int, ItemCounts]:
+    """Item counts per milestone (through the deliverables that are not cancelled), in one grouped query."""
+    ids = [i for i in milestone_ids if i is not None]
+    if not ids:
+        return {}
+    q = (
+        select(col(Deliverable.milestone_id), *_item_columns(today, since))
+        .join(Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id))
+        .where(
+            col(ActionItem.team_id) == team_id,
+            col(Deliverable.milestone_id).in_(ids),
+            col(Deliverable.status) != "cancelled",
+            col(ActionItem.status) != "cancelled",
+        )
+        .group_by(col(Deliverable.milestone_id))
+    )
+    return {int(r[0] or 0): ItemCounts(int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in session.exec(q).all()}
+
+
+@dataclass(frozen=True)
+class DeliverableCounts:
+    """Deliverables of a milestone: all but cancelled, approved, not submitted and close to their date."""
+
+    total: int = 0
+    approved: int = 0
+    late_unsubmitted: int = 0
+
+
+def deliverables_by_milestone(
+    session: Session, team_id: str, milestone_ids: Iterable[int], *, today: date
+) -> dict[int, DeliverableCounts]:
+    """Deliverable counts per milestone, in one grouped query."""
+    ids = [i for i in milestone_ids if i is not None]
+    if not ids:
+        return {}
+    cutoff = add_working_days(today, AT_RISK_WORKING_DAYS)
+    status = col(Deliverable.status)
+    due = func.coalesce(col(Deliverable.due_date), col(Milestone.due_date))
+    q = (
+        select(
+            col(Deliverable.milestone_id),
+            func.count(col(Deliverable.id)),
+            func.coalesce(func.sum(case((status == "approved", 1), else_=0)), 0),
+            func.coalesce(func.sum(case((and_(status.in_(OPEN_DELIVERABLE), due < cutoff), 1), else_=0)), 0),
+        )
+        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id))
+        .where(col(Deliverable.team_id) == team_id, col(Deliverable.milestone_id).in_(ids), status != "cancelled")
+        .group_by(col(Deliverable.milestone_id))
+    )
+    return {int(r[0] or 0): DeliverableCounts(int(r[1]), int(r[2]), int(r[3])) for r in session.exec(q).all()}
+
+
+def overdue_owners(session: Session, team_id: str, milestone_id: int, *, today: date) -> list[tuple[str, int]]:
+    """Who holds the milestone's overdue items, most first (one grouped query)."""
+    q = (
+        select(col(ActionItem.owner), func.count(col(ActionItem.id)))
+        .join(Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id))
+        .where(
+            col(ActionItem.team_id) == team_id,
+            col(Deliverable.milestone_id) == milestone_id,
+            col(Deliverable.status) != "cancelled",
+            col(ActionItem.status) == "open",
+            col(ActionItem.due_date) < today,
+        )
+        .group_by(col(ActionItem.owner))
+        .order_by(func.count(col(ActionItem.id)).desc(), col(ActionItem.owner))
+    )
+    return [(str(r[0]), int(r[1])) for r in session.exec(q).all()]
+
+
+def deliverable_at_risk(status: str, due: date | None, today: date) -> bool:
+    """Not yet submitted with fewer than 3 working days left."""
+    return status in OPEN_DELIVERABLE and due is not None and working_days_left(today, due) < AT_RISK_WORKING_DAYS
+
+
+@dataclass(frozen=True)
+class Forecast:
+    """When the open items will be done at the last 7 days' pace, and whether that is before the date.
+
+    `on_track` is None when nothing was done lately and the date is still more than a week of work away."""
+
+    remaining: int
+    done_recent: int
+    finish: date | None
+    on_track: bool | None
+
+
+def forecast(*, counts: ItemCounts, today: date, due: date) -> Forecast:
+    """Open items ÷ (items done in the last 7 days ÷ 5 working days) working days from today."""
+    if counts.open <= 0:
+        return Forecast(0, counts.done_recent, today, True)
+    if counts.done_recent <= 0:
+        far = working_days_left(today, due) >= WORKDAY_LIMIT
+        return Forecast(counts.open, 0, None, None if far else False)
+    needed = math.ceil(counts.open * WORKDAY_LIMIT / counts.done_recent)
+    if needed > MAX_FORECAST_WORKING_DAYS:
+        return Forecast(counts.open, counts.done_recent, None, False)
+    finish = add_working_days(today, needed)
+    return Forecast(counts.open, counts.done_recent, finish, finish <= due)
+
+
+def effective_status(m: Milestone, today: date) -> str:
+    """`missed` once the date has passed without the milestone being reached (computed when read)."""
+    if m.status == "upcoming" and today > m.due_date:
+        return "missed"
+    return m.status
+
+
+def settle_milestone(session: Session, clock: Clock, m: Milestone, *, today: date, by: str) -> str | None:
+    """Recompute reached/missed: reached when every deliverable is approved (and a gate's decision is go),
+    missed when the date passes first. Returns the new status when it changed."""
+    # Lock the milestone first: two deliverables approved at once must not both see the other still open.
+    session.refresh(m, with_for_update=True)
+    if m.status == "cancelled":
+        return None
+    statuses = session.exec(
+        select(col(Deliverable.status)).where(
+            col(Deliverable.milestone_id) == m.id, col(Deliverable.status) != "cancelled"
+        )
+    ).all()
+    complete = (bool(statuses) or m.gate) and all(s == "approved" for s in statuses)
+    if m.gate and m.decision != "go":
+        complete = False
+    if m.status == "missed" or (m.status == "upcoming" and today > m.due_date):
+        new = "missed"
+    elif complete:
+        new = "reached"
+    else:
+        new = "missed" if today > m.due_date else "upcoming"
+    if new == m.status:
+        return None
+    before = m.status
+    m.status, m.updated_at = new, clock.now()
+    session.add(m)
+    audit(
+        session,
+        clock,
+        team_id=m.team_id,
+        by=by,
+        key=f"M-{m.number}",
+        change="status",
+        before={"status": before},
+        after={"status": new},
+    )
+    return new
+
+
+def kr_percent(baseline: float, target: float, current: float) -> float:
+    """(current − baseline) / (target − baseline) as a percentage; a target equal to the baseline is 100 % while
+    held, else 0 %."""
+    if math.isclose(target, baseline):
+        return 100.0 if math.isclose(current, target) else 0.0
+    return (current - baseline) / (target - baseline) * 100.0
