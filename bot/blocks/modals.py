@@ -150,6 +150,10 @@ def settings_modal(prefs: PersonPrefs, *, channel: str | None, capture_on: bool)
         _input(BlockId.WORKING_DAYS, "My working days", days_el),
         _input(BlockId.PAUSED_UNTIL, "Pause reminders until (holidays)", pause_el, optional=True),
         _input(BlockId.SWITCHES, "Switches", switch_el, optional=True),
+        context(
+            "📅 Your deadlines in Google Calendar or Outlook: `/action settings calendar` gives the feed links; "
+            "`/action settings calendar reset` revokes them."
+        ),
     ]
     return _modal(CallbackId.SETTINGS_MODAL, "Followthrough settings", blocks, "Save", {"channel": channel})
 

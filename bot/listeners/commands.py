@@ -259,6 +259,8 @@ def verb_edit(v: Verb) -> None:
 def verb_settings(v: Verb) -> cards.Message | None:
     words = v.rest.lower().split()
     channel = v.actor.channel if v.actor.channel and not v.actor.channel.startswith("D") else None
+    if words[:1] == ["calendar"]:
+        return verb_calendar(Verb(v.deps, v.actor, v.client, v.context, v.command, " ".join(words[1:]), v.today))
     if words[:1] == ["capture"] and len(words) == 2 and words[1] in ("on", "off"):
         if channel is None:
             raise BadInput("Capture is set per channel: run `/action settings capture off` in that channel.")
@@ -267,7 +269,10 @@ def verb_settings(v: Verb) -> cards.Message | None:
         state = "on: lines starting AI:, Action item:, TODO: or [ ] become items" if words[1] == "on" else "off"
         return cards.refusal(f"Capture in <#{channel}> is {state}.")
     if words:
-        raise BadInput("Try `/action settings` (opens your settings) or `/action settings capture on|off`.")
+        raise BadInput(
+            "Try `/action settings` (opens your settings), `/action settings capture on|off` "
+            "or `/action settings calendar [reset]`."
+        )
     with v.deps.db.session(readonly=True) as session:
         prefs = settings.prefs(session, v.actor.team_id, v.actor.user_id)
         capture = settings.capture_on(session, v.actor.team_id, channel) if channel else False
@@ -296,7 +301,7 @@ def verb_calendar(v: Verb) -> cards.Message:
         lines.append(f"📅 *<#{channel}>:* {base}/calendar/{here}.ics")
     lines.append(
         "Subscribe in Google Calendar (Other calendars → From URL) or Outlook (Add calendar → From the web). "
-        "Anyone with a link can read that feed: `/action calendar reset` replaces the links."
+        "Anyone with a link can read that feed: `/action settings calendar reset` replaces the links."
     )
     if reset:
         lines.insert(0, "The old links no longer work.")

@@ -88,7 +88,7 @@ def test_feed_links_are_revocable_and_unguessable(signed_bot: LocalBot) -> None:
         with pytest.raises(urllib.error.HTTPError) as info:
             fetch(forged)
         assert info.value.code == 404
-    new, _ = feed_url(str(cmd(bot, "alice", "calendar reset")["text"]), bot.url)
+    new, _ = feed_url(str(cmd(bot, "alice", "settings calendar reset")["text"]), bot.url)
     assert new != old
     fetch(new)
     with pytest.raises(urllib.error.HTTPError):
