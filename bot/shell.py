@@ -66,13 +66,18 @@ class Shell:
         self.where = "#proj-website"
         self.buttons: list[_Button] = []
         self._lock = threading.Lock()
+        # While a request is in flight, what the bot sends meanwhile (lazy DMs) waits for its answer.
+        self._held: list[tuple[str, str, list[dict[str, Any]] | None]] | None = None
         bot.api.on_call = self._on_call
 
     # ---- output -------------------------------------------------------------------------------------
 
-    def emit(self, header: str, body: str, blocks: list[dict[str, Any]] | None = None) -> None:
+    def emit(self, header: str, body: str, blocks: list[dict[str, Any]] | None = None, *, now: bool = False) -> None:
         """Print one surface: who sees it, then the message, indented, with numbered buttons."""
         with self._lock:
+            if self._held is not None and not now:
+                self._held.append((header, body, blocks))
+                return
             self.out.write(f"\n[{header}]\n")
             self.out.write(textwrap.indent(body.rstrip() or "(empty)", "  ") + "\n")
             found = self._collect_buttons(blocks or [])
@@ -138,6 +143,7 @@ class Shell:
         if line.startswith(":"):
             return self._console(line)
         if line.startswith("/"):
+            self._held = []
             command, _, text = line.partition(" ")
             # What Slack does with should_escape: & < > escaped, typed @names turned into <@U…> mentions.
             text = encode_mentions(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), self.bot.world)
@@ -148,9 +154,11 @@ class Shell:
                     f"ephemeral → {self.me}",
                     render_message(body.get("text"), body.get("blocks"), self.bot.world),
                     body.get("blocks"),
+                    now=True,
                 )
             elif reply.status != 200:
-                self.emit("error", f"HTTP {reply.status}: {reply.body[:200]}")
+                self.emit("error", f"HTTP {reply.status}: {reply.body[:200]}", now=True)
+            self._release()
         else:
             text = line.replace("\\n", "\n")
             self.emit(f"{self.where} ← {self.me}", text)
@@ -160,6 +168,12 @@ class Shell:
                 self.bot.sender.message(self.me, self.where, text)
         time.sleep(0.3)  # let lazy listeners (thread confirmations, DMs) print before the next prompt
         return True
+
+    def _release(self) -> None:
+        with self._lock:
+            held, self._held = self._held or [], None
+        for header, body, blocks in held:
+            self.emit(header, body, blocks)
 
     def _console(self, line: str) -> bool:
         cmd, _, arg = line[1:].partition(" ")
