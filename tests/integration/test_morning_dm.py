@@ -169,3 +169,19 @@ def test_three_concurrent_ticks_send_each_dm_once(bot: LocalBot) -> None:
             t.join()
     recipients = sorted(str(c.params["channel"]) for c in bot.api.calls_to("chat.postMessage"))
     assert recipients == ["U0ALICE", "U0BOB", "U0CAROL", "U0DANA"]
+
+
+def test_key_results_without_a_check_in_for_a_week_come_up_on_mondays(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.sender.command("alice", "/outcome", "add Visitors find pricing without help")
+    bot.sender.command("alice", "/outcome", "kr O-1 Pricing page conversion from 2 to 3.5 %")
+    bot.sender.command("alice", "/outcome", "add Fewer support tickets")
+    bot.sender.command("alice", "/outcome", "kr O-2 Tickets per week from 40 to 20")
+    clock.set(datetime(2026, 11, 27, 15, 0, tzinfo=UTC))
+    bot.sender.command("alice", "/outcome", "checkin O-2.1 35")  # checked in 3 days before Monday
+    bot.api.clear()
+    tick(bot, datetime(2026, 11, 30, 15, 0, tzinfo=UTC))  # Monday 10:00 in New York, 9 days after creation
+    [dm] = dms(bot, "U0ALICE")
+    text = text_of(dm.params)
+    assert "KEY RESULTS TO CHECK IN" in text and "O-1.1" in text and "O-2.1" not in text
+    tick(bot, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))  # Tuesday: nothing else to say, so no DM
+    assert len(dms(bot, "U0ALICE")) == 1
