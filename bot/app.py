@@ -12,6 +12,8 @@ from slack_bolt import Ack, App, BoltContext, BoltRequest, BoltResponse
 from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 from slack_sdk.webhook import WebhookClient
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.blocks.cards import refusal
 from bot.clock import Clock
@@ -26,6 +28,7 @@ from storage.db import Database
 
 log = logging.getLogger(__name__)
 TRY_AGAIN = "Something went wrong on our side. Please try again in a minute."
+DATABASE_DOWN = "Followthrough's database is not answering right now. Please try again in a minute."
 
 
 def create_app(
@@ -122,11 +125,27 @@ def _payload_kind(body: dict[str, Any]) -> str:
     return kind or "unknown"
 
 
+def database_unavailable(error: BaseException) -> bool:
+    """True for errors that mean "the database is not answering" rather than a bug: worth a retry, not a traceback."""
+    if isinstance(error, OperationalError | PoolTimeout):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _first_line(error: BaseException) -> str:
+    cause = getattr(error, "orig", None) or error
+    return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
 def handle_error(error: Exception, body: dict[str, Any], request: BoltRequest) -> BoltResponse:
     """Domain errors become a one-line ephemeral answer; anything else: a short apology, or a 5xx for events."""
     kind = _payload_kind(body)
     if isinstance(error, DomainError):
         message = error.message
+    elif database_unavailable(error):
+        # One line per request during an outage, not a traceback each: the cause is known and says itself.
+        log.error("database unavailable in a %s listener: %s", kind, _first_line(error))
+        message = DATABASE_DOWN
     else:
         log.exception("unhandled error in a %s listener", kind, exc_info=error)
         message = TRY_AGAIN

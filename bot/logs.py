@@ -12,11 +12,15 @@ from pythonjsonlogger.json import JsonFormatter
 
 request_context: contextvars.ContextVar[dict[str, str] | None] = contextvars.ContextVar("request_context", default=None)
 _SECRET = re.compile(r"\b(xox[abpers]|xapp|xoxe(?:\.xox[bp])?)-[A-Za-z0-9-]+")
+# A calendar feed link is a bearer capability: whoever has the path reads the person's deadlines.
+_FEED = re.compile(r"(/calendar/)[A-Za-z0-9_-]+(?:\.[0-9a-f]+)?(\.ics)")
+# gunicorn logs through its own handlers (request paths at DEBUG), so its loggers get the filter themselves.
+_FOREIGN_LOGGERS = ("gunicorn.error", "gunicorn.access")
 
 
 def redact(text: str) -> str:
-    """Replace anything that looks like a Slack token."""
-    return _SECRET.sub(lambda m: m.group(1) + "-[redacted]", text)
+    """Replace anything that looks like a Slack token or a calendar feed token."""
+    return _FEED.sub(r"\1[redacted]\2", _SECRET.sub(lambda m: m.group(1) + "-[redacted]", text))
 
 
 class RedactFilter(logging.Filter):
@@ -24,7 +28,7 @@ class RedactFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        if _SECRET.search(message):
+        if _SECRET.search(message) or _FEED.search(message):
             record.msg, record.args = redact(message), None
         return True
 
@@ -55,6 +59,10 @@ def configure(level: str, *, json_lines: bool) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(getattr(logging, level))
+    for name in _FOREIGN_LOGGERS:
+        foreign = logging.getLogger(name)
+        if not any(isinstance(f, RedactFilter) for f in foreign.filters):
+            foreign.addFilter(RedactFilter())
 
 
 def describe_request(body: dict[str, Any]) -> dict[str, str]:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from bot.clock import Clock, SystemClock
 from bot.services import calendar
@@ -44,9 +46,14 @@ def make_wsgi(app: App, db: Database, *, clock: Clock | None = None, secret_key:
     feed_clock = clock or SystemClock()
 
     def _calendar(start_response: StartResponse, token: str) -> list[bytes]:
-        with db.session(readonly=True) as session:
-            owner = calendar.owner_of(session, token, secret_key)
-            body = calendar.build_feed(session, feed_clock, owner) if owner else None
+        try:
+            with db.session(readonly=True) as session:
+                owner = calendar.owner_of(session, token, secret_key)
+                body = calendar.build_feed(session, feed_clock, owner) if owner else None
+        except (OperationalError, PoolTimeout):
+            # Calendar apps poll; a 503 with Retry-After makes them come back instead of dropping the feed.
+            start_response("503 Service Unavailable", [("Content-Type", "application/json"), ("Retry-After", "60")])
+            return [json.dumps({"error": "the database is not answering; try again in a minute"}).encode()]
         if body is None:
             return _answer(start_response, "404 Not Found", {"error": "no such calendar feed"})
         start_response(
@@ -67,7 +74,7 @@ def make_wsgi(app: App, db: Database, *, clock: Clock | None = None, secret_key:
         if path.startswith("/calendar/") and path.endswith(".ics") and method == "GET":
             return _calendar(start_response, path.removeprefix("/calendar/").removesuffix(".ics"))
         if path == "/readyz":
-            ready = db.ping() and db.is_current()
+            ready = db.ready()
             status = "200 OK" if ready else "503 Service Unavailable"
             return _answer(start_response, status, {"status": "ready" if ready else "not ready"})
         if path == EVENTS_PATH:
@@ -81,7 +88,8 @@ def make_wsgi(app: App, db: Database, *, clock: Clock | None = None, secret_key:
                 _discard(environ, length)
                 return _answer(start_response, "413 Content Too Large", {"error": "request body too large"})
             timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
-            if not timestamp.isdigit() or len(timestamp) > 12:
+            # ASCII digits only: str.isdigit() also takes "²", which int() then refuses inside Bolt's verifier.
+            if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
                 return _answer(start_response, "400 Bad Request", {"error": "invalid request timestamp"})
         return bolt(environ, start_response)
 

@@ -20,6 +20,19 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constant shared by every process that migrates this database.
 _ADVISORY_LOCK_KEY = 7_324_116_001
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+# PostgreSQL: give up on a new connection after this many seconds (libpq's minimum is 2). Without it a database
+# host that stops answering (a network partition, a stuck proxy) holds every request thread forever; with it a
+# request gets its "try again" answer inside Slack's 3-second window and /readyz says 503.
+PG_CONNECT_TIMEOUT_S = 2
+# TCP keepalives find a dead peer under an idle pooled connection; tcp_user_timeout bounds unacknowledged writes.
+_PG_CONNECT_ARGS: dict[str, Any] = {
+    "connect_timeout": PG_CONNECT_TIMEOUT_S,
+    "keepalives": 1,
+    "keepalives_idle": 30,
+    "keepalives_interval": 10,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 10_000,
+}
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -36,7 +49,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, **kwargs)
         _tune_sqlite(engine)
         return engine
-    return create_engine(url, echo=echo, pool_size=10, max_overflow=20, pool_pre_ping=True, pool_recycle=1800)
+    return create_engine(
+        url,
+        echo=echo,
+        pool_size=10,
+        max_overflow=20,
+        pool_pre_ping=True,
+        pool_recycle=1800,
+        pool_timeout=10,
+        connect_args=dict(_PG_CONNECT_ARGS),
+    )
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -91,6 +113,13 @@ class Database:
                 conn.execute(text("SELECT 1"))
             return True
         except Exception:  # noqa: BLE001 - readiness only reports
+            return False
+
+    def ready(self) -> bool:
+        """True when the database answers and the schema is current; never raises (a readiness probe)."""
+        try:
+            return self.ping() and self.is_current()
+        except Exception:  # noqa: BLE001 - the database may go away between the two checks
             return False
 
     def migrate(self) -> None:

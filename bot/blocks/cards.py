@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from bot.blocks.common import Block, button, channel, context, due_text, esc, is_overdue, section, user
+from bot.blocks.common import Block, button, channel, clip, context, due_text, esc, is_overdue, section, user
 from bot.ids import ActionId
 from bot.services.action_items import ItemList, ItemView
 
@@ -168,8 +168,9 @@ def item_list(
 
 
 def refusal(text: str) -> Message:
-    """A one-line answer that says what to type instead; a special mention can never survive into it."""
-    safe = text.replace("<!", "&lt;!")
+    """A one-line answer that says what to type instead; a special mention can never survive into it, and an
+    echoed word however long never takes it past Slack's limits."""
+    safe = clip(text.replace("<!", "&lt;!"))
     return Message(text=safe, blocks=[section(safe)])
 
 

@@ -21,7 +21,7 @@ from bot.services.common import Actor, channel_is_private
 
 def register(app: App) -> None:
     """Attach the block_actions listeners."""
-    app.action(ActionId.ITEM_DONE.value)(ack=handle_done, lazy=[outbox.flush])
+    app.action(ActionId.ITEM_DONE.value)(outbox.after_answer(handle_done, outbox.flush))
     app.action(ActionId.ITEM_SNOOZE.value)(handle_snooze)
     app.action(ActionId.ITEM_EDIT.value)(handle_edit)
     app.action(ActionId.ITEM_REASSIGN.value)(handle_reassign)

@@ -28,6 +28,7 @@ from bot.services.csv_export import rows_csv
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
 EXPORT_KEY = "followthrough_export"
 HANDLED_COMMANDS = ("/action",)
+_PENDING = (outbox.OUTBOX_KEY, EXPORT_KEY)
 
 
 @dataclass
@@ -45,7 +46,7 @@ class Verb:
 
 def register(app: App) -> None:
     """Attach the slash-command listeners."""
-    app.command("/action")(ack=handle_action, lazy=[outbox.flush, upload_export])
+    app.command("/action")(outbox.after_answer(handle_action, outbox.flush, upload_export, when=_PENDING))
 
 
 def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -328,7 +329,7 @@ def verb_export(v: Verb) -> cards.Message:
 
 
 def upload_export(context: BoltContext, client: WebClient) -> None:
-    """Lazy: upload the CSV file (files_upload_v2) where the command was typed."""
+    """After the answer: upload the CSV file (files_upload_v2) where the command was typed."""
     export = context.get(EXPORT_KEY)
     if not export:
         return

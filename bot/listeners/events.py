@@ -33,9 +33,9 @@ IGNORED_SUBTYPES = {
 
 
 def register(app: App) -> None:
-    """Attach the event listeners; thread confirmations go out in lazy listeners after the ack."""
-    app.event("message")(ack=handle_message, lazy=[outbox.flush])
-    app.event("app_mention")(ack=handle_mention, lazy=[outbox.flush])
+    """Attach the event listeners; thread confirmations go out after the answer."""
+    app.event("message")(outbox.after_answer(handle_message, outbox.flush))
+    app.event("app_mention")(outbox.after_answer(handle_mention, outbox.flush))
     app.event("user_change")(handle_user_change)
 
 

@@ -107,7 +107,7 @@ def add_items(
     source_ts: str | None = None,
 ) -> list[ItemView]:
     """Create one item per owner (the author when nobody is named)."""
-    title = title.strip()
+    title = title.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL; a modal passes it through
     if not title:
         raise BadInput("What is the action item? Try `/action add Draft the charter by Friday`.")
     if len(title) > MAX_TITLE:

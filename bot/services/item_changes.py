@@ -170,7 +170,7 @@ def edit(
     """Apply what the edit modal submitted."""
     item = _load(session, actor, key_text)
     _require_open(item, "edited")
-    title = title.strip()
+    title = title.replace("\x00", "").strip()
     if not title or len(title) > MAX_TITLE:
         raise BadInput(f"A title is needed (at most {MAX_TITLE} characters).")
     if owner != item.owner:

@@ -5,14 +5,21 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_
+from sqlalchemy import func, literal, or_
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.services.action_items import ItemView, view_of
-from bot.services.people import PersonInfo, cached
-from bot.services.settings import PersonPrefs
+from bot.services import progress
+from bot.services.action_items import ItemView
+from bot.services.deliverables import DeliverableView
+from bot.services.deliverables import view_of as deliverable_view
+from bot.services.people import PersonInfo
+from bot.services.plan_lookup import named_on, reviewer_of
+from bot.services.settings import PersonPrefs, parse_working_days
 from storage.models import (
     ActionItem,
     CheckIn,
@@ -21,9 +28,11 @@ from storage.models import (
     Milestone,
     OutboundClaim,
     Outcome,
+    Person,
     PersonSettings,
     Workspace,
 )
+from storage.types import UtcDateTime
 
 KIND = "morning-dm"
 STALE_KR_DAYS = 7
@@ -66,7 +75,7 @@ class Morning:
     today: list[ItemView] = field(default_factory=list)
     soon: list[ItemView] = field(default_factory=list)
     soon_label: str = "tomorrow"
-    reviews: list[object] = field(default_factory=list)
+    reviews: list[DeliverableView] = field(default_factory=list)
     waiting: list[tuple[ItemView, int]] = field(default_factory=list)
     orphaned: list[ItemView] = field(default_factory=list)
     completed: list[ItemView] = field(default_factory=list)
@@ -88,6 +97,7 @@ class Morning:
         )
 
 
+@lru_cache(maxsize=4096)
 def working_days_between(start: date, end: date, days: frozenset[int]) -> int:
     """Working days after `start` up to and including `end` (0 when end <= start)."""
     count, d = 0, start
@@ -95,6 +105,17 @@ def working_days_between(start: date, end: date, days: frozenset[int]) -> int:
         d += timedelta(days=1)
         count += d.weekday() in days
     return count
+
+
+@lru_cache(maxsize=256)
+def weekdays_of(working_days: str) -> frozenset[int]:
+    """`PersonPrefs.weekdays`, parsed once per distinct setting instead of once per person."""
+    return parse_working_days(working_days)
+
+
+def weekdays(prefs: PersonPrefs) -> frozenset[int]:
+    """A person's working days (Mon=0)."""
+    return weekdays_of(prefs.working_days)
 
 
 def next_working_day(today: date, days: frozenset[int]) -> date:
@@ -148,138 +169,288 @@ def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> lis
     for team, user in candidates:
         by_team[team].append(user)
     out: list[Recipient] = []
+    execute = session.connection().execute
+    local_by_zone: dict[ZoneInfo, datetime] = {}
     for team, users in by_team.items():
-        people = cached(session, team, users)
+        wanted = set(users)
+        # Whole-team reads filtered here: an IN list of every candidate would grow with the workspace.
+        people = {
+            row[0]: PersonInfo(*row)
+            for row in execute(
+                sa_select(
+                    col(Person.user_id),
+                    col(Person.name),
+                    col(Person.real_name),
+                    col(Person.tz),
+                    col(Person.is_bot),
+                    col(Person.is_admin),
+                    col(Person.deleted),
+                ).where(col(Person.team_id) == team)
+            )
+            if row[0] in wanted
+        }
         settings = {
-            s.user_id: s
-            for s in session.exec(
-                select(PersonSettings).where(
-                    col(PersonSettings.team_id) == team, col(PersonSettings.user_id).in_(users)
-                )
-            ).all()
+            row[0]: PersonPrefs(*row[1:])
+            for row in execute(
+                sa_select(
+                    col(PersonSettings.user_id),
+                    col(PersonSettings.reminder_hour),
+                    col(PersonSettings.working_days),
+                    col(PersonSettings.paused_until),
+                    col(PersonSettings.reminders_enabled),
+                    col(PersonSettings.notify_done_now),
+                ).where(col(PersonSettings.team_id) == team)
+            )
+            if row[0] in wanted
         }
         due: list[Recipient] = []
         for user in users:
             person = people.get(user)
             if person is not None and (person.deleted or person.is_bot):
                 continue
-            s = settings.get(user)
-            p = (
-                PersonPrefs(s.reminder_hour, s.working_days, s.paused_until, s.reminders_enabled, s.notify_done_now)
-                if s
-                else PersonPrefs()
-            )
+            p = settings.get(user) or PersonPrefs()
             tz = person.zone(default_tz) if person else default_tz
-            local = now.astimezone(tz)
+            local = local_by_zone.get(tz)
+            if local is None:
+                local = local_by_zone[tz] = now.astimezone(tz)
             today = local.date()
-            if not p.reminders_enabled or local.hour < p.reminder_hour or today.weekday() not in p.weekdays:
+            if not p.reminders_enabled or local.hour < p.reminder_hour or today.weekday() not in weekdays(p):
                 continue
             if p.paused_until is not None and today < p.paused_until:
                 continue
             due.append(Recipient(team, user, tz, today, p, person))
         if due:
             slots = {r.slot for r in due}
-            served = set(
-                session.exec(
-                    select(OutboundClaim.recipient, OutboundClaim.slot).where(
+            served = {
+                (recipient, slot)
+                for recipient, slot in execute(
+                    sa_select(col(OutboundClaim.recipient), col(OutboundClaim.slot)).where(
                         col(OutboundClaim.team_id) == team,
                         col(OutboundClaim.kind) == KIND,
                         col(OutboundClaim.slot).in_(slots),
-                        col(OutboundClaim.recipient).in_([r.user_id for r in due]),
                         or_(
                             col(OutboundClaim.state).in_(["sent", "skipped"]),
                             col(OutboundClaim.claimed_at) >= now - timedelta(minutes=5),
                         ),
                     )
-                ).all()
-            )
+                )
+            }
             out.extend(r for r in due if (r.user_id, r.slot) not in served)
     return out
 
 
-def _last_sent(session: Session, r: Recipient) -> datetime | None:
-    return session.exec(
-        select(func.max(OutboundClaim.sent_at)).where(
-            col(OutboundClaim.team_id) == r.team_id,
-            col(OutboundClaim.recipient) == r.user_id,
+# ---- composing every due DM at once: a fixed number of queries, however many people and items ----------------
+
+_ITEM_COLUMNS = (
+    col(ActionItem.team_id),
+    col(ActionItem.number),
+    col(ActionItem.title),
+    col(ActionItem.status),
+    col(ActionItem.owner),
+    col(ActionItem.created_by),
+    col(ActionItem.channel),
+    col(ActionItem.due_date),
+    col(ActionItem.due_time),
+    col(ActionItem.due_tz),
+    col(ActionItem.snoozed_until),
+    col(ActionItem.private),
+    col(Deliverable.number),
+    col(Deliverable.title),
+)
+
+
+def _view(row: Any) -> ItemView:
+    """An ItemView from a row of _ITEM_COLUMNS (what view_of builds from the ORM objects)."""
+    _team, number, title, status, owner, created_by, channel, due, at, tz, snoozed, private, d_num, d_title = row[:14]
+    return ItemView(
+        f"A-{number}",
+        title,
+        status,
+        owner,
+        created_by,
+        channel,
+        due,
+        at,
+        tz,
+        None if d_num is None else f"D-{d_num}",
+        None if d_num is None else d_title,
+        snoozed,
+        private,
+    )
+
+
+def _items(*extra: Any) -> Any:
+    return sa_select(*_ITEM_COLUMNS, *extra).join(
+        Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id), isouter=True
+    )
+
+
+def _not_snoozed(snoozed: date | None, today: date) -> bool:
+    return snoozed is None or snoozed <= today
+
+
+def compose_all(session: Session, now: datetime, recipients: list[Recipient]) -> list[Morning]:
+    """The content of every recipient's morning DM, in one pass of set-wide queries (no query per person)."""
+    if not recipients:
+        return []
+    teams = sorted({r.team_id for r in recipients})
+    wanted = {(r.team_id, r.user_id) for r in recipients}
+    horizons = {(r.team_id, r.user_id): next_working_day(r.local_date, weekdays(r.prefs)) for r in recipients}
+    latest_today = max(r.local_date for r in recipients)
+    in_teams = col(ActionItem.team_id).in_(teams)
+    open_item = in_teams & (col(ActionItem.status) == "open")
+    order = (col(ActionItem.due_date), col(ActionItem.number))
+
+    rows = session.connection().execute  # Core rows: these are plain columns, the ORM adds only overhead
+    mine: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
+    for row in rows(
+        _items()
+        .where(
+            open_item,
+            col(ActionItem.due_date) <= max(horizons.values()),
+            or_(col(ActionItem.snoozed_until).is_(None), col(ActionItem.snoozed_until) <= latest_today),
+        )
+        .order_by(*order)
+    ).all():
+        bucket = mine.get((row[0], row[4]))
+        if bucket is not None:
+            bucket.append(row)
+
+    # Items given to others: only overdue ones can be "waiting", any of a deactivated owner is "orphaned".
+    given: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
+    for row in rows(
+        _items(col(Person.deleted))
+        .join(
+            Person,
+            (col(Person.team_id) == col(ActionItem.team_id)) & (col(Person.user_id) == col(ActionItem.owner)),
+            isouter=True,
+        )
+        .where(
+            open_item,
+            col(ActionItem.owner) != col(ActionItem.created_by),
+            or_(col(ActionItem.due_date) < latest_today, col(Person.deleted).is_(True)),
+        )
+        .order_by(*order)
+    ).all():
+        bucket = given.get((row[0], row[5]))
+        if bucket is not None:
+            bucket.append(row)
+
+    # Done by others since the creator's last morning DM (else the last day).
+    last = (
+        select(
+            col(OutboundClaim.team_id).label("team_id"),
+            col(OutboundClaim.recipient).label("recipient"),
+            func.max(col(OutboundClaim.sent_at)).label("last"),
+        )
+        .where(
+            col(OutboundClaim.team_id).in_(teams),
             col(OutboundClaim.kind) == KIND,
             col(OutboundClaim.state) == "sent",
         )
-    ).one()
-
-
-def compose(session: Session, now: datetime, r: Recipient, reviews: list[object]) -> Morning:
-    """The content of one person's morning DM."""
-    days = r.prefs.weekdays
-    today = r.local_date
-    horizon = next_working_day(today, days)
-    m = Morning(recipient=r, reviews=reviews)
-    m.soon_label = "tomorrow" if horizon == today + timedelta(days=1) else f"by {horizon:%a}"
-    not_snoozed = or_(col(ActionItem.snoozed_until).is_(None), col(ActionItem.snoozed_until) <= today)
-    base = (
-        select(ActionItem, Deliverable)
-        .join(Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id), isouter=True)
-        .where(col(ActionItem.team_id) == r.team_id, col(ActionItem.status) == "open")
-        .order_by(col(ActionItem.due_date), col(ActionItem.number))
+        .group_by(col(OutboundClaim.team_id), col(OutboundClaim.recipient))
+        .subquery()
     )
-    mine = session.exec(
-        base.where(col(ActionItem.owner) == r.user_id, not_snoozed, col(ActionItem.due_date) <= horizon)
-    ).all()
-    for item, d in mine:
-        assert item.due_date is not None
-        bucket = m.overdue if item.due_date < today else m.today if item.due_date == today else m.soon
-        bucket.append(view_of(item, d))
-    given = session.exec(base.where(col(ActionItem.created_by) == r.user_id, col(ActionItem.owner) != r.user_id)).all()
-    owners = cached(session, r.team_id, {i.owner for i, _ in given})
-    for item, d in given:
-        owner = owners.get(item.owner)
-        if owner is not None and owner.deleted:
-            m.orphaned.append(view_of(item, d))
-        elif (
-            item.due_date is not None
-            and item.due_date < today
-            and (not item.snoozed_until or item.snoozed_until <= today)
-        ):
-            late = working_days_between(item.due_date, today, days)
-            if late >= WAITING_WORKING_DAYS:
-                m.waiting.append((view_of(item, d), late))
-    since = _last_sent(session, r) or now - timedelta(days=1)
-    done = session.exec(
-        select(ActionItem)
+    since = func.coalesce(last.c.last, literal(now - timedelta(days=1), UtcDateTime()))
+    completed: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
+    for row in rows(
+        _items()
+        .join(
+            last,
+            (last.c.team_id == col(ActionItem.team_id)) & (last.c.recipient == col(ActionItem.created_by)),
+            isouter=True,
+        )
         .where(
-            col(ActionItem.team_id) == r.team_id,
-            col(ActionItem.created_by) == r.user_id,
-            col(ActionItem.owner) != r.user_id,
+            in_teams,
             col(ActionItem.status) == "done",
+            col(ActionItem.owner) != col(ActionItem.created_by),
             col(ActionItem.completed_at) > since,
         )
-        .order_by(col(ActionItem.completed_at))
+        .order_by(col(ActionItem.completed_at), col(ActionItem.number))
+    ).all():
+        bucket = completed.get((row[0], row[5]))
+        if bucket is not None:
+            bucket.append(row)
+
+    reviews = _reviews(session, teams)
+    stale = _stale_krs(session, now, teams) if any(r.local_date.weekday() == 0 for r in recipients) else {}
+    out: list[Morning] = []
+    for r in recipients:
+        who = (r.team_id, r.user_id)
+        days, today, horizon = weekdays(r.prefs), r.local_date, horizons[who]
+        m = Morning(recipient=r, reviews=list(reviews.get(who, [])))
+        m.soon_label = "tomorrow" if horizon == today + timedelta(days=1) else f"by {horizon:%a}"
+        overdue, due_today, soon = m.overdue, m.today, m.soon
+        for row in mine[who]:
+            due, snoozed = row[7], row[10]
+            if due > horizon or (snoozed is not None and snoozed > today):
+                continue
+            (overdue if due < today else due_today if due == today else soon).append(_view(row))
+        for row in given[who]:
+            due, snoozed, owner_deleted = row[7], row[10], row[14]
+            if owner_deleted:
+                m.orphaned.append(_view(row))
+            elif due is not None and due < today and _not_snoozed(snoozed, today):
+                late = working_days_between(due, today, days)
+                if late >= WAITING_WORKING_DAYS:
+                    m.waiting.append((_view(row), late))
+        m.completed = [_view((*row[:12], None, None)) for row in completed[who]]  # shown without deliverable
+        if today.weekday() == 0:
+            m.stale_krs = stale.get(who, [])
+        out.append(m)
+    return out
+
+
+def _reviews(session: Session, teams: list[str]) -> dict[tuple[str, str], list[DeliverableView]]:
+    """Submitted deliverables by who must review them (the rule of `deliverables.awaiting_review`)."""
+    rows = session.exec(
+        select(Deliverable, Milestone, Outcome)
+        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
+        .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
+        .where(col(Deliverable.team_id).in_(teams), col(Deliverable.status) == "submitted")
+        .order_by(col(Deliverable.submitted_at), col(Deliverable.number))
     ).all()
-    m.completed = [view_of(i) for i in done]
-    if today.weekday() == 0:
-        m.stale_krs = _stale_krs(session, now, r)
-    return m
+    by_team: dict[str, list[int]] = defaultdict(list)
+    for d, _m, _o in rows:
+        if d.id is not None:
+            by_team[d.team_id].append(d.id)
+    counts: dict[int, progress.ItemCounts] = {}
+    for team, ids in by_team.items():
+        counts.update(progress.items_by_deliverable(session, team, ids))
+    out: dict[tuple[str, str], list[DeliverableView]] = defaultdict(list)
+    for d, m, o in rows:
+        reviewer = reviewer_of(d, m)[0]
+        coalesced = d.approver if d.approver is not None else m.owner if m and m.owner is not None else d.created_by
+        if reviewer != coalesced:
+            continue  # as the SQL rule of awaiting_review reads an empty approver
+        if d.submitted_by == reviewer and named_on(d) | {reviewer} != {reviewer}:
+            continue  # nobody approves their own submission unless they are the only person named on it
+        out[(d.team_id, reviewer)].append(deliverable_view(d, m, o, counts.get(d.id or 0)))
+    return out
 
 
-def _stale_krs(session: Session, now: datetime, r: Recipient) -> list[StaleKr]:
+def _stale_krs(session: Session, now: datetime, teams: list[str]) -> dict[tuple[str, str], list[StaleKr]]:
     owner = func.coalesce(col(Outcome.owner), col(Outcome.created_by))
     last = (
         select(CheckIn.key_result_id, func.max(CheckIn.at).label("last"))
-        .where(col(CheckIn.team_id) == r.team_id)
+        .where(col(CheckIn.team_id).in_(teams))
         .group_by(col(CheckIn.key_result_id))
         .subquery()
     )
     rows = session.exec(
-        select(KeyResult, Outcome.number, last.c.last)
+        select(KeyResult, Outcome.number, last.c.last, owner)
         .join(Outcome, col(KeyResult.outcome_id) == col(Outcome.id))
         .join(last, last.c.key_result_id == col(KeyResult.id), isouter=True)
         .where(
-            col(KeyResult.team_id) == r.team_id,
-            owner == r.user_id,
+            col(KeyResult.team_id).in_(teams),
             col(KeyResult.status) == "active",
             col(Outcome.status) == "active",
         )
         .order_by(col(Outcome.number), col(KeyResult.number))
     ).all()
     cutoff = now - timedelta(days=STALE_KR_DAYS)
-    return [StaleKr(f"O-{o}.{kr.number}", kr.metric, at) for kr, o, at in rows if (at or kr.created_at) <= cutoff]
+    out: dict[tuple[str, str], list[StaleKr]] = defaultdict(list)
+    for kr, o, at, who in rows:
+        if (at or kr.created_at) <= cutoff:
+            out[(kr.team_id, who)].append(StaleKr(f"O-{o}.{kr.number}", kr.metric, at))
+    return out

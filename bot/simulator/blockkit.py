@@ -1,5 +1,6 @@
 """A modest Block Kit validator so the fake Web API rejects payloads real Slack would reject."""
 
+import re
 from typing import Any
 
 KNOWN_BLOCKS = {
@@ -16,6 +17,8 @@ KNOWN_BLOCKS = {
     "video",
 }
 TEXT_TYPES = {"plain_text", "mrkdwn"}
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
 SELECTS = {
     "static_select",
     "external_select",
@@ -83,6 +86,18 @@ class _Checker:
                 self.options(options, f"{ptr}/options")
             elif kind in {"static_select", "multi_static_select"} and "option_groups" not in el:
                 self.fail("must provide either options or option_groups", ptr)
+        elif kind == "plain_text_input":
+            if "placeholder" in el:
+                self.text(el.get("placeholder"), f"{ptr}/placeholder", max_len=150, plain_only=True)
+            limit = el.get("max_length", 3000)
+            if not isinstance(limit, int) or not 1 <= limit <= 3000:
+                self.fail("must be between 1 and 3000", f"{ptr}/max_length")
+            elif len(str(el.get("initial_value", ""))) > limit:
+                self.fail(f"must be at most {limit} characters (max_length)", f"{ptr}/initial_value")
+        elif kind in {"datepicker", "timepicker"}:
+            key, shape = ("initial_date", DATE) if kind == "datepicker" else ("initial_time", TIME)
+            if key in el and not (isinstance(el[key], str) and shape.fullmatch(el[key])):
+                self.fail("must be a valid " + ("YYYY-MM-DD date" if kind == "datepicker" else "HH:mm time"), ptr)
         elif kind == "image":
             if not el.get("image_url") and not el.get("slack_file"):
                 self.fail("missing required field: image_url", ptr)

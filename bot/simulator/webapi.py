@@ -240,6 +240,11 @@ class FakeSlackAPI:
         with self._lock:
             self._faults.setdefault(method, []).append(fault)
 
+    def clear_faults(self, method: str | None = None) -> None:
+        """Forget scripted failures still queued (for one method, or all): the outage is over."""
+        with self._lock:
+            self._faults = {} if method is None else {m: q for m, q in self._faults.items() if m != method}
+
     def rate_limit(self, per_channel_per_second: float | None, per_workspace_per_second: float | None) -> None:
         """Rate-limit chat.postMessage per channel and/or per workspace (None disables a limit)."""
         with self._lock:

@@ -37,3 +37,19 @@ def test_json_lines_carry_the_request_context_and_no_secret() -> None:
     record = json.loads(stream.getvalue())
     assert record["team_id"] == "T1" and record["event_id"] == "Ev9" and record["kind"] == "event:message"
     assert "secret-token" not in stream.getvalue()
+
+
+def test_calendar_feed_tokens_are_redacted_in_our_lines_and_gunicorns() -> None:
+    from bot.logs import configure
+
+    line = "GET /calendar/KVb0DrMjVxaLgcM1KRVfkPpd.bd4d2dd125a80ccac4bb.ics and /calendar/KVb0DrMjVxaLgcM1.ics"
+    assert redact(line) == "GET /calendar/[redacted].ics and /calendar/[redacted].ics"
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        configure("INFO", json_lines=True)
+        gunicorn = logging.getLogger("gunicorn.error")  # logs request paths through its own handlers
+        assert any(isinstance(f, RedactFilter) for f in gunicorn.filters)
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)

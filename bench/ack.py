@@ -1,0 +1,172 @@
+"""The ack path: `followthrough serve` and the two floors under open-loop load at fixed rates and at saturation."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlmodel import col
+
+from bench import load, slackreq
+from bench.measure import percentile
+from bench.procs import Served, app_env, floor_argv, free_port, serve_argv
+from bench.seed import Seeded
+from bench.sizes import Sizes
+from storage.db import Database
+from storage.models import ActionItem
+
+WORKERS, THREADS = 2, 8  # `followthrough serve`'s defaults
+SAT_PREBUILT_PER_SECOND = {"serve": 2_500, "floor": 6_000}
+OPS = ("list", "add", "done", "message")
+
+
+@dataclass
+class AckRow:
+    """One (server, operation, load) cell."""
+
+    server: str
+    op: str
+    load: str  # "50/s", "200/s" or "saturation"
+    sent: int
+    p50_ms: float
+    p99_ms: float
+    errors: int
+    throughput: float
+    timeouts: int = 0
+
+
+@dataclass
+class AckResult:
+    """Every cell of one run, and the peak RSS of serve's processes."""
+
+    rows: list[AckRow]
+    serve_rss_max_mb: float
+    serve_rss_total_mb: float
+
+
+class _Phases:
+    """Builds each phase's signed requests and checks their effects in the database."""
+
+    def __init__(self, sizes: Sizes, seeded: Seeded, db: Database, api_root: str, run: int) -> None:
+        self.sizes, self.seeded, self.db, self.api, self.run = sizes, seeded, db, api_root, run
+        self.next_item = sizes.big_milestone_items  # items past M-1's, so the status bench keeps its shape
+        self.phase = 0
+
+    def requests(self, op: str, count: int, port: int) -> tuple[list[bytes], str, int]:
+        """`count` prebuilt requests for `op`, the tag of their effects, and the first item clicked."""
+        self.phase += 1
+        tag = f"B{self.run}x{self.phase}q"
+        first = self.next_item
+        if op in ("list", "ack"):  # the floors ack any command
+            build = slackreq.list_command(self.sizes, self.api)
+        elif op == "add":
+            build = slackreq.add_command(self.sizes, self.api, tag)
+        elif op == "done":
+            count = min(count, self.sizes.open_items - first)
+            build = slackreq.done_click(self.sizes, self.api, first)
+            self.next_item += count
+        else:
+            build = slackreq.marker_message(self.sizes, tag)
+        raw = []
+        for n in range(count):
+            content_type, body = build(n)
+            raw.append(slackreq.http_request("127.0.0.1", port, content_type, body))
+        return raw, tag, first
+
+    def failures(self, op: str, result: load.LoadResult, tag: str, first: int) -> int:
+        """Requests that failed: no 200, an apology in the answer, or no effect in the database."""
+        answered = [s for s in result.samples if s.status == 200]
+        bad = len(result.samples) - len(answered)
+        bad += sum(b"Something went wrong" in s.body for s in answered)
+        if op == "list":
+            return bad + sum(b'"blocks"' not in s.body for s in answered)
+        sent = len(result.samples)
+        with self.db.session(readonly=True) as session:
+            if op == "done":
+                numbers = (first + 1, first + sent)
+                done = session.exec(
+                    select(func.count())
+                    .select_from(ActionItem)
+                    .where(
+                        col(ActionItem.number).between(*numbers),
+                        col(ActionItem.status) == "done",
+                    )
+                ).one()
+                return max(bad, sent - int(done[0]))
+            made = session.exec(
+                select(func.count()).select_from(ActionItem).where(col(ActionItem.title).like(f"{tag} %"))
+            ).one()
+        return max(bad, sent - int(made[0]))
+
+
+def _cell(server: str, op: str, label: str, result: load.LoadResult, errors: int) -> AckRow:
+    latencies = [s.latency for s in result.samples if s.status == 200]
+    return AckRow(
+        server=server,
+        op=op,
+        load=label,
+        sent=len(result.samples),
+        p50_ms=percentile(latencies, 50) * 1000,
+        p99_ms=percentile(latencies, 99) * 1000,
+        errors=errors,
+        throughput=result.throughput,
+        timeouts=sum(s.status == 0 for s in result.samples),
+    )
+
+
+def drained(port: int, limit: float = 60.0) -> None:
+    """Wait until the server answers /healthz at once again: an overloaded phase leaves requests queued (and work
+    after the answers, like thread confirmations), which must not be charged to the next phase."""
+    deadline = time.monotonic() + limit
+    quick = 0
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=10):
+                pass
+        except OSError:
+            quick = 0
+            continue
+        quick = quick + 1 if time.monotonic() - started < 0.02 else 0
+        time.sleep(0.05)
+
+
+def _drive(server: str, ops: tuple[str, ...], port: int, phases: _Phases, sizes: Sizes, kind: str) -> list[AckRow]:
+    rows = []
+    for op in ops:
+        for rate in sizes.ack_rates:
+            raw, tag, first = phases.requests(op, int(rate * sizes.ack_seconds), port)
+            drained(port)
+            result = load.open_loop("127.0.0.1", port, raw, rate)
+            errors = phases.failures(op, result, tag, first) if kind == "serve" else result.errors
+            rows.append(_cell(server, op, f"{rate}/s", result, errors))
+        count = int(SAT_PREBUILT_PER_SECOND[kind] * sizes.saturation_seconds)
+        raw, tag, first = phases.requests(op, count, port)
+        drained(port)
+        result = load.saturate("127.0.0.1", port, raw, sizes.saturation_clients, sizes.saturation_seconds)
+        errors = phases.failures(op, result, tag, first) if kind == "serve" else result.errors
+        rows.append(_cell(server, op, "saturation", result, errors))
+    return rows
+
+
+def run_ack(database_url: str, db: Database, sizes: Sizes, seeded: Seeded, api_root: str, run: int) -> AckResult:
+    """serve (four operations), then the bare floor and the insert floor (a slash command each)."""
+    env = app_env(database_url, f"{api_root}/api/")
+    phases = _Phases(sizes, seeded, db, api_root, run)
+    port = free_port()
+    served = Served(serve_argv(port, WORKERS, THREADS), env, port)
+    try:
+        rows = _drive("serve", OPS, port, phases, sizes, "serve")
+        rss_max, rss_total = served.peak_rss()
+    finally:
+        served.stop()
+    for floor in ("bare", "insert"):
+        port = free_port()
+        served = Served(floor_argv(floor, port, WORKERS, THREADS, f"{api_root}/api/", database_url), env, port)
+        try:
+            rows += _drive(f"floor: {floor}", ("ack",), port, phases, sizes, "floor")
+        finally:
+            served.stop()
+    return AckResult(rows, rss_max, rss_total)

@@ -1,0 +1,106 @@
+"""The morning sweep costs a fixed number of SQL queries: 10 people or 200, 100 items or 4,000."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from slack_sdk import WebClient
+from sqlalchemy import delete, event, insert
+
+from bot.clock import FrozenClock
+from bot.jobs.runtime import Runtime
+from bot.jobs.sweeps import run_all
+from bot.settings import load_settings
+from bot.slack.sender import Outgoing, RateLimitedSender, SendReport
+from storage.db import Database
+from storage.models import ActionItem, OutboundClaim, Person, Workspace
+
+TEAM = "T0TICK"
+MONDAY_1700_UTC = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 12:00 in New York, 18:00 in Berlin
+ZONES = ("America/New_York", "Europe/Berlin", "UTC")
+
+
+class Recorder(RateLimitedSender):
+    """Keeps the messages instead of sending them."""
+
+    def send_all(self, messages: list[Outgoing]) -> SendReport:
+        report = SendReport()
+        report.sent.extend(messages)
+        return report
+
+
+@contextmanager
+def counting(db: Database) -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def add_people(db: Database, start: int, count: int, items_each: int) -> None:
+    """People with open items: overdue, due today, later, and some given to the next person."""
+    today = MONDAY_1700_UTC.date()
+    people, items = [], []
+    for p in range(start, start + count):
+        people.append(
+            {
+                "team_id": TEAM,
+                "user_id": f"U{p:05d}",
+                "name": f"user{p}",
+                "real_name": f"User {p}",
+                "tz": ZONES[p % len(ZONES)],
+                "fetched_at": MONDAY_1700_UTC,
+            }
+        )
+        for i in range(items_each):
+            n = p * items_each + i + 1
+            items.append(
+                {
+                    "team_id": TEAM,
+                    "number": n,
+                    "title": f"Item {n}",
+                    "status": "done" if i == items_each - 1 else "open",
+                    "owner": f"U{p:05d}",
+                    "created_by": f"U{(p + 1) % (start + count):05d}" if i % 2 else f"U{p:05d}",
+                    "channel": "C0TICK",
+                    "due_date": today + timedelta(days=i % 7 - 4),
+                    "created_at": MONDAY_1700_UTC - timedelta(days=10),
+                    "completed_at": MONDAY_1700_UTC - timedelta(hours=2) if i == items_each - 1 else None,
+                }
+            )
+    with db.engine.begin() as conn:
+        conn.execute(insert(Person), people)
+        conn.execute(insert(ActionItem), items)
+
+
+def tick(db: Database) -> tuple[int, int]:
+    """(queries, DMs) of one tick at Monday 17:00 UTC, sending nothing."""
+    clock = FrozenClock(MONDAY_1700_UTC)
+    settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "DATABASE_URL": db.url})
+    client = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
+    rt = Runtime(settings=settings, db=db, clock=clock, client=client, sender=Recorder(client, db, clock))
+    with db.engine.begin() as conn:
+        conn.execute(delete(OutboundClaim))
+    with counting(db) as statements:
+        report = run_all(rt)
+    return len(statements), len(report.reports["morning DMs"].sent)
+
+
+def test_the_tick_query_count_does_not_grow_with_people_or_items(db: Database) -> None:
+    with db.engine.begin() as conn:
+        conn.execute(insert(Workspace), [{"team_id": TEAM, "name": "Tick", "created_at": MONDAY_1700_UTC}])
+    add_people(db, 0, 10, items_each=10)
+    small, small_dms = tick(db)
+    add_people(db, 10, 190, items_each=20)
+    large, large_dms = tick(db)
+    assert (small_dms, large_dms) == (10, 200)
+    assert large == small, f"{small} queries for 10 people and 100 items, {large} for 200 people and 3,900 items"

@@ -1,0 +1,88 @@
+"""Events not lost: a delivery whose handling fails is answered 5xx (Slack retries it), and however many times
+one event_id arrives — one after another or all at once — it creates its items once and confirms once."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from sqlmodel import select
+
+from bot.simulator.client import Reply
+from bot.simulator.local import LocalBot
+from storage.models import ActionItem, ProcessedEvent
+from tests.support.faults import failing_inserts
+
+NOTES = "Standup\nAI: <@U0CAROL> book the kickoff room by Friday\nTODO: send the agenda"
+
+
+def titles(bot: LocalBot) -> list[str]:
+    with bot.db.session(readonly=True) as s:
+        return sorted(s.exec(select(ActionItem.title)).all())
+
+
+def processed(bot: LocalBot) -> int:
+    with bot.db.session(readonly=True) as s:
+        return len(s.exec(select(ProcessedEvent.event_id)).all())
+
+
+def redeliver(bot: LocalBot, kind: str) -> Callable[[int], Reply]:
+    """The event just sent, delivered again with its event_id, as Slack's retry number n."""
+    event_id, ts = bot.sender.last_event_id, bot.sender.last_message_ts
+    assert event_id and ts
+    stored = dict(bot.api.state.find_message("C0WEB", ts) or {})
+    event: dict[str, Any] = {**stored, "type": kind, "channel": "C0WEB", "event_ts": ts}
+    if kind == "message":
+        event["channel_type"] = "channel"
+    return lambda n: bot.sender.event(event, event_id=event_id, retry_num=n)
+
+
+def thread_replies(bot: LocalBot, ts: str) -> int:
+    return len([c for c in bot.api.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts])
+
+
+def test_a_failing_handler_is_not_acknowledged_and_the_retries_capture_once(bot: LocalBot) -> None:
+    with failing_inserts(bot.db, "action_item"):
+        first = bot.sender.message("alice", "#proj-website", NOTES)
+    assert first.status == 500 and "Traceback" not in first.body
+    assert titles(bot) == [] and processed(bot) == 0  # nothing half-done, the event id not burnt
+    again = redeliver(bot, "message")
+    replies = [again(n) for n in (1, 2, 3)]
+    assert [r.status for r in replies] == [200, 200, 200]
+    assert titles(bot) == ["book the kickoff room", "send the agenda"]  # four deliveries, one capture
+    ts = bot.sender.last_message_ts or ""
+    bot.api.wait_for("chat.postMessage", count=2)  # the thread confirmation and carol's DM card
+    assert thread_replies(bot, ts) == 1
+
+
+def test_a_failing_mention_is_retried_too(bot: LocalBot) -> None:
+    with failing_inserts(bot.db, "action_item"):
+        assert bot.sender.app_mention("alice", "#proj-website", "<@U0DANA> confirm the venue").status == 500
+    again = redeliver(bot, "app_mention")
+    assert [again(n).status for n in (1, 2, 3)] == [200, 200, 200]
+    assert titles(bot) == ["confirm the venue"]
+
+
+def test_four_deliveries_at_the_same_moment_capture_once(bot: LocalBot) -> None:
+    # The first delivery is "slow" (it fails), then Slack's three retries and a late original race each other.
+    with failing_inserts(bot.db, "action_item"):
+        assert bot.sender.message("alice", "#proj-website", NOTES).status == 500
+    again = redeliver(bot, "message")
+    start = threading.Barrier(4)
+    statuses: list[int] = []
+
+    def deliver(n: int) -> None:
+        start.wait()
+        statuses.append(again(n).status)
+
+    threads = [threading.Thread(target=deliver, args=(n,)) for n in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert sorted(statuses) == [200, 200, 200, 200]
+    assert titles(bot) == ["book the kickoff room", "send the agenda"]
+    assert processed(bot) == 1
+    bot.api.wait_for("chat.postMessage", count=2)
+    assert thread_replies(bot, bot.sender.last_message_ts or "") == 1
