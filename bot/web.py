@@ -5,9 +5,12 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qsl
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext, BoltRequest, BoltResponse
 from slack_bolt.adapter.wsgi import SlackRequestHandler
+from slack_bolt.adapter.wsgi.http_request import WsgiHttpRequest
+from slack_bolt.request.internals import build_context
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
@@ -40,9 +43,29 @@ def _discard(environ: WSGIEnvironment, length: int) -> None:
         remaining -= len(chunk)
 
 
+class _BoltHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, with one parsing fix.
+
+    Bolt takes any form body that contains the word "payload" for an interactivity payload; a slash command whose
+    text says "payload" then parses to nothing and matches no listener (the user saw a 404). Such a body is parsed
+    again as the plain form it is. The signature is still checked by Bolt over the raw body, which is unchanged.
+    """
+
+    def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        bolt_request = BoltRequest(body=request.get_body(), query=request.query_string, headers=request.get_headers())
+        raw = bolt_request.raw_body
+        is_form = raw and not raw.startswith("{") and bolt_request.content_type != "application/json"
+        if not bolt_request.body and is_form:
+            form = dict(parse_qsl(raw, keep_blank_values=True))
+            if form and "payload" not in form:
+                bolt_request.body = form
+                bolt_request.context = build_context(BoltContext({}), form)
+        return self.app.dispatch(bolt_request)
+
+
 def make_wsgi(app: App, db: Database, *, clock: Clock | None = None, secret_key: str | None = None) -> WsgiApp:
     """Route /healthz, /readyz and Slack's POSTs; refuse oversized bodies and malformed timestamps early."""
-    bolt = SlackRequestHandler(app, path=EVENTS_PATH)
+    bolt = _BoltHandler(app, path=EVENTS_PATH)
     feed_clock = clock or SystemClock()
 
     def _calendar(start_response: StartResponse, token: str) -> list[bytes]:

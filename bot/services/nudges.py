@@ -13,18 +13,22 @@ from sqlalchemy import func, literal, or_
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
-from bot.services import progress
 from bot.services.action_items import ItemView
 from bot.services.deliverables import DeliverableView
-from bot.services.deliverables import view_of as deliverable_view
+from bot.services.nudge_reads import (
+    STALE_KR_DAYS,
+    StaleKr,
+    item_view,
+    items_select,
+    not_snoozed,
+    reviews_by_reviewer,
+    stale_krs_by_owner,
+)
 from bot.services.people import PersonInfo
-from bot.services.plan_lookup import named_on, reviewer_of
 from bot.services.settings import PersonPrefs, parse_working_days
 from storage.models import (
     ActionItem,
-    CheckIn,
     Deliverable,
-    KeyResult,
     Milestone,
     OutboundClaim,
     Outcome,
@@ -34,8 +38,8 @@ from storage.models import (
 )
 from storage.types import UtcDateTime
 
+__all__ = ["KIND", "STALE_KR_DAYS", "Morning", "Recipient", "StaleKr", "compose_all", "due_recipients"]
 KIND = "morning-dm"
-STALE_KR_DAYS = 7
 WAITING_WORKING_DAYS = 2
 MAX_ITEMS = 12  # per section; the DM says how many more
 
@@ -55,15 +59,6 @@ class Recipient:
     def slot(self) -> str:
         """The claim slot: one DM per local day."""
         return self.local_date.isoformat()
-
-
-@dataclass(frozen=True)
-class StaleKr:
-    """A key result nobody checked in on for a week."""
-
-    key: str
-    metric: str
-    last: datetime | None
 
 
 @dataclass
@@ -241,53 +236,6 @@ def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> lis
 
 # ---- composing every due DM at once: a fixed number of queries, however many people and items ----------------
 
-_ITEM_COLUMNS = (
-    col(ActionItem.team_id),
-    col(ActionItem.number),
-    col(ActionItem.title),
-    col(ActionItem.status),
-    col(ActionItem.owner),
-    col(ActionItem.created_by),
-    col(ActionItem.channel),
-    col(ActionItem.due_date),
-    col(ActionItem.due_time),
-    col(ActionItem.due_tz),
-    col(ActionItem.snoozed_until),
-    col(ActionItem.private),
-    col(Deliverable.number),
-    col(Deliverable.title),
-)
-
-
-def _view(row: Any) -> ItemView:
-    """An ItemView from a row of _ITEM_COLUMNS (what view_of builds from the ORM objects)."""
-    _team, number, title, status, owner, created_by, channel, due, at, tz, snoozed, private, d_num, d_title = row[:14]
-    return ItemView(
-        f"A-{number}",
-        title,
-        status,
-        owner,
-        created_by,
-        channel,
-        due,
-        at,
-        tz,
-        None if d_num is None else f"D-{d_num}",
-        None if d_num is None else d_title,
-        snoozed,
-        private,
-    )
-
-
-def _items(*extra: Any) -> Any:
-    return sa_select(*_ITEM_COLUMNS, *extra).join(
-        Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id), isouter=True
-    )
-
-
-def _not_snoozed(snoozed: date | None, today: date) -> bool:
-    return snoozed is None or snoozed <= today
-
 
 def compose_all(session: Session, now: datetime, recipients: list[Recipient]) -> list[Morning]:
     """The content of every recipient's morning DM, in one pass of set-wide queries (no query per person)."""
@@ -304,7 +252,7 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
     rows = session.connection().execute  # Core rows: these are plain columns, the ORM adds only overhead
     mine: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
     for row in rows(
-        _items()
+        items_select()
         .where(
             open_item,
             col(ActionItem.due_date) <= max(horizons.values()),
@@ -319,7 +267,7 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
     # Items given to others: only overdue ones can be "waiting", any of a deactivated owner is "orphaned".
     given: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
     for row in rows(
-        _items(col(Person.deleted))
+        items_select(col(Person.deleted))
         .join(
             Person,
             (col(Person.team_id) == col(ActionItem.team_id)) & (col(Person.user_id) == col(ActionItem.owner)),
@@ -354,7 +302,7 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
     since = func.coalesce(last.c.last, literal(now - timedelta(days=1), UtcDateTime()))
     completed: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
     for row in rows(
-        _items()
+        items_select()
         .join(
             last,
             (last.c.team_id == col(ActionItem.team_id)) & (last.c.recipient == col(ActionItem.created_by)),
@@ -372,8 +320,8 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
         if bucket is not None:
             bucket.append(row)
 
-    reviews = _reviews(session, teams)
-    stale = _stale_krs(session, now, teams) if any(r.local_date.weekday() == 0 for r in recipients) else {}
+    reviews = reviews_by_reviewer(session, teams)
+    stale = stale_krs_by_owner(session, now, teams) if any(r.local_date.weekday() == 0 for r in recipients) else {}
     out: list[Morning] = []
     for r in recipients:
         who = (r.team_id, r.user_id)
@@ -385,72 +333,17 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
             due, snoozed = row[7], row[10]
             if due > horizon or (snoozed is not None and snoozed > today):
                 continue
-            (overdue if due < today else due_today if due == today else soon).append(_view(row))
+            (overdue if due < today else due_today if due == today else soon).append(item_view(row))
         for row in given[who]:
             due, snoozed, owner_deleted = row[7], row[10], row[14]
             if owner_deleted:
-                m.orphaned.append(_view(row))
-            elif due is not None and due < today and _not_snoozed(snoozed, today):
+                m.orphaned.append(item_view(row))
+            elif due is not None and due < today and not_snoozed(snoozed, today):
                 late = working_days_between(due, today, days)
                 if late >= WAITING_WORKING_DAYS:
-                    m.waiting.append((_view(row), late))
-        m.completed = [_view((*row[:12], None, None)) for row in completed[who]]  # shown without deliverable
+                    m.waiting.append((item_view(row), late))
+        m.completed = [item_view((*row[:12], None, None)) for row in completed[who]]  # shown without deliverable
         if today.weekday() == 0:
             m.stale_krs = stale.get(who, [])
         out.append(m)
-    return out
-
-
-def _reviews(session: Session, teams: list[str]) -> dict[tuple[str, str], list[DeliverableView]]:
-    """Submitted deliverables by who must review them (the rule of `deliverables.awaiting_review`)."""
-    rows = session.exec(
-        select(Deliverable, Milestone, Outcome)
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-        .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
-        .where(col(Deliverable.team_id).in_(teams), col(Deliverable.status) == "submitted")
-        .order_by(col(Deliverable.submitted_at), col(Deliverable.number))
-    ).all()
-    by_team: dict[str, list[int]] = defaultdict(list)
-    for d, _m, _o in rows:
-        if d.id is not None:
-            by_team[d.team_id].append(d.id)
-    counts: dict[int, progress.ItemCounts] = {}
-    for team, ids in by_team.items():
-        counts.update(progress.items_by_deliverable(session, team, ids))
-    out: dict[tuple[str, str], list[DeliverableView]] = defaultdict(list)
-    for d, m, o in rows:
-        reviewer = reviewer_of(d, m)[0]
-        coalesced = d.approver if d.approver is not None else m.owner if m and m.owner is not None else d.created_by
-        if reviewer != coalesced:
-            continue  # as the SQL rule of awaiting_review reads an empty approver
-        if d.submitted_by == reviewer and named_on(d) | {reviewer} != {reviewer}:
-            continue  # nobody approves their own submission unless they are the only person named on it
-        out[(d.team_id, reviewer)].append(deliverable_view(d, m, o, counts.get(d.id or 0)))
-    return out
-
-
-def _stale_krs(session: Session, now: datetime, teams: list[str]) -> dict[tuple[str, str], list[StaleKr]]:
-    owner = func.coalesce(col(Outcome.owner), col(Outcome.created_by))
-    last = (
-        select(CheckIn.key_result_id, func.max(CheckIn.at).label("last"))
-        .where(col(CheckIn.team_id).in_(teams))
-        .group_by(col(CheckIn.key_result_id))
-        .subquery()
-    )
-    rows = session.exec(
-        select(KeyResult, Outcome.number, last.c.last, owner)
-        .join(Outcome, col(KeyResult.outcome_id) == col(Outcome.id))
-        .join(last, last.c.key_result_id == col(KeyResult.id), isouter=True)
-        .where(
-            col(KeyResult.team_id).in_(teams),
-            col(KeyResult.status) == "active",
-            col(Outcome.status) == "active",
-        )
-        .order_by(col(Outcome.number), col(KeyResult.number))
-    ).all()
-    cutoff = now - timedelta(days=STALE_KR_DAYS)
-    out: dict[tuple[str, str], list[StaleKr]] = defaultdict(list)
-    for kr, o, at, who in rows:
-        if (at or kr.created_at) <= cutoff:
-            out[(kr.team_id, who)].append(StaleKr(f"O-{o}.{kr.number}", kr.metric, at))
     return out

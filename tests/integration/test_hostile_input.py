@@ -14,6 +14,7 @@ from storage.models import ActionItem
 
 VOCAB = [
     "add",
+    "payload",
     "list",
     "done",
     "show",

@@ -63,3 +63,14 @@ def test_health_and_readiness(bot: LocalBot) -> None:
         assert r.status == 200
     with urllib.request.urlopen(f"{bot.url}/readyz", timeout=5) as r:
         assert r.status == 200
+
+
+def test_a_command_whose_text_says_payload_is_understood(bot: LocalBot, clock: FrozenClock) -> None:
+    # Bolt reads any form body containing the word "payload" as an interactivity payload and finds none; the
+    # command then matched no listener and Slack's user saw a 404.
+    reply = bot.sender.command("dana", "/action", "add Check the payload schema by friday")
+    assert reply.status == 200, reply.body
+    assert "Check the payload schema" in reply.body
+    assert _count_items(bot, clock) == 1
+    listed = bot.sender.command("dana", "/action", "list payload")
+    assert listed.status == 200, listed.body
