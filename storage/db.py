@@ -106,6 +106,12 @@ class Database:
                 session.rollback()
                 raise
 
+    @contextmanager
+    def reading(self) -> Iterator[Connection]:
+        """A read-only transaction on a plain connection, for hot Core reads that need no ORM session."""
+        with self._readonly_engine.begin() as conn:
+            yield conn
+
     def ping(self) -> bool:
         """True when the database answers a trivial query."""
         try:

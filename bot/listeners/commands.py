@@ -156,8 +156,8 @@ def list_page(
     deps: Deps, actor: Actor, scope: str, user: str | None, offset: int, note: str | None = None
 ) -> cards.Message:
     """One page of `/action list` (also redrawn after a click on it)."""
-    with deps.db.session(readonly=True) as session:
-        result = action_items.list_items(session, deps.clock, actor, scope=scope, user=user, offset=offset)
+    with deps.db.reading() as conn:
+        result = action_items.list_items(conn, deps.clock, actor, scope=scope, user=user, offset=offset)
     return cards.item_list(
         result,
         viewer=actor.user_id,

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, time, timedelta
+from functools import cache
+from typing import Any
 
-from sqlalchemy import func, or_
+from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, insert, or_
+from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
 from bot.capture.dates import ParsedDate
@@ -13,13 +16,16 @@ from bot.capture.keys import Key, parse_key
 from bot.capture.text import quote
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError, NotFound, PermissionDenied
-from bot.services.common import Actor, audit, ensure_workspace
+from bot.services.common import Actor, audit, audit_row, ensure_workspace
 from bot.services.people import PersonInfo
-from storage.models import ActionItem, Deliverable
-from storage.repositories.keys import next_number
+from storage.models import ActionItem, AuditEntry, Deliverable
+from storage.repositories.keys import reserve_numbers
 
 MAX_TITLE = 500
 LIST_LIMIT = 15  # two blocks an item keeps a page well under Slack's 50
+_ITEM: Table = ActionItem.__table__  # type: ignore[attr-defined]
+_DELIVERABLE: Table = Deliverable.__table__  # type: ignore[attr-defined]
+_AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -117,38 +123,70 @@ def add_items(
     if deliverable is not None and deliverable.status in ("approved", "cancelled"):
         raise BadInput(f"D-{deliverable.number} is {deliverable.status}; link the item to an open deliverable.")
     now = clock.now()
-    created: list[ItemView] = []
-    for owner in owners or [actor.user_id]:
-        item = ActionItem(
-            team_id=actor.team_id,
-            number=next_number(session, actor.team_id, "A"),
+    who = list(dict.fromkeys(owners)) if owners else [actor.user_id]
+    due_day, due_at = (due.day, due.at) if due else (None, None)
+    due_tz = actor.tz.key if due and due.at else None
+    # Numbers last: the key counter's row stays locked until the commit, so nothing slow may follow it.
+    numbers = reserve_numbers(session, actor.team_id, "A", len(who))
+    rows = [
+        {
+            "team_id": actor.team_id,
+            "number": number,
+            "title": title,
+            "status": "open",
+            "owner": owner,
+            "created_by": actor.user_id,
+            "channel": actor.channel,
+            "private": actor.channel_private,
+            "due_date": due_day,
+            "due_time": due_at,
+            "due_tz": due_tz,
+            "deliverable_id": deliverable.id if deliverable else None,
+            "source_url": source_url,
+            "source_channel": source_channel,
+            "source_ts": source_ts,
+            "snoozed_until": None,
+            "created_at": now,
+            "updated_at": None,
+            "completed_at": None,
+            "completed_by": None,
+        }
+        for owner, number in zip(who, numbers, strict=True)
+    ]
+    conn = session.connection()
+    conn.execute(insert(_ITEM), rows)
+    conn.execute(
+        insert(_AUDIT),
+        [
+            audit_row(
+                clock,
+                team_id=actor.team_id,
+                by=actor.user_id,
+                key=f"A-{row['number']}",
+                change="created",
+                after={"title": title, "owner": row["owner"], "due_date": due_day},
+            )
+            for row in rows
+        ],
+    )
+    created = [
+        ItemView(
+            key=f"A-{number}",
             title=title,
+            status="open",
             owner=owner,
             created_by=actor.user_id,
             channel=actor.channel,
+            due_date=due_day,
+            due_time=due_at,
+            due_tz=due_tz,
+            deliverable=f"D-{deliverable.number}" if deliverable else None,
+            deliverable_title=deliverable.title if deliverable else None,
+            snoozed_until=None,
             private=actor.channel_private,
-            due_date=due.day if due else None,
-            due_time=due.at if due else None,
-            due_tz=actor.tz.key if due and due.at else None,
-            deliverable_id=deliverable.id if deliverable else None,
-            source_url=source_url,
-            source_channel=source_channel,
-            source_ts=source_ts,
-            created_at=now,
         )
-        session.add(item)
-        session.flush()
-        key = f"A-{item.number}"
-        audit(
-            session,
-            clock,
-            team_id=actor.team_id,
-            by=actor.user_id,
-            key=key,
-            change="created",
-            after={"title": title, "owner": owner, "due_date": item.due_date},
-        )
-        created.append(view_of(item, deliverable))
+        for owner, number in zip(who, numbers, strict=True)
+    ]
     if deliverable is not None and deliverable.status == "planned":
         deliverable.status = "in_progress"
         deliverable.updated_at = now
@@ -227,43 +265,103 @@ def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> Ite
 LIST_SCOPES = ("mine", "overdue", "week", "done", "channel", "user")
 
 
+def _list_conditions(scope: str) -> list[ColumnElement[bool]]:
+    t = _ITEM
+    conditions: list[ColumnElement[bool]] = [
+        t.c.team_id == bindparam("team"),
+        or_(
+            t.c.private.is_(False),
+            t.c.channel == bindparam("channel"),
+            t.c.owner == bindparam("me"),
+            t.c.created_by == bindparam("me"),
+        ),
+        t.c.status == ("done" if scope == "done" else "open"),
+    ]
+    if scope == "channel":
+        conditions.append(t.c.channel == bindparam("channel"))
+    elif scope in ("user", "mine", "overdue", "week", "done"):
+        conditions.append(t.c.owner == bindparam("owner"))
+    if scope == "overdue":
+        conditions.append(t.c.due_date < bindparam("today"))
+    elif scope == "week":
+        conditions.append(t.c.due_date <= bindparam("week_end"))
+    return conditions
+
+
+@cache
+def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
+    """The count and the page for one scope, built once per process.
+
+    `/action list` is the most frequent request; building its statement anew each time (and SQLAlchemy hashing it
+    to find the compiled form) cost more than running it. Built once, SQLAlchemy keeps its cache key too.
+    """
+    t, d = _ITEM, _DELIVERABLE
+    conditions = _list_conditions(scope)
+    count = core_select(func.count()).select_from(t).where(*conditions)
+    page = (
+        core_select(
+            t.c.number,
+            t.c.title,
+            t.c.status,
+            t.c.owner,
+            t.c.created_by,
+            t.c.channel,
+            t.c.due_date,
+            t.c.due_time,
+            t.c.due_tz,
+            d.c.number,
+            d.c.title,
+            t.c.snoozed_until,
+            t.c.private,
+        )
+        .select_from(t.outerjoin(d, t.c.deliverable_id == d.c.id))
+        .where(*conditions)
+    )
+    if scope == "done":
+        page = page.order_by(t.c.completed_at.desc())
+    else:
+        page = page.order_by(t.c.due_date.is_(None), t.c.due_date, t.c.number)
+    return count, page.offset(bindparam("offset")).limit(bindparam("limit"))
+
+
 def list_items(
-    session: Session, clock: Clock, actor: Actor, *, scope: str, user: str | None = None, offset: int = 0
+    session: Session | Connection, clock: Clock, actor: Actor, *, scope: str, user: str | None = None, offset: int = 0
 ) -> ItemList:
     """Items for `/action list`: the channel's open items, mine, @user's, overdue, this week, or done."""
+    if scope not in LIST_SCOPES:
+        raise ValueError(f"unknown list scope {scope!r}")
     today = actor.today(clock)
-    q = select(ActionItem, Deliverable).join(
-        Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id), isouter=True
-    )
-    q = q.where(col(ActionItem.team_id) == actor.team_id)
-    visible = or_(
-        col(ActionItem.private).is_(False),
-        col(ActionItem.channel) == actor.channel,
-        col(ActionItem.owner) == actor.user_id,
-        col(ActionItem.created_by) == actor.user_id,
-    )
-    q = q.where(visible)
-    if scope == "done":
-        q = q.where(col(ActionItem.status) == "done")
-    else:
-        q = q.where(col(ActionItem.status) == "open")
-    if scope == "channel":
-        q = q.where(col(ActionItem.channel) == actor.channel)
-    elif scope == "user":
-        q = q.where(col(ActionItem.owner) == user)
-    elif scope in ("mine", "overdue", "week", "done"):
-        q = q.where(col(ActionItem.owner) == (user or actor.user_id))
-    if scope == "overdue":
-        q = q.where(col(ActionItem.due_date) < today)
-    elif scope == "week":
-        q = q.where(col(ActionItem.due_date) <= today + timedelta(days=7))
-    total = session.exec(select(func.count()).select_from(q.subquery())).one()
-    if scope == "done":
-        q = q.order_by(col(ActionItem.completed_at).desc())
-    else:
-        q = q.order_by(col(ActionItem.due_date).is_(None), col(ActionItem.due_date), col(ActionItem.number))
-    rows = session.exec(q.offset(max(offset, 0)).limit(LIST_LIMIT)).all()
-    return ItemList(items=[view_of(item, d) for item, d in rows], total=int(total), scope=scope)
+    count, page = _list_statements(scope)
+    params = {
+        "team": actor.team_id,
+        "channel": actor.channel,
+        "me": actor.user_id,
+        "owner": user if scope == "user" else (user or actor.user_id),
+        "today": today,
+        "week_end": today + timedelta(days=7),
+    }
+    conn = session.connection() if isinstance(session, Session) else session
+    total = conn.execute(count, params).scalar_one()
+    rows = conn.execute(page, {**params, "offset": max(offset, 0), "limit": LIST_LIMIT}).all()
+    items = [
+        ItemView(
+            key=f"A-{r[0]}",
+            title=r[1],
+            status=r[2],
+            owner=r[3],
+            created_by=r[4],
+            channel=r[5],
+            due_date=r[6],
+            due_time=r[7],
+            due_tz=r[8],
+            deliverable=f"D-{r[9]}" if r[9] is not None else None,
+            deliverable_title=r[10],
+            snoozed_until=r[11],
+            private=bool(r[12]),
+        )
+        for r in rows
+    ]
+    return ItemList(items=items, total=int(total), scope=scope)
 
 
 def export_rows(session: Session, actor: Actor, *, mine: bool) -> list[dict[str, object]]:

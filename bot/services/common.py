@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import time
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -31,9 +33,25 @@ class Actor:
         return clock.now().astimezone(self.tz).date()
 
 
+KNOWN_WORKSPACE_SECONDS = 600.0
+_known_workspaces: weakref.WeakKeyDictionary[Any, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
 def ensure_workspace(session: Session, clock: Clock, team_id: str, name: str = "") -> None:
-    """Create the workspace row on first contact."""
-    insert_ignore(session, Workspace, ["team_id"], team_id=team_id, name=name, created_at=clock.now(), active=True)
+    """Create the workspace row on first contact.
+
+    Every write used to pay for an `INSERT … ON CONFLICT DO NOTHING` here; a process now remembers for ten minutes
+    the workspaces it found already stored (per database), and checks again after that.
+    """
+    bind = session.get_bind()
+    known = _known_workspaces.setdefault(bind, {})
+    if known.get(team_id, 0.0) > time.monotonic():
+        return
+    inserted = insert_ignore(
+        session, Workspace, ["team_id"], team_id=team_id, name=name, created_at=clock.now(), active=True
+    )
+    if not inserted:  # stored by an earlier, committed transaction: safe to remember
+        known[team_id] = time.monotonic() + KNOWN_WORKSPACE_SECONDS
 
 
 def _jsonable(value: Any) -> Any:
@@ -55,16 +73,30 @@ def audit(
 ) -> None:
     """Keep one row per change: who, what, when, before -> after."""
     session.add(
-        AuditEntry(
-            team_id=team_id,
-            at=clock.now(),
-            by=by,
-            key=key,
-            change=change,
-            before=json.dumps({k: _jsonable(v) for k, v in before.items()}) if before else None,
-            after=json.dumps({k: _jsonable(v) for k, v in after.items()}) if after else None,
-        )
+        AuditEntry(**audit_row(clock, team_id=team_id, by=by, key=key, change=change, before=before, after=after))
     )
+
+
+def audit_row(
+    clock: Clock,
+    *,
+    team_id: str,
+    by: str,
+    key: str,
+    change: str,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The audit row's columns, for a Core insert on a hot path."""
+    return {
+        "team_id": team_id,
+        "at": clock.now(),
+        "by": by,
+        "key": key,
+        "change": change,
+        "before": json.dumps({k: _jsonable(v) for k, v in before.items()}) if before else None,
+        "after": json.dumps({k: _jsonable(v) for k, v in after.items()}) if after else None,
+    }
 
 
 PRIVATE_CHANNEL_NAMES = ("privategroup", "directmessage")

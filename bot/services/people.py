@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Table, bindparam
+from sqlalchemy import select as core_select
+from sqlmodel import Session
 
 from bot.clock import Clock
 from storage.models import Person
@@ -41,25 +43,32 @@ class PersonInfo:
             return default
 
 
-def _info(row: Person) -> PersonInfo:
-    return PersonInfo(
-        user_id=row.user_id,
-        name=row.name,
-        real_name=row.real_name,
-        tz=row.tz,
-        is_bot=row.is_bot,
-        is_admin=row.is_admin,
-        deleted=row.deleted,
-    )
+_PERSON: Table = Person.__table__  # type: ignore[attr-defined]
+# Built once: the acting person is looked up on nearly every request.
+_BY_ID = core_select(
+    _PERSON.c.user_id,
+    _PERSON.c.name,
+    _PERSON.c.real_name,
+    _PERSON.c.tz,
+    _PERSON.c.is_bot,
+    _PERSON.c.is_admin,
+    _PERSON.c.deleted,
+).where(_PERSON.c.team_id == bindparam("team"), _PERSON.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
-def cached(session: Session, team_id: str, user_ids: Iterable[str]) -> dict[str, PersonInfo]:
+def cached(session: Session | Connection, team_id: str, user_ids: Iterable[str]) -> dict[str, PersonInfo]:
     """People already in the cache, by id."""
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return {}
-    rows = session.exec(select(Person).where(col(Person.team_id) == team_id, col(Person.user_id).in_(ids))).all()
-    return {row.user_id: _info(row) for row in rows}
+    conn = session.connection() if isinstance(session, Session) else session
+    rows = conn.execute(_BY_ID, {"team": team_id, "ids": ids})
+    return {
+        r[0]: PersonInfo(
+            user_id=r[0], name=r[1], real_name=r[2], tz=r[3], is_bot=bool(r[4]), is_admin=bool(r[5]), deleted=bool(r[6])
+        )
+        for r in rows
+    }
 
 
 def remember(session: Session, clock: Clock, team_id: str, people: Iterable[PersonInfo]) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from collections.abc import Iterable
 from typing import Any
 
@@ -30,18 +32,58 @@ def person_from_slack(member: dict[str, Any]) -> PersonInfo:
     )
 
 
+RECENT_SECONDS = 60.0  # how long a worker trusts what it last read of a person without asking the database again
+RECENT_LIMIT = 20_000
+
+
 class PeopleDirectory:
-    """Resolves user ids to PersonInfo without holding a transaction open during Slack calls."""
+    """Resolves user ids to PersonInfo without holding a transaction open during Slack calls.
+
+    Every request needs the acting person (their zone, their admin flag), so each process keeps what it read for a
+    minute: a request by someone seen recently costs no query. A change Slack tells us about (`user_change`) goes
+    through `remember` and is seen at once by this process, and by the other processes within a minute.
+    """
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
         self.clock = clock
+        self._recent: dict[tuple[str, str], tuple[float, PersonInfo]] = {}
+        self._lock = threading.Lock()
+
+    def _recall(self, team_id: str, ids: list[str]) -> dict[str, PersonInfo]:
+        now = time.monotonic()
+        found: dict[str, PersonInfo] = {}
+        with self._lock:
+            for uid in ids:
+                hit = self._recent.get((team_id, uid))
+                if hit is not None and hit[0] > now:
+                    found[uid] = hit[1]
+        return found
+
+    def _keep(self, team_id: str, people: Iterable[PersonInfo]) -> None:
+        until = time.monotonic() + RECENT_SECONDS
+        with self._lock:
+            if len(self._recent) > RECENT_LIMIT:
+                self._recent.clear()
+            for p in people:
+                self._recent[(team_id, p.user_id)] = (until, p)
+
+    def remember(self, team_id: str, people: list[PersonInfo]) -> None:
+        """Store what Slack says about these people (the cache table and this process's memory)."""
+        with self.db.session() as session:
+            remember(session, self.clock, team_id, people)
+        self._keep(team_id, people)
 
     def resolve(self, client: WebClient, team_id: str, user_ids: Iterable[str]) -> dict[str, PersonInfo]:
         """Known people by id; an id Slack does not know is left out."""
         ids = list(dict.fromkeys(user_ids))
-        with self.db.session(readonly=True) as session:
-            known = cached(session, team_id, ids)
+        known = self._recall(team_id, ids)
+        missing = [uid for uid in ids if uid not in known]
+        if missing:
+            with self.db.reading() as conn:
+                read = cached(conn, team_id, missing)
+            self._keep(team_id, read.values())
+            known.update(read)
         fetched: list[PersonInfo] = []
         for uid in ids:
             if uid in known:
@@ -54,8 +96,7 @@ class PeopleDirectory:
                 raise
             fetched.append(person_from_slack(response["user"]))
         if fetched:
-            with self.db.session() as session:
-                remember(session, self.clock, team_id, fetched)
+            self.remember(team_id, fetched)
             known.update({p.user_id: p for p in fetched})
         return known
 
@@ -64,6 +105,5 @@ class PeopleDirectory:
         people: list[PersonInfo] = []
         for page in client.users_list(limit=200):
             people.extend(person_from_slack(m) for m in page.get("members", []))
-        with self.db.session() as session:
-            remember(session, self.clock, team_id, people)
+        self.remember(team_id, people)
         return len(people)
