@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -84,7 +85,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
             self.cfg.set(key, value)
 
     def load(self) -> Any:
-        return self._build()  # after the fork, like bot/server.py
+        wsgi = self._build()  # after the fork, like bot/server.py
+        gc.collect()
+        gc.freeze()  # as bot/server.py does
+        return wsgi
 
 
 def main() -> None:

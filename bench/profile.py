@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import gc
 import io
 import pstats
 import statistics
@@ -52,6 +53,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--smoke", action="store_true", help="the small seed instead of 100k items")
     parser.add_argument("--profile", action="store_true", help="print the top of a cProfile by cumulative time")
+    parser.add_argument("--freeze", action="store_true", help="gc.freeze() after the warm-up, as `serve` does")
     args = parser.parse_args(argv)
     sizes = SMOKE if args.smoke else FULL
 
@@ -59,10 +61,13 @@ def main(argv: list[str] | None = None) -> int:
     from bot.clock import SystemClock
     from bot.settings import Settings
     from bot.web import make_wsgi
+    from storage.db import Database
 
     bench_db = databases.create(args.db)
+    db = Database(bench_db.url)
     try:
-        seed.seed(bench_db.db, sizes)
+        db.migrate()
+        seed.seed(db, sizes)
         with FakeSlackAPI(bench_world(sizes.people, sizes.channels), token=slackreq.TOKEN) as api:
             settings = Settings(
                 database_url=bench_db.url,
@@ -71,8 +76,8 @@ def main(argv: list[str] | None = None) -> int:
                 slack_api_url=api.url,
                 log_level="WARNING",
             )
-            app = create_app(settings, SystemClock(), bench_db.db, token_verification=False)
-            wsgi = make_wsgi(app, bench_db.db)
+            app = create_app(settings, SystemClock(), db, token_verification=False)
+            wsgi = make_wsgi(app, db)
             build = {
                 "list": slackreq.list_command(sizes, api.url),
                 "add": slackreq.add_command(sizes, api.url, "prof"),
@@ -89,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
 
             for n in range(20):  # warm-up: caches, pools, first auth.test
                 call(n)
+            if args.freeze:
+                gc.collect()
+                gc.freeze()
             profiler = cProfile.Profile() if args.profile else None
             times = []
             if profiler:
@@ -109,6 +117,7 @@ def main(argv: list[str] | None = None) -> int:
                 stats.sort_stats("cumulative").print_stats(45)
                 stats.sort_stats("tottime").print_stats(25)
     finally:
+        db.engine.dispose()
         bench_db.drop()
     return 0
 

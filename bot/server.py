@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -28,7 +29,13 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
         db = Database(self._settings.database_url)
         app = create_app(self._settings, SystemClock(), db, token_verification=False)
-        return make_wsgi(app, db, secret_key=self._settings.secret("followthrough_secret_key"))
+        wsgi = make_wsgi(app, db, secret_key=self._settings.secret("followthrough_secret_key"))
+        # Everything built so far (modules, the app, SQLAlchemy's metadata) lives as long as the worker. Left to the
+        # cyclic collector, each full collection walked all ~170,000 of those objects: 100–200 ms pauses that showed
+        # up as the slowest requests. Frozen, collections only look at what requests create.
+        gc.collect()
+        gc.freeze()
+        return wsgi
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
