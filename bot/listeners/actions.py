@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext, Respond
+from slack_bolt import Ack, App, BoltContext, BoltRequest, Respond
 from slack_sdk import WebClient
 
 from bot.blocks import cards, modals
@@ -18,10 +20,15 @@ from bot.listeners.notify import notify_done
 from bot.services import action_items, item_changes
 from bot.services.common import Actor, channel_is_private
 
+# A click's redraw, left by the listener for after its answer: (redraw, body, request).
+REDRAW_KEY = "followthrough_redraw"
+
 
 def register(app: App) -> None:
     """Attach the block_actions listeners."""
-    app.action(ActionId.ITEM_DONE.value)(outbox.after_answer(handle_done, outbox.flush))
+    app.action(ActionId.ITEM_DONE.value)(
+        outbox.after_answer(handle_done, redraw_clicked, outbox.flush, when=(REDRAW_KEY, outbox.OUTBOX_KEY))
+    )
     app.action(ActionId.ITEM_SNOOZE.value)(handle_snooze)
     app.action(ActionId.ITEM_EDIT.value)(handle_edit)
     app.action(ActionId.ITEM_REASSIGN.value)(handle_reassign)
@@ -57,18 +64,49 @@ def _update(
     respond(text=message.text, blocks=message.blocks, replace_original=True, response_type="ephemeral")
 
 
-def handle_done(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+def redraw_after_answer(
+    context: BoltContext, request: BoltRequest, body: dict[str, Any], redraw: Callable[[], None]
 ) -> None:
-    """Done: complete the item; the creator hears about it when they asked to."""
+    """Leave `redraw` (a call to `_update`) for `redraw_clicked`, which runs it once the answer has left."""
+    context[REDRAW_KEY] = (redraw, body, request)
+
+
+def redraw_clicked(context: BoltContext, client: WebClient) -> None:
+    """After the answer: redraw what was clicked; a failure reaches the clicker as the error handler words it."""
+    queued: tuple[Callable[[], None], dict[str, Any], BoltRequest] | None = context.get(REDRAW_KEY)
+    if queued is None:
+        return
+    redraw, body, request = queued
+    try:
+        redraw()
+    except Exception as exc:  # noqa: BLE001 - said to the clicker (and logged) as before the answer
+        from bot.app import handle_error  # bot.app registers this module
+
+        handle_error(exc, body, request)
+
+
+def handle_done(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    request: BoltRequest,
+) -> None:
+    """Done: complete the item (committed before the answer); the clicked card is redrawn after the answer, and the
+    creator hears about it when they asked to."""
     deps = Deps.of(context)
     actor = actor_of(deps, client, body)
     with deps.db.session() as session:
         item = action_items.complete(session, deps.clock, actor, str(action.get("value", "")))
     today = actor.today(deps.clock)
     notify_done(context, actor.team_id, item, by=actor.user_id, today=today)
+    message, note = cards.completed(item, today=today), f"☑️ {item.key} done"
+    redraw_after_answer(
+        context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)
+    )
     ack()
-    _update(respond, body, client, deps, actor, cards.completed(item, today=today), f"☑️ {item.key} done")
 
 
 def _snooze_until(choice: str, today: date) -> date | None:

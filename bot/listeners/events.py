@@ -9,11 +9,12 @@ from slack_sdk import WebClient
 
 from bot.blocks.capture import confirmation
 from bot.capture.drafts import Draft, draft_from_text, drafts_from_message
+from bot.capture.markers import marker_lines
 from bot.capture.text import mentions
 from bot.deps import Deps
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees
-from bot.services import capture, people, settings
+from bot.services import capture, settings
 from bot.services.common import Actor, channel_is_private
 from bot.slack.directory import person_from_slack
 
@@ -51,15 +52,19 @@ def _capture(
     body: dict[str, Any],
     context: BoltContext,
     event: dict[str, Any],
+    actor: Actor,
     drafts: list[Draft],
-    user_id: str,
+    *,
+    unless_capture_off: bool = False,
 ) -> None:
-    team_id = body.get("team_id") or context.team_id or ""
-    actor = _actor(deps, client, team_id, event, user_id)
-    people = deps.directory.resolve(client, team_id, [o for d in drafts for o in d.owners])
+    """One write transaction: the channel's switch, the event id (so a retry creates nothing) and the items."""
+    owners = [o for d in drafts for o in d.owners]
+    people = deps.directory.resolve(client, actor.team_id, owners) if owners else {}
     channel, ts = event["channel"], event["ts"]
     with deps.db.session() as session:
-        if not capture.first_delivery(session, deps.clock, team_id, body.get("event_id") or f"{channel}:{ts}"):
+        if unless_capture_off and not settings.capture_on(session, actor.team_id, channel):
+            return
+        if not capture.first_delivery(session, deps.clock, actor.team_id, body.get("event_id") or f"{channel}:{ts}"):
             return
         result = capture.capture_drafts(session, deps.clock, actor, drafts, people, source_url=None, source_ts=ts)
     today = actor.today(deps.clock)
@@ -67,36 +72,38 @@ def _capture(
     if message is not None:
         outbox.queue(
             context,
-            team_id=team_id,
+            team_id=actor.team_id,
             to=channel,
             kind="capture-confirm",
             slot=ts,
             message=message,
             thread_ts=event.get("thread_ts") or ts,
         )
-    notify_assignees(context, team_id, result.items, by=user_id, today=today)
+    notify_assignees(context, actor.team_id, result.items, by=actor.user_id, today=today)
 
 
 def handle_message(
     ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Marker lines become items; edits update still-open items; bots and deletions are ignored."""
-    deps = Deps.of(context)
+    """Marker lines become items; edits update still-open items; bots and deletions are ignored.
+
+    A message without marker lines (most of them) is answered without touching the database.
+    """
     subtype = event.get("subtype")
     if subtype == "message_changed":
-        _handle_edit(deps, client, body, context, event)
+        _handle_edit(Deps.of(context), client, body, context, event)
     elif subtype in IGNORED_SUBTYPES or event.get("bot_id") or subtype == "message_deleted":
+        pass
+    elif not marker_lines(event.get("text") or ""):
         pass
     elif context.bot_user_id and context.bot_user_id in mentions(event.get("text") or ""):
         pass  # handled once, through app_mention
     elif event.get("user") and event.get("channel"):
+        deps = Deps.of(context)
         team_id = body.get("team_id") or context.team_id or ""
-        with deps.db.session(readonly=True) as session:
-            enabled = settings.capture_on(session, team_id, event["channel"])
-        tz = deps.actor(client, team_id, event["user"], event["channel"]).tz if enabled else None
-        drafts = drafts_from_message(event.get("text") or "", deps.clock.now().astimezone(tz).date()) if tz else []
-        if drafts:
-            _capture(deps, client, body, context, event, drafts, event["user"])
+        actor = _actor(deps, client, team_id, event, event["user"])
+        drafts = drafts_from_message(event.get("text") or "", actor.today(deps.clock))
+        _capture(deps, client, body, context, event, actor, drafts, unless_capture_off=True)
     ack()
 
 
@@ -111,7 +118,8 @@ def _handle_edit(
     drafts = drafts_from_message(new.get("text") or "", actor.today(deps.clock))
     if not drafts:
         return
-    people = deps.directory.resolve(client, team_id, [o for d in drafts for o in d.owners])
+    owners = [o for d in drafts for o in d.owners]
+    people = deps.directory.resolve(client, team_id, owners) if owners else {}
     with deps.db.session() as session:
         if capture.first_delivery(session, deps.clock, team_id, body.get("event_id") or ""):
             capture.apply_edit(session, deps.clock, actor, drafts, people, ts=new.get("ts") or event.get("ts", ""))
@@ -127,10 +135,11 @@ def handle_mention(
         return
     team_id = body.get("team_id") or context.team_id or ""
     text = (event.get("text") or "").replace(f"<@{context.bot_user_id}>", " ").strip()
-    today = deps.actor(client, team_id, event["user"], event.get("channel")).today(deps.clock)
-    drafts = drafts_from_message(text, today) or ([draft_from_text(text, today)] if text else [])
-    if drafts:
-        _capture(deps, client, body, context, event, drafts, event["user"])
+    if text:
+        actor = _actor(deps, client, team_id, event, event["user"])
+        today = actor.today(deps.clock)
+        drafts = drafts_from_message(text, today) or [draft_from_text(text, today)]
+        _capture(deps, client, body, context, event, actor, drafts)
     ack()
 
 
@@ -140,6 +149,5 @@ def handle_user_change(ack: Ack, body: dict[str, Any], event: dict[str, Any], co
     member = event.get("user") or {}
     if member.get("id"):
         team_id = body.get("team_id") or context.team_id or ""
-        with deps.db.session() as session:
-            people.remember(session, deps.clock, team_id, [person_from_slack(member)])
+        deps.directory.remember(team_id, [person_from_slack(member)])
     ack()

@@ -1,0 +1,82 @@
+"""The ack path: a Done click answers before the clicked card is redrawn (its change already committed), and a
+channel message without marker lines is answered without touching the database."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import pytest
+from slack_bolt.context.respond.respond import Respond
+from sqlalchemy import event
+
+from bot.clock import FrozenClock
+from bot.services.export import export_all
+from bot.simulator.local import LocalBot
+from tests.support.blocks import button, text_of
+
+
+def status_of(bot: LocalBot, clock: FrozenClock, key: str) -> str:
+    with bot.db.session(readonly=True) as s:
+        found = [i for ws in export_all(s, clock)["workspaces"] for i in ws["action_items"] if i["key"] == key]
+    return str(found[0]["status"])
+
+
+def added_and_listed(bot: LocalBot, user: str) -> dict[str, Any]:
+    """`user` adds an item for themselves and lists theirs: the Done button on that list."""
+    assert bot.sender.command(user, "/action", "add Send the SOW", channel="#proj-website").status == 200
+    listing = bot.sender.command(user, "/action", "list mine", channel="#proj-website").json()
+    return button(listing["blocks"], "Done", "A-1")
+
+
+def test_a_done_click_answers_first_then_redraws_the_card_from_committed_state(
+    bot: LocalBot, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done = added_and_listed(bot, "alice")
+    answered = threading.Event()
+    seen_at_redraw: dict[str, Any] = {}
+    real_respond = Respond.__call__
+
+    def held_respond(self: Respond, *args: Any, **kwargs: Any) -> Any:
+        # Inside the listener this would block its own answer: the click below would time out.
+        seen_at_redraw["after_answer"] = answered.wait(timeout=10)
+        seen_at_redraw["status"] = status_of(bot, clock, "A-1")
+        return real_respond(self, *args, **kwargs)
+
+    monkeypatch.setattr(Respond, "__call__", held_respond)
+    click = bot.sender.block_action("alice", done["action_id"], done["value"], channel="#proj-website")
+    assert click.status == 200
+    assert bot.api.calls_to("response_url") == []  # the answer left before the card was touched
+    answered.set()
+    [update] = bot.api.wait_for("response_url")
+    assert seen_at_redraw == {"after_answer": True, "status": "done"}
+    assert update.params["replace_original"] is True
+    assert "A-1 done" in text_of(update.params)
+
+
+def test_a_failing_redraw_still_tells_the_clicker(bot: LocalBot, monkeypatch: pytest.MonkeyPatch) -> None:
+    done = added_and_listed(bot, "alice")
+
+    def broken_respond(self: Respond, *args: Any, **kwargs: Any) -> Any:
+        monkeypatch.undo()  # the error answer goes out through the real response_url
+        raise RuntimeError("redraw failed")
+
+    monkeypatch.setattr(Respond, "__call__", broken_respond)
+    assert bot.sender.block_action("alice", done["action_id"], done["value"], channel="#proj-website").status == 200
+    [told] = bot.api.wait_for("response_url")
+    assert told.params["replace_original"] is False and "try again" in told.params["text"].lower()
+
+
+def test_a_message_without_marker_lines_touches_no_database(bot: LocalBot) -> None:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(bot.db.engine, "before_cursor_execute", count)
+    try:
+        reply = bot.sender.message("alice", "#proj-website", "Lunch at noon? The TODO list is long\nsee you there")
+    finally:
+        event.remove(bot.db.engine, "before_cursor_execute", count)
+    assert reply.status == 200
+    assert statements == []
