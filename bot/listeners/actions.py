@@ -16,7 +16,7 @@ from bot.errors import BadInput
 from bot.ids import ActionId
 from bot.listeners import home, outbox
 from bot.listeners.commands import list_page, parse_page_value
-from bot.listeners.notify import notify_done
+from bot.listeners.notify import creator_wants_done_now, notify_done
 from bot.services import action_items, item_changes
 from bot.services.common import Actor, channel_is_private
 
@@ -100,8 +100,9 @@ def handle_done(
     actor = actor_of(deps, client, body)
     with deps.db.session() as session:
         item = action_items.complete(session, deps.clock, actor, str(action.get("value", "")))
+        tell_now = creator_wants_done_now(session, actor.team_id, item, by=actor.user_id)
     today = actor.today(deps.clock)
-    notify_done(context, actor.team_id, item, by=actor.user_id, today=today)
+    notify_done(context, actor.team_id, item, by=actor.user_id, today=today, now=tell_now)
     message, note = cards.completed(item, today=today), f"☑️ {item.key} done"
     redraw_after_answer(
         context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from slack_bolt import BoltContext
+from sqlmodel import Session
 
 from bot.blocks import cards
 from bot.deps import Deps
@@ -27,13 +28,22 @@ def notify_assignees(context: BoltContext, team_id: str, items: list[ItemView], 
             )
 
 
-def notify_done(context: BoltContext, team_id: str, item: ItemView, *, by: str, today: date) -> None:
-    """Tell the creator at once when they chose so; otherwise their next morning DM carries it."""
+def creator_wants_done_now(session: Session, team_id: str, item: ItemView, *, by: str) -> bool:
+    """Read in the caller's transaction: does the creator (someone else) want a DM the moment it is done?"""
+    return item.created_by != by and settings.prefs(session, team_id, item.created_by).notify_done_now
+
+
+def notify_done(
+    context: BoltContext, team_id: str, item: ItemView, *, by: str, today: date, now: bool | None = None
+) -> None:
+    """Tell the creator at once when they chose so (`now`, if the caller already read it); otherwise their next
+    morning DM carries it."""
     if item.created_by == by:
         return
-    deps = Deps.of(context)
-    with deps.db.session(readonly=True) as session:
-        now = settings.prefs(session, team_id, item.created_by).notify_done_now
+    if now is None:
+        deps = Deps.of(context)
+        with deps.db.session(readonly=True) as session:
+            now = creator_wants_done_now(session, team_id, item, by=by)
     if now:
         outbox.queue(
             context,
