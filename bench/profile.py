@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from bot.app import create_app
     from bot.clock import SystemClock
+    from bot.listeners import outbox
     from bot.settings import Settings
     from bot.web import make_wsgi
     from storage.db import Database
@@ -107,6 +108,7 @@ def main(argv: list[str] | None = None) -> int:
                 times.append(time.perf_counter() - t0)
             if profiler:
                 profiler.disable()
+            outbox.finish_pending()  # the after-answer jobs still need the fake Slack and the database
             times.sort()
             print(
                 f"{args.op} on {args.db}: {args.requests} requests, p50 {statistics.median(times) * 1000:.2f} ms, "

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from bot.blocks.cards import Message, item_actions
 from bot.blocks.common import Block, context, due_text, esc, section, user
 from bot.services.action_items import ItemView
-from bot.services.nudges import Morning
+from bot.services.nudges import SHOWN_DONE, SHOWN_ORPHANED, SHOWN_OWN, SHOWN_WAITING, Morning
 
-MAX_OWN = 12
+MAX_OWN = SHOWN_OWN
 MAX_BLOCKS = 50
 
 
@@ -18,8 +18,9 @@ def _count(n: int, what: str) -> str | None:
     return f"{n} {what}" if n else None
 
 
-def _own(items: list[ItemView], heading: str, m: Morning, budget: list[int]) -> list[Block]:
-    if not items:
+def _own(items: Sequence[ItemView], count: int, heading: str, m: Morning, budget: list[int]) -> list[Block]:
+    """A section of the person's own items; its heading shows whenever it has items, listed or not."""
+    if not count:
         return []
     today = m.recipient.local_date
     blocks: list[Block] = [section(f"*{heading}*")]
@@ -42,19 +43,19 @@ def morning_dm(m: Morning, review_blocks: Callable[[Any], Block]) -> Message:
     r = m.recipient
     name = r.person.display if r.person else "there"
     counts = [
-        _count(len(m.overdue), "overdue"),
-        _count(len(m.today), "due today"),
-        _count(len(m.soon), f"due {m.soon_label}"),
+        _count(m.overdue_count, "overdue"),
+        _count(m.today_count, "due today"),
+        _count(m.soon_count, f"due {m.soon_label}"),
         _count(len(m.reviews), "to review"),
     ]
     summary = ", ".join(c for c in counts if c) or "an update on what you asked of others"
     headline = f"Good morning, {esc(name)} — {summary}"
     blocks: list[Block] = [section(f"*{headline}*")]
     budget = [MAX_OWN]
-    blocks += _own(m.overdue, "OVERDUE", m, budget)
-    blocks += _own(m.today, "TODAY", m, budget)
-    blocks += _own(m.soon, m.soon_label.upper(), m, budget)
-    own_total = len(m.overdue) + len(m.today) + len(m.soon)
+    blocks += _own(m.overdue, m.overdue_count, "OVERDUE", m, budget)
+    blocks += _own(m.today, m.today_count, "TODAY", m, budget)
+    blocks += _own(m.soon, m.soon_count, m.soon_label.upper(), m, budget)
+    own_total = m.overdue_count + m.today_count + m.soon_count
     if own_total > MAX_OWN:
         blocks.append(context(f"…and {own_total - MAX_OWN} more. See them all with `/action list mine`."))
     if m.reviews:
@@ -66,9 +67,9 @@ def morning_dm(m: Morning, review_blocks: Callable[[Any], Block]) -> Message:
         if len(m.reviews) > 3:
             blocks.append(context(f"…and {len(m.reviews) - 3} more. See `/deliverable list review`."))
     others: list[str] = []
-    for item, late in m.waiting[:10]:
+    for item, late in m.waiting[:SHOWN_WAITING]:
         others.append(f"*{item.key}*  {user(item.owner)}: {esc(item.title)} — {late} working days overdue")
-    for item in m.orphaned[:5]:
+    for item in m.orphaned[:SHOWN_ORPHANED]:
         others.append(
             f"*{item.key}*  {esc(item.title)} — {user(item.owner)} is deactivated; reassign it with "
             f"`/action assign {item.key} @someone`"
@@ -76,7 +77,7 @@ def morning_dm(m: Morning, review_blocks: Callable[[Any], Block]) -> Message:
     if others:
         blocks += [section("*WAITING ON OTHERS*"), section("\n".join(others))]
     if m.completed:
-        done = [f"☑️ *{i.key}*  {esc(i.title)} — {user(i.owner)}" for i in m.completed[:10]]
+        done = [f"☑️ *{i.key}*  {esc(i.title)} — {user(i.owner)}" for i in m.completed[:SHOWN_DONE]]
         blocks += [section("*DONE SINCE YESTERDAY*"), section("\n".join(done))]
     if m.stale_krs:
         lines = [
@@ -85,6 +86,6 @@ def morning_dm(m: Morning, review_blocks: Callable[[Any], Block]) -> Message:
         ]
         blocks += [section("*KEY RESULTS TO CHECK IN*"), section("\n".join(lines))]
     blocks.append(context("Change the hour, your working days or pause reminders: `/action settings`"))
-    text_parts = [f"{i.key} {esc(i.title)}" for i in (m.overdue + m.today + m.soon)[:5]]
+    text_parts = [f"{i.key} {esc(i.title)}" for i in [*m.overdue, *m.today, *m.soon][:5]]
     text = headline + (": " + "; ".join(text_parts) if text_parts else "")
     return Message(text=text, blocks=blocks[:MAX_BLOCKS])

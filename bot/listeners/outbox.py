@@ -41,6 +41,11 @@ def after_answer(handler: Callable[..., None], *jobs: Job, when: Sequence[str] =
     return run
 
 
+def finish_pending() -> None:
+    """Wait for every job left after an answer, and take no more: for a process that is about to end."""
+    _AFTER_ANSWER.shutdown(wait=True)
+
+
 def _run_jobs(jobs: Sequence[Job], context: BoltContext, client: WebClient) -> None:
     for job in jobs:
         try:

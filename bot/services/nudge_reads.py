@@ -4,18 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
-from bot.services import progress
 from bot.services.action_items import ItemView
 from bot.services.deliverables import DeliverableView
-from bot.services.deliverables import view_of as deliverable_view
-from bot.services.plan_lookup import named_on, reviewer_of
+from bot.services.progress import ItemCounts
 from storage.models import ActionItem, CheckIn, Deliverable, KeyResult, Milestone, Outcome
 
 STALE_KR_DAYS = 7
@@ -48,24 +46,39 @@ ITEM_COLUMNS = (
 )
 
 
+_new = object.__new__
+_set = object.__setattr__
+
+
 def item_view(row: Any) -> ItemView:
-    """An ItemView from a row of ITEM_COLUMNS (what view_of builds from the ORM objects)."""
+    """An ItemView from a row of ITEM_COLUMNS (what view_of builds from the ORM objects).
+
+    The sweep builds tens of thousands of these; a frozen dataclass's `__init__` sets each of its 13 fields through
+    `object.__setattr__`, which was most of the cost. This fills the instance's `__dict__` in one step instead, as
+    `pickle` and `copy` do; `tests/unit/test_nudge_reads.py` checks the result equals `ItemView(...)`.
+    """
     _team, number, title, status, owner, created_by, channel, due, at, tz, snoozed, private, d_num, d_title = row[:14]
-    return ItemView(
-        f"A-{number}",
-        title,
-        status,
-        owner,
-        created_by,
-        channel,
-        due,
-        at,
-        tz,
-        None if d_num is None else f"D-{d_num}",
-        None if d_num is None else d_title,
-        snoozed,
-        private,
+    view: ItemView = _new(ItemView)
+    _set(
+        view,
+        "__dict__",
+        {
+            "key": f"A-{number}",
+            "title": title,
+            "status": status,
+            "owner": owner,
+            "created_by": created_by,
+            "channel": channel,
+            "due_date": due,
+            "due_time": at,
+            "due_tz": tz,
+            "deliverable": None if d_num is None else f"D-{d_num}",
+            "deliverable_title": None if d_num is None else d_title,
+            "snoozed_until": snoozed,
+            "private": private,
+        },
     )
+    return view
 
 
 def items_select(*extra: Any) -> Any:
@@ -74,60 +87,158 @@ def items_select(*extra: Any) -> Any:
     )
 
 
-def not_snoozed(snoozed: date | None, today: date) -> bool:
-    return snoozed is None or snoozed <= today
+REVIEW_COLUMNS = (
+    col(Deliverable.id),
+    col(Deliverable.team_id),
+    col(Deliverable.number),
+    col(Deliverable.title),
+    col(Deliverable.status),
+    col(Deliverable.owner),
+    col(Deliverable.approver),
+    col(Deliverable.due_date),
+    col(Deliverable.submitted_by),
+    col(Deliverable.created_by),
+    col(Deliverable.channel),
+    col(Deliverable.acceptance_criteria),
+    col(Deliverable.submitted_at),
+    col(Deliverable.decided_by),
+    col(Deliverable.decided_at),
+    col(Deliverable.decision_note),
+    col(Milestone.id),
+    col(Milestone.number),
+    col(Milestone.title),
+    col(Milestone.due_date),
+    col(Milestone.owner),
+    col(Outcome.id),
+    col(Outcome.number),
+    col(Outcome.objective),
+)
+
+
+def _item_counts_of_submitted(session: Session, teams: list[str]) -> dict[int, ItemCounts]:
+    """`progress.items_by_deliverable` (no `today`, no `since`) for every submitted deliverable of these teams."""
+    status = col(ActionItem.status)
+    return {
+        d_id: ItemCounts(int(total), int(done), 0, 0)
+        for d_id, total, done in session.connection().execute(
+            sa_select(
+                col(ActionItem.deliverable_id),
+                func.count(col(ActionItem.id)),
+                func.coalesce(func.sum(case((status == "done", 1), else_=0)), 0),
+            )
+            .join(Deliverable, col(Deliverable.id) == col(ActionItem.deliverable_id))
+            .where(
+                col(Deliverable.team_id).in_(teams),
+                col(Deliverable.status) == "submitted",
+                col(ActionItem.team_id) == col(Deliverable.team_id),
+                status != "cancelled",
+            )
+            .group_by(col(ActionItem.deliverable_id))
+        )
+        if d_id is not None
+    }
 
 
 def reviews_by_reviewer(session: Session, teams: list[str]) -> dict[tuple[str, str], list[DeliverableView]]:
-    """Submitted deliverables by who must review them (the rule of `deliverables.awaiting_review`)."""
-    rows = session.exec(
-        select(Deliverable, Milestone, Outcome)
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-        .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
-        .where(col(Deliverable.team_id).in_(teams), col(Deliverable.status) == "submitted")
-        .order_by(col(Deliverable.submitted_at), col(Deliverable.number))
-    ).all()
-    by_team: dict[str, list[int]] = defaultdict(list)
-    for d, _m, _o in rows:
-        if d.id is not None:
-            by_team[d.team_id].append(d.id)
-    counts: dict[int, progress.ItemCounts] = {}
-    for team, ids in by_team.items():
-        counts.update(progress.items_by_deliverable(session, team, ids))
+    """Submitted deliverables by who must review them (the rule of `deliverables.awaiting_review`).
+
+    Plain columns rather than ORM objects; the reviewer and the view follow `plan_lookup.reviewer_of`, `named_on`
+    and `deliverables.view_of` (tests/unit/test_nudge_reads.py holds them to it).
+    """
+    rows = (
+        session.connection()
+        .execute(
+            sa_select(*REVIEW_COLUMNS)
+            .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
+            .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
+            .where(col(Deliverable.team_id).in_(teams), col(Deliverable.status) == "submitted")
+            .order_by(col(Deliverable.submitted_at), col(Deliverable.number))
+        )
+        .all()
+    )
+    counts = _item_counts_of_submitted(session, teams) if rows else {}
     out: dict[tuple[str, str], list[DeliverableView]] = defaultdict(list)
-    for d, m, o in rows:
-        reviewer = reviewer_of(d, m)[0]
-        coalesced = d.approver if d.approver is not None else m.owner if m and m.owner is not None else d.created_by
+    for (
+        d_id, team, number, title, status, owner, approver, due, submitted_by, created_by, channel, criteria,
+        submitted_at, decided_by, decided_at, note,
+        m_id, m_number, m_title, m_due, m_owner,
+        o_id, o_number, o_objective,
+    ) in rows:  # fmt: skip
+        if approver:
+            reviewer, role = approver, "the approver"
+        elif m_id is not None and m_owner:
+            reviewer, role = m_owner, f"the owner of M-{m_number}"
+        else:
+            reviewer, role = created_by, "who created it"
+        coalesced = approver if approver is not None else m_owner if m_owner is not None else created_by
         if reviewer != coalesced:
             continue  # as the SQL rule of awaiting_review reads an empty approver
-        if d.submitted_by == reviewer and named_on(d) | {reviewer} != {reviewer}:
+        if submitted_by == reviewer and {u for u in (owner, approver, created_by) if u} | {reviewer} != {reviewer}:
             continue  # nobody approves their own submission unless they are the only person named on it
-        out[(d.team_id, reviewer)].append(deliverable_view(d, m, o, counts.get(d.id or 0)))
+        out[(team, reviewer)].append(
+            DeliverableView(
+                key=f"D-{number}",
+                title=title,
+                status=status,
+                owner=owner,
+                approver=approver,
+                due_date=due,
+                submitted_by=submitted_by,
+                reviewer=reviewer,
+                reviewer_role=role,
+                created_by=created_by,
+                channel=channel,
+                milestone=None if m_id is None else f"M-{m_number}",
+                milestone_title=None if m_id is None else m_title,
+                milestone_due=None if m_id is None else m_due,
+                outcome=None if o_id is None else f"O-{o_number}",
+                outcome_title=None if o_id is None else o_objective,
+                acceptance_criteria=criteria,
+                submitted_at=submitted_at,
+                decided_by=decided_by,
+                decided_at=decided_at,
+                decision_note=note,
+                items=counts.get(d_id or 0) or ItemCounts(),
+            )
+        )
     return out
 
 
 def stale_krs_by_owner(session: Session, now: datetime, teams: list[str]) -> dict[tuple[str, str], list[StaleKr]]:
+    """Active key results of active outcomes with no check-in (or, never checked in, no creation) for a week."""
     owner = func.coalesce(col(Outcome.owner), col(Outcome.created_by))
     last = (
-        select(CheckIn.key_result_id, func.max(CheckIn.at).label("last"))
+        sa_select(col(CheckIn.key_result_id), func.max(col(CheckIn.at)).label("last"))
         .where(col(CheckIn.team_id).in_(teams))
         .group_by(col(CheckIn.key_result_id))
         .subquery()
     )
-    rows = session.exec(
-        select(KeyResult, Outcome.number, last.c.last, owner)
-        .join(Outcome, col(KeyResult.outcome_id) == col(Outcome.id))
-        .join(last, last.c.key_result_id == col(KeyResult.id), isouter=True)
-        .where(
-            col(KeyResult.team_id).in_(teams),
-            col(KeyResult.status) == "active",
-            col(Outcome.status) == "active",
+    rows = (
+        session.connection()
+        .execute(
+            sa_select(
+                col(KeyResult.team_id),
+                col(KeyResult.number),
+                col(KeyResult.metric),
+                col(KeyResult.created_at),
+                col(Outcome.number),
+                last.c.last,
+                owner,
+            )
+            .join(Outcome, col(KeyResult.outcome_id) == col(Outcome.id))
+            .join(last, last.c.key_result_id == col(KeyResult.id), isouter=True)
+            .where(
+                col(KeyResult.team_id).in_(teams),
+                col(KeyResult.status) == "active",
+                col(Outcome.status) == "active",
+            )
+            .order_by(col(Outcome.number), col(KeyResult.number))
         )
-        .order_by(col(Outcome.number), col(KeyResult.number))
-    ).all()
+        .all()
+    )
     cutoff = now - timedelta(days=STALE_KR_DAYS)
     out: dict[tuple[str, str], list[StaleKr]] = defaultdict(list)
-    for kr, o, at, who in rows:
-        if (at or kr.created_at) <= cutoff:
-            out[(kr.team_id, who)].append(StaleKr(f"O-{o}.{kr.number}", kr.metric, at))
+    for team, number, metric, created_at, o, at, who in rows:
+        if (at or created_at) <= cutoff:
+            out[(team, who)].append(StaleKr(f"O-{o}.{number}", metric, at))
     return out

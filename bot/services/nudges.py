@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
-from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, or_
+from sqlalchemy import func, literal, or_, union_all
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -20,7 +20,6 @@ from bot.services.nudge_reads import (
     StaleKr,
     item_view,
     items_select,
-    not_snoozed,
     reviews_by_reviewer,
     stale_krs_by_owner,
 )
@@ -38,10 +37,27 @@ from storage.models import (
 )
 from storage.types import UtcDateTime
 
-__all__ = ["KIND", "STALE_KR_DAYS", "Morning", "Recipient", "StaleKr", "compose_all", "due_recipients"]
+__all__ = [
+    "KIND",
+    "SHOWN_DONE",
+    "SHOWN_ORPHANED",
+    "SHOWN_OWN",
+    "SHOWN_WAITING",
+    "STALE_KR_DAYS",
+    "Morning",
+    "Recipient",
+    "StaleKr",
+    "compose_all",
+    "due_recipients",
+]
 KIND = "morning-dm"
 WAITING_WORKING_DAYS = 2
-MAX_ITEMS = 12  # per section; the DM says how many more
+DEFAULT_PREFS = PersonPrefs()  # frozen: shared by everyone who never changed their settings
+# What a DM lists; it counts the rest of its own items ("…and 3 more") and leaves out the rest of the others.
+SHOWN_OWN = 12  # overdue, then today, then soon, in that order
+SHOWN_WAITING = 10
+SHOWN_ORPHANED = 5
+SHOWN_DONE = 10
 
 
 @dataclass(frozen=True)
@@ -63,18 +79,40 @@ class Recipient:
 
 @dataclass
 class Morning:
-    """What one morning DM says."""
+    """What one morning DM says.
+
+    `overdue`, `today` and `soon` hold the items the DM lists (the first `SHOWN_OWN` of them, in that order);
+    `own_counts` says how many there are in each when that is more (None: the lists are complete). `waiting`,
+    `orphaned` and `completed` hold the first `SHOWN_WAITING`, `SHOWN_ORPHANED` and `SHOWN_DONE`. An empty section
+    is the shared `()`: a sweep keeps thousands of these alive at once, mostly with one or two sections filled.
+    """
 
     recipient: Recipient
-    overdue: list[ItemView] = field(default_factory=list)
-    today: list[ItemView] = field(default_factory=list)
-    soon: list[ItemView] = field(default_factory=list)
+    overdue: Sequence[ItemView] = ()
+    today: Sequence[ItemView] = ()
+    soon: Sequence[ItemView] = ()
     soon_label: str = "tomorrow"
-    reviews: list[DeliverableView] = field(default_factory=list)
-    waiting: list[tuple[ItemView, int]] = field(default_factory=list)
-    orphaned: list[ItemView] = field(default_factory=list)
-    completed: list[ItemView] = field(default_factory=list)
-    stale_krs: list[StaleKr] = field(default_factory=list)
+    reviews: Sequence[DeliverableView] = ()
+    waiting: Sequence[tuple[ItemView, int]] = ()
+    orphaned: Sequence[ItemView] = ()
+    completed: Sequence[ItemView] = ()
+    stale_krs: Sequence[StaleKr] = ()
+    own_counts: tuple[int, int, int] | None = None
+
+    @property
+    def overdue_count(self) -> int:
+        """How many of the person's items are overdue (listed or not)."""
+        return self.own_counts[0] if self.own_counts else len(self.overdue)
+
+    @property
+    def today_count(self) -> int:
+        """How many are due today."""
+        return self.own_counts[1] if self.own_counts else len(self.today)
+
+    @property
+    def soon_count(self) -> int:
+        """How many are due by the end of the next working day."""
+        return self.own_counts[2] if self.own_counts else len(self.soon)
 
     def is_empty(self) -> bool:
         """Nothing worth a DM."""
@@ -125,49 +163,45 @@ def next_working_day(today: date, days: frozenset[int]) -> date:
 
 def _candidates(session: Session, now: datetime) -> set[tuple[str, str]]:
     """Everyone who might have something to hear about: owners, creators waiting, reviewers, outcome owners."""
-    active = select(Workspace.team_id).where(col(Workspace.active).is_(True))
-    open_items = (col(ActionItem.status) == "open") & col(ActionItem.team_id).in_(active)
-    found: set[tuple[str, str]] = set()
-    found.update(session.exec(select(ActionItem.team_id, ActionItem.owner).where(open_items).distinct()).all())
-    found.update(
-        session.exec(
-            select(ActionItem.team_id, ActionItem.created_by)
-            .where(
-                col(ActionItem.team_id).in_(active),
-                col(ActionItem.owner) != col(ActionItem.created_by),
-                or_(
-                    col(ActionItem.status) == "open",
-                    col(ActionItem.completed_at) >= now - timedelta(days=4),
-                ),
-            )
-            .distinct()
-        ).all()
-    )
+    execute = session.connection().execute
+    # The active workspaces first, as values: joined per row instead, they cost as much as the scans themselves.
+    active = [team for (team,) in execute(sa_select(col(Workspace.team_id)).where(col(Workspace.active).is_(True)))]
+    if not active:
+        return set()
     reviewer = func.coalesce(col(Deliverable.approver), col(Milestone.owner), col(Deliverable.created_by))
-    found.update(
-        session.exec(
-            select(Deliverable.team_id, reviewer)
-            .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-            .where(col(Deliverable.status) == "submitted", col(Deliverable.team_id).in_(active))
-            .distinct()
-        ).all()
+    every = union_all(
+        sa_select(col(ActionItem.team_id), col(ActionItem.owner))
+        .where(col(ActionItem.status) == "open", col(ActionItem.team_id).in_(active))
+        .distinct(),
+        sa_select(col(ActionItem.team_id), col(ActionItem.created_by))
+        .where(
+            col(ActionItem.team_id).in_(active),
+            col(ActionItem.owner) != col(ActionItem.created_by),
+            or_(col(ActionItem.status) == "open", col(ActionItem.completed_at) >= now - timedelta(days=4)),
+        )
+        .distinct(),
+        sa_select(col(Deliverable.team_id), reviewer)
+        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
+        .where(col(Deliverable.status) == "submitted", col(Deliverable.team_id).in_(active))
+        .distinct(),
+        sa_select(col(Outcome.team_id), func.coalesce(col(Outcome.owner), col(Outcome.created_by)))
+        .where(col(Outcome.team_id).in_(active))
+        .distinct(),
     )
-    owner = func.coalesce(col(Outcome.owner), col(Outcome.created_by))
-    found.update(session.exec(select(Outcome.team_id, owner).where(col(Outcome.team_id).in_(active)).distinct()).all())
-    return {(t, u) for t, u in found if t and u}
+    # One statement, plain tuples: sets of ORM rows compared them in Python.
+    return {(team, user) for team, user in execute(every).all() if team and user}
 
 
 def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> list[Recipient]:
     """People whose local hour has come today, on one of their working days, not paused, and not yet served today."""
-    candidates = _candidates(session, now)
-    by_team: dict[str, list[str]] = defaultdict(list)
-    for team, user in candidates:
-        by_team[team].append(user)
+    by_team: dict[str, set[str]] = defaultdict(set)
+    for team, user in _candidates(session, now):
+        by_team[team].add(user)
     out: list[Recipient] = []
     execute = session.connection().execute
+    zones: dict[str | None, ZoneInfo] = {}
     local_by_zone: dict[ZoneInfo, datetime] = {}
-    for team, users in by_team.items():
-        wanted = set(users)
+    for team, wanted in by_team.items():
         # Whole-team reads filtered here: an IN list of every candidate would grow with the workspace.
         people = {
             row[0]: PersonInfo(*row)
@@ -181,7 +215,7 @@ def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> lis
                     col(Person.is_admin),
                     col(Person.deleted),
                 ).where(col(Person.team_id) == team)
-            )
+            ).all()
             if row[0] in wanted
         }
         settings = {
@@ -195,16 +229,21 @@ def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> lis
                     col(PersonSettings.reminders_enabled),
                     col(PersonSettings.notify_done_now),
                 ).where(col(PersonSettings.team_id) == team)
-            )
+            ).all()
             if row[0] in wanted
         }
         due: list[Recipient] = []
-        for user in users:
+        for user in wanted:
             person = people.get(user)
-            if person is not None and (person.deleted or person.is_bot):
+            if person is None:
+                tz = default_tz
+            elif person.deleted or person.is_bot:
                 continue
-            p = settings.get(user) or PersonPrefs()
-            tz = person.zone(default_tz) if person else default_tz
+            elif (tz_or_none := zones.get(person.tz)) is None:
+                tz = zones[person.tz] = person.zone(default_tz)
+            else:
+                tz = tz_or_none
+            p = settings.get(user, DEFAULT_PREFS)
             local = local_by_zone.get(tz)
             if local is None:
                 local = local_by_zone[tz] = now.astimezone(tz)
@@ -228,7 +267,7 @@ def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> lis
                             col(OutboundClaim.claimed_at) >= now - timedelta(minutes=5),
                         ),
                     )
-                )
+                ).all()
             }
             out.extend(r for r in due if (r.user_id, r.slot) not in served)
     return out
@@ -237,52 +276,126 @@ def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> lis
 # ---- composing every due DM at once: a fixed number of queries, however many people and items ----------------
 
 
+@lru_cache(maxsize=256)
+def _horizon(today: date, working_days: str) -> tuple[date, str]:
+    """The end of the "soon" section (the next working day) and its heading."""
+    horizon = next_working_day(today, weekdays_of(working_days))
+    return horizon, "tomorrow" if horizon == today + timedelta(days=1) else f"by {horizon:%a}"
+
+
+class _Sorting:
+    """One recipient's DM while the rows are sorted out: their day, and the lists filled so far."""
+
+    __slots__ = ("completed", "counts", "days", "horizon", "m", "orphaned", "own", "shown", "today", "waiting")
+
+    def __init__(self, m: Morning, horizon: date) -> None:
+        self.m = m
+        self.today = m.recipient.local_date
+        self.days = weekdays(m.recipient.prefs)
+        self.horizon = horizon
+        self.own: tuple[list[ItemView], list[ItemView], list[ItemView]] = ([], [], [])
+        self.counts = [0, 0, 0]
+        self.shown = 0
+        self.waiting: list[tuple[ItemView, int]] = []
+        self.orphaned: list[ItemView] = []
+        self.completed: list[ItemView] = []
+
+    def done(self) -> Morning:
+        """The Morning with what was found (lists only where there is something)."""
+        m = self.m
+        overdue, today, soon = self.own
+        if self.shown:
+            m.overdue, m.today, m.soon = overdue or (), today or (), soon or ()
+            if self.shown < sum(self.counts):
+                m.own_counts = (self.counts[0], self.counts[1], self.counts[2])
+        if self.waiting:
+            m.waiting = self.waiting
+        if self.orphaned:
+            m.orphaned = self.orphaned
+        if self.completed:
+            m.completed = self.completed
+        return m
+
+
 def compose_all(session: Session, now: datetime, recipients: list[Recipient]) -> list[Morning]:
-    """The content of every recipient's morning DM, in one pass of set-wide queries (no query per person)."""
+    """The content of every recipient's morning DM, in one pass of set-wide queries (no query per person).
+
+    One read of the open items serves both sides of each: its owner's own list (due by their next working day,
+    not snoozed past today) and its creator's "waiting on others" (overdue, or its owner deactivated). Rows come
+    sorted, so a DM's lists fill in order; only the items a DM lists become `ItemView`s, the rest are counted.
+    """
     if not recipients:
         return []
     teams = sorted({r.team_id for r in recipients})
-    wanted = {(r.team_id, r.user_id) for r in recipients}
-    horizons = {(r.team_id, r.user_id): next_working_day(r.local_date, weekdays(r.prefs)) for r in recipients}
     latest_today = max(r.local_date for r in recipients)
+    out: list[Morning] = []
+    sorting: dict[tuple[str, str], _Sorting] = {}
+    for r in recipients:
+        horizon, soon_label = _horizon(r.local_date, r.prefs.working_days)
+        m = Morning(r, soon_label=soon_label)
+        out.append(m)
+        sorting[(r.team_id, r.user_id)] = _Sorting(m, horizon)
+    latest_horizon = max(s.horizon for s in sorting.values())
     in_teams = col(ActionItem.team_id).in_(teams)
-    open_item = in_teams & (col(ActionItem.status) == "open")
-    order = (col(ActionItem.due_date), col(ActionItem.number))
-
+    owner_deleted = col(Person.deleted)
     rows = session.connection().execute  # Core rows: these are plain columns, the ORM adds only overhead
-    mine: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
-    for row in rows(
-        items_select()
-        .where(
-            open_item,
-            col(ActionItem.due_date) <= max(horizons.values()),
-            or_(col(ActionItem.snoozed_until).is_(None), col(ActionItem.snoozed_until) <= latest_today),
-        )
-        .order_by(*order)
-    ).all():
-        bucket = mine.get((row[0], row[4]))
-        if bucket is not None:
-            bucket.append(row)
 
-    # Items given to others: only overdue ones can be "waiting", any of a deactivated owner is "orphaned".
-    given: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
-    for row in rows(
-        items_select(col(Person.deleted))
+    open_items = rows(
+        items_select(owner_deleted)
         .join(
             Person,
             (col(Person.team_id) == col(ActionItem.team_id)) & (col(Person.user_id) == col(ActionItem.owner)),
             isouter=True,
         )
         .where(
-            open_item,
-            col(ActionItem.owner) != col(ActionItem.created_by),
-            or_(col(ActionItem.due_date) < latest_today, col(Person.deleted).is_(True)),
+            in_teams,
+            col(ActionItem.status) == "open",
+            or_(
+                # the owner's own: due by the latest horizon, not snoozed past the latest day
+                (col(ActionItem.due_date) <= latest_horizon)
+                & or_(col(ActionItem.snoozed_until).is_(None), col(ActionItem.snoozed_until) <= latest_today),
+                # given to someone else: only overdue ones can be "waiting", any of a deactivated owner is "orphaned"
+                (col(ActionItem.owner) != col(ActionItem.created_by))
+                & or_(col(ActionItem.due_date) < latest_today, owner_deleted.is_(True)),
+            ),
         )
-        .order_by(*order)
-    ).all():
-        bucket = given.get((row[0], row[5]))
-        if bucket is not None:
-            bucket.append(row)
+        .order_by(col(ActionItem.due_date), col(ActionItem.number))
+    ).all()
+
+    by_team: dict[str, dict[str, _Sorting]] = defaultdict(dict)
+    for (team, user), sorted_out in sorting.items():
+        by_team[team][user] = sorted_out
+    current_team, people = "", by_team.get("", {})
+    shown_own, shown_waiting, shown_orphaned, waiting_days = (
+        SHOWN_OWN,
+        SHOWN_WAITING,
+        SHOWN_ORPHANED,
+        WAITING_WORKING_DAYS,
+    )
+    for row in open_items:
+        team, _n, _t, _s, owner, creator, _c, due, _at, _tz, snoozed, _p, _dn, _dt, owner_deleted = row
+        if team != current_team:
+            current_team, people = team, by_team.get(team, {})
+        view: ItemView | None = None
+        s = people.get(owner)
+        if s is not None and due is not None and due <= s.horizon and (snoozed is None or snoozed <= s.today):
+            today = s.today
+            section = 0 if due < today else 1 if due == today else 2
+            s.counts[section] += 1
+            if s.shown < shown_own:
+                s.shown += 1
+                view = item_view(row)
+                s.own[section].append(view)
+        if creator == owner or (s := people.get(creator)) is None:
+            continue
+        if owner_deleted:
+            if len(s.orphaned) < shown_orphaned:
+                s.orphaned.append(view or item_view(row))
+        elif due is not None and (today := s.today) > due and (snoozed is None or snoozed <= today):
+            if len(s.waiting) < shown_waiting:
+                late = working_days_between(due, today, s.days)
+                if late >= waiting_days:
+                    s.waiting.append((view or item_view(row), late))
 
     # Done by others since the creator's last morning DM (else the last day).
     last = (
@@ -300,7 +413,6 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
         .subquery()
     )
     since = func.coalesce(last.c.last, literal(now - timedelta(days=1), UtcDateTime()))
-    completed: dict[tuple[str, str], list[Any]] = {who: [] for who in wanted}
     for row in rows(
         items_select()
         .join(
@@ -316,34 +428,16 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
         )
         .order_by(col(ActionItem.completed_at), col(ActionItem.number))
     ).all():
-        bucket = completed.get((row[0], row[5]))
-        if bucket is not None:
-            bucket.append(row)
+        s = sorting.get((row[0], row[5]))
+        if s is not None and len(s.completed) < SHOWN_DONE:
+            s.completed.append(item_view((*row[:12], None, None)))  # shown without its deliverable
 
     reviews = reviews_by_reviewer(session, teams)
     stale = stale_krs_by_owner(session, now, teams) if any(r.local_date.weekday() == 0 for r in recipients) else {}
-    out: list[Morning] = []
-    for r in recipients:
-        who = (r.team_id, r.user_id)
-        days, today, horizon = weekdays(r.prefs), r.local_date, horizons[who]
-        m = Morning(recipient=r, reviews=list(reviews.get(who, [])))
-        m.soon_label = "tomorrow" if horizon == today + timedelta(days=1) else f"by {horizon:%a}"
-        overdue, due_today, soon = m.overdue, m.today, m.soon
-        for row in mine[who]:
-            due, snoozed = row[7], row[10]
-            if due > horizon or (snoozed is not None and snoozed > today):
-                continue
-            (overdue if due < today else due_today if due == today else soon).append(item_view(row))
-        for row in given[who]:
-            due, snoozed, owner_deleted = row[7], row[10], row[14]
-            if owner_deleted:
-                m.orphaned.append(item_view(row))
-            elif due is not None and due < today and not_snoozed(snoozed, today):
-                late = working_days_between(due, today, days)
-                if late >= WAITING_WORKING_DAYS:
-                    m.waiting.append((item_view(row), late))
-        m.completed = [item_view((*row[:12], None, None)) for row in completed[who]]  # shown without deliverable
-        if today.weekday() == 0:
-            m.stale_krs = stale.get(who, [])
-        out.append(m)
+    for who, s in sorting.items():
+        m = s.done()
+        if who in reviews:
+            m.reviews = list(reviews[who])
+        if s.today.weekday() == 0 and who in stale:
+            m.stale_krs = stale[who]
     return out
