@@ -19,9 +19,12 @@ def _count(n: int, what: str) -> str | None:
 
 
 def _own(items: Sequence[ItemView], count: int, heading: str, m: Morning, budget: list[int]) -> list[Block]:
-    """A section of the person's own items; its heading shows whenever it has items, listed or not."""
+    """A section of the person's own items; its heading shows whenever it has items, listed or not (a heading whose
+    items did not fit says how many there are, rather than standing empty)."""
     if not count:
         return []
+    if budget[0] <= 0:
+        return [section(f"*{heading}* · {count} not listed here")]
     today = m.recipient.local_date
     blocks: list[Block] = [section(f"*{heading}*")]
     for item in items:

@@ -185,3 +185,19 @@ def test_key_results_without_a_check_in_for_a_week_come_up_on_mondays(bot: Local
     assert "KEY RESULTS TO CHECK IN" in text and "O-1.1" in text and "O-2.1" not in text
     tick(bot, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))  # Tuesday: nothing else to say, so no DM
     assert len(dms(bot, "U0ALICE")) == 1
+
+
+def test_when_overdue_items_fill_the_dm_the_other_headings_say_how_many_they_hold(bot: LocalBot) -> None:
+    # Before: with 12 overdue items the DM printed TODAY and TOMORROW as bare headings with nothing under them.
+    for n in range(13):
+        bot.sender.command("bob", "/action", f"add Old thing {n} by 2026-11-20")
+    bot.sender.command("bob", "/action", "add Call the venue by 2026-11-23")
+    bot.sender.command("bob", "/action", "add Book the caterer by 2026-11-24")
+    bot.api.clear()
+    tick(bot, MON_0700_UTC + timedelta(hours=1))
+    [dm] = dms(bot, "U0BOB")
+    text = text_of(dm.params)
+    assert "13 overdue, 1 due today, 1 due tomorrow" in text
+    assert "*TODAY* · 1 not listed here" in text
+    assert "*TOMORROW* · 1 not listed here" in text
+    assert "…and 3 more. See them all with `/action list mine`." in text
