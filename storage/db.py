@@ -94,6 +94,13 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._readonly_engine = self.engine.execution_options(readonly=True)
+        # PostgreSQL: hot reads (`reading()`) run each statement on its own, without BEGIN and COMMIT — two round
+        # trips fewer for `/action list` and the people lookup, which need no snapshot across their statements.
+        self._reads = (
+            self._readonly_engine
+            if is_sqlite(self.engine)
+            else self.engine.execution_options(readonly=True, isolation_level="AUTOCOMMIT")
+        )
         # SQLite: writers in one process queue here before asking SQLite for its write lock. SQLite makes a writer
         # that finds the database locked sleep and retry (1, 2, 5, 10 … 100 ms); with eight request threads that
         # turned a 1 ms insert into tens of milliseconds for the unlucky ones. Other processes still meet SQLite's
@@ -121,9 +128,14 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A read-only transaction on a plain connection, for hot Core reads that need no ORM session."""
-        with self._readonly_engine.begin() as conn:
-            yield conn
+        """A plain read-only connection for hot Core reads that need no ORM session (on PostgreSQL without a
+        transaction around the statements)."""
+        if self._reads is self._readonly_engine:
+            with self._readonly_engine.begin() as conn:
+                yield conn
+        else:
+            with self._reads.connect() as conn:
+                yield conn
 
     def ping(self) -> bool:
         """True when the database answers a trivial query."""

@@ -18,7 +18,9 @@ from bot.services import outbound
 
 log = logging.getLogger(__name__)
 OUTBOX_KEY = "followthrough_outbox"
-_AFTER_ANSWER = ThreadPoolExecutor(max_workers=4, thread_name_prefix="after-answer")
+# Two threads: enough that one slow Slack call does not hold up every confirmation, few enough that under a burst
+# the request threads, which have Slack's 3-second deadline, get most of the interpreter (confirmations then lag).
+_AFTER_ANSWER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="after-answer")
 Job = Callable[[BoltContext, WebClient], None]
 
 
