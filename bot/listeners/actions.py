@@ -29,10 +29,15 @@ def register(app: App) -> None:
     app.action(ActionId.ITEM_DONE.value)(
         outbox.after_answer(handle_done, redraw_clicked, outbox.flush, when=(REDRAW_KEY, outbox.OUTBOX_KEY))
     )
-    app.action(ActionId.ITEM_SNOOZE.value)(handle_snooze)
+    redraw_later = (REDRAW_KEY, outbox.OUTBOX_KEY)
+    app.action(ActionId.ITEM_SNOOZE.value)(
+        outbox.after_answer(handle_snooze, redraw_clicked, outbox.flush, when=redraw_later)
+    )
     app.action(ActionId.ITEM_EDIT.value)(handle_edit)
     app.action(ActionId.ITEM_REASSIGN.value)(handle_reassign)
-    app.action(ActionId.ITEM_UNDO.value)(handle_undo)
+    app.action(ActionId.ITEM_UNDO.value)(
+        outbox.after_answer(handle_undo, redraw_clicked, outbox.flush, when=redraw_later)
+    )
     app.action(ActionId.LIST_PAGE.value)(handle_page)
 
 
@@ -119,9 +124,16 @@ def _snooze_until(choice: str, today: date) -> date | None:
 
 
 def handle_snooze(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    request: BoltRequest,
 ) -> None:
-    """Snooze ▾: 1 day or next Monday at once; "Pick a date…" opens a small modal."""
+    """Snooze ▾: 1 day or next Monday at once (the card is redrawn after the answer); "Pick a date…" opens a small
+    modal."""
     deps = Deps.of(context)
     choice, _, key = str((action.get("selected_option") or {}).get("value", "")).partition("|")
     actor = actor_of(deps, client, body)
@@ -137,14 +149,9 @@ def handle_snooze(
     ack()
     assert item.snoozed_until is not None
     note = f"💤 {item.key} snoozed until {item.snoozed_until:%a, %b} {item.snoozed_until.day}"
-    _update(
-        respond,
-        body,
-        client,
-        deps,
-        actor,
-        cards.changed(item, viewer=actor.user_id, today=today, what=note, icon=""),
-        note,
+    message = cards.changed(item, viewer=actor.user_id, today=today, what=note, icon="")
+    redraw_after_answer(
+        context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)
     )
 
 
@@ -186,23 +193,24 @@ def handle_reassign(
 
 
 def handle_undo(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    request: BoltRequest,
 ) -> None:
-    """Undo on the add confirmation: cancel the item (kept, and reopenable)."""
+    """Undo on the add confirmation: cancel the item (kept, and reopenable); the card is redrawn after the answer."""
     deps = Deps.of(context)
     actor = actor_of(deps, client, body)
     with deps.db.session() as session:
         item = item_changes.cancel(session, deps.clock, actor, str(action.get("value", "")))
     ack()
     note = f"↩️ {item.key} cancelled. `/action reopen {item.key}` brings it back."
-    _update(
-        respond,
-        body,
-        client,
-        deps,
-        actor,
-        cards.changed(item, viewer=actor.user_id, today=actor.today(deps.clock), what=note, icon=""),
-        note,
+    message = cards.changed(item, viewer=actor.user_id, today=actor.today(deps.clock), what=note, icon="")
+    redraw_after_answer(
+        context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)
     )
 
 

@@ -80,3 +80,37 @@ def test_a_message_without_marker_lines_touches_no_database(bot: LocalBot) -> No
         event.remove(bot.db.engine, "before_cursor_execute", count)
     assert reply.status == 200
     assert statements == []
+
+
+@pytest.mark.parametrize("kind", ["snooze", "undo"])
+def test_snooze_and_undo_answer_first_then_redraw_the_card(
+    bot: LocalBot, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    card = bot.sender.command("alice", "/action", "add Send the SOW by 2026-12-02", channel="#proj-website").json()
+    answered = threading.Event()
+    seen_at_redraw: dict[str, Any] = {}
+    real_respond = Respond.__call__
+
+    def held_respond(self: Respond, *args: Any, **kwargs: Any) -> Any:
+        seen_at_redraw["after_answer"] = answered.wait(timeout=10)
+        return real_respond(self, *args, **kwargs)
+
+    monkeypatch.setattr(Respond, "__call__", held_respond)
+    if kind == "snooze":
+        click = bot.sender.block_action(
+            "alice",
+            "item-snooze",
+            None,
+            selected_option="monday|A-1",
+            channel="#proj-website",
+            message={"blocks": card["blocks"], "ts": "1.1"},
+        )
+    else:
+        undo = button(card["blocks"], "Undo", "A-1")
+        click = bot.sender.block_action("alice", undo["action_id"], undo["value"], channel="#proj-website")
+    assert click.status == 200
+    assert bot.api.calls_to("response_url") == []  # answered before the card was touched
+    answered.set()
+    [update] = bot.api.wait_for("response_url")
+    assert seen_at_redraw == {"after_answer": True}
+    assert ("snoozed until" if kind == "snooze" else "cancelled") in text_of(update.params)
