@@ -15,7 +15,7 @@ from bench.procs import Served, app_env, floor_argv, free_port, serve_argv
 from bench.seed import Seeded
 from bench.sizes import Sizes
 from storage.db import Database
-from storage.models import ActionItem
+from storage.models import ActionItem, OutboundClaim
 
 WORKERS, THREADS = 2, 8  # `followthrough serve`'s defaults
 SAT_PREBUILT_PER_SECOND = {"serve": 2_500, "floor": 6_000}
@@ -53,6 +53,43 @@ class _Phases:
         self.sizes, self.seeded, self.db, self.api, self.run = sizes, seeded, db, api_root, run
         self.next_item = sizes.big_milestone_items  # items past M-1's, so the status bench keeps its shape
         self.phase = 0
+        self.confirmed_before = 0
+
+    def confirmations(self) -> int:
+        """Thread confirmations sent so far."""
+        with self.db.session(readonly=True) as session:
+            return int(
+                session.exec(
+                    select(func.count())
+                    .select_from(OutboundClaim)
+                    .where(col(OutboundClaim.kind) == "capture-confirm", col(OutboundClaim.state) == "sent")
+                ).one()[0]
+            )
+
+    def in_flight(self) -> int:
+        """Messages answers left for the sender that it has not finished: queued, or taken and not yet marked."""
+        with self.db.session(readonly=True) as session:
+            return int(
+                session.exec(
+                    select(func.count())
+                    .select_from(OutboundClaim)
+                    .where(col(OutboundClaim.state).in_(["queued", "claimed"]), col(OutboundClaim.payload).is_not(None))
+                ).one()[0]
+            )
+
+    def settle(self, limit: float = 120.0) -> None:
+        """Wait (up to `limit` seconds) until `serve`'s sender has sent what earlier phases left queued — the card
+        redraws of a Done phase, the confirmations of a message phase — so a phase is not charged with the
+        previous one's work after the answers."""
+        deadline = time.monotonic() + limit
+        while self.in_flight() and time.monotonic() < deadline:
+            time.sleep(0.2)
+
+    def unconfirmed(self, sent: int) -> int:
+        """Captured messages whose thread confirmation did not go out, once the sender has worked through what
+        the phase left."""
+        self.settle()
+        return max(0, sent - (self.confirmations() - self.confirmed_before))
 
     def requests(self, op: str, count: int, port: int) -> tuple[list[bytes], str, int]:
         """`count` prebuilt requests for `op`, the tag of their effects, and the first item clicked."""
@@ -68,7 +105,8 @@ class _Phases:
             build = slackreq.done_click(self.sizes, self.api, first)
             self.next_item += count
         else:
-            build = slackreq.marker_message(self.sizes, tag)
+            build = slackreq.marker_message(self.sizes, tag, self.run * 100 + self.phase)
+            self.confirmed_before = self.confirmations()
         raw = []
         for n in range(count):
             content_type, body = build(n)
@@ -98,7 +136,10 @@ class _Phases:
             made = session.exec(
                 select(func.count()).select_from(ActionItem).where(col(ActionItem.title).like(f"{tag} %"))
             ).one()
-        return max(bad, sent - int(made[0]))
+        missing = sent - int(made[0])
+        if op == "message":
+            missing += self.unconfirmed(sent)
+        return max(bad, missing)
 
 
 def _cell(server: str, op: str, label: str, result: load.LoadResult, errors: int) -> AckRow:
@@ -138,12 +179,14 @@ def _drive(server: str, ops: tuple[str, ...], port: int, phases: _Phases, sizes:
     for op in ops:
         for rate in sizes.ack_rates:
             raw, tag, first = phases.requests(op, int(rate * sizes.ack_seconds), port)
+            phases.settle()
             drained(port)
             result = load.open_loop("127.0.0.1", port, raw, rate)
             errors = phases.failures(op, result, tag, first) if kind == "serve" else result.errors
             rows.append(_cell(server, op, f"{rate}/s", result, errors))
         count = int(SAT_PREBUILT_PER_SECOND[kind] * sizes.saturation_seconds)
         raw, tag, first = phases.requests(op, count, port)
+        phases.settle()
         drained(port)
         result = load.saturate("127.0.0.1", port, raw, sizes.saturation_clients, sizes.saturation_seconds)
         errors = phases.failures(op, result, tag, first) if kind == "serve" else result.errors
@@ -159,6 +202,7 @@ def run_ack(database_url: str, db: Database, sizes: Sizes, seeded: Seeded, api_r
     served = Served(serve_argv(port, WORKERS, THREADS), env, port)
     try:
         rows = _drive("serve", OPS, port, phases, sizes, "serve")
+        served.check_alive()
         rss_max, rss_total = served.peak_rss()
     finally:
         served.stop()
@@ -167,6 +211,7 @@ def run_ack(database_url: str, db: Database, sizes: Sizes, seeded: Seeded, api_r
         served = Served(floor_argv(floor, port, WORKERS, THREADS, f"{api_root}/api/", database_url), env, port)
         try:
             rows += _drive(f"floor: {floor}", ("ack",), port, phases, sizes, "floor")
+            served.check_alive()
         finally:
             served.stop()
     return AckResult(rows, rss_max, rss_total)

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Iterator
@@ -68,7 +69,9 @@ class Served:
 
     def __init__(self, argv: list[str], env: dict[str, str], port: int) -> None:
         self.port = port
-        self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        # Its log goes to a file, not a pipe nobody reads while it runs: a full pipe would block the server.
+        self.log = tempfile.TemporaryFile(mode="w+")
+        self.proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=self.log, text=True)
         deadline = time.monotonic() + 90
         while True:
             try:
@@ -77,12 +80,18 @@ class Served:
                         break
             except OSError:
                 if self.proc.poll() is not None:
-                    err = self.proc.stderr.read() if self.proc.stderr else ""
-                    raise RuntimeError(f"{argv} exited: {err[-2000:]}") from None
+                    self.log.seek(0)
+                    raise RuntimeError(f"{argv} exited: {self.log.read()[-2000:]}") from None
                 if time.monotonic() > deadline:
                     self.stop()
                     raise RuntimeError(f"{argv} did not answer /healthz") from None
                 time.sleep(0.1)
+
+    def check_alive(self) -> None:
+        """Raise with the server's log if it stopped by itself (a phase's errors would otherwise be all we saw)."""
+        if self.proc.poll() is not None:
+            self.log.seek(0)
+            raise RuntimeError(f"the server on port {self.port} exited early: {self.log.read()[-2000:]}")
 
     def peak_rss(self) -> tuple[float, float]:
         """(largest single process, all processes) peak RSS in MB: the master and its workers."""
@@ -104,6 +113,7 @@ class Served:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        self.log.close()
 
 
 def serve_argv(port: int, workers: int, threads: int) -> list[str]:

@@ -98,12 +98,13 @@ def done_click(sizes: Sizes, fake_api: str, first_item: int) -> Builder:
     return build
 
 
-def marker_message(sizes: Sizes, tag: str) -> Builder:
-    """A channel message with one marker line (the author owns it): written before the ack, confirmed lazily."""
+def marker_message(sizes: Sizes, tag: str, phase: int = 0) -> Builder:
+    """A channel message with one marker line (the author owns it): written before the ack, confirmed in its
+    thread after it. Each phase's messages have their own timestamps (a confirmation is sent once per message)."""
 
     def build(n: int) -> tuple[str, bytes]:
         user, channel = person_id(n % sizes.people), channel_id(n % sizes.channels)
-        ts = f"{1_800_000_000 + n}.{n % 1_000_000:06d}"
+        ts = f"{1_800_000_000 + phase * 100_000 + n}.{n % 1_000_000:06d}"
         event = {
             "type": "message",
             "text": f"Standup notes\nAI: {tag} {n} send the summary by tomorrow",

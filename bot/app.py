@@ -38,11 +38,18 @@ def create_app(
     client: WebClient | None = None,
     *,
     token_verification: bool = True,
+    sends_own_messages: bool = True,
 ) -> App:
     """Build the Bolt app in `process_before_response` mode: the answer leaves when the listener returns."""
     oauth = settings.oauth_enabled and settings.slack_bot_token is None
     client = client or make_client(settings, token="" if oauth else None, retries=1)
-    deps = Deps(settings=settings, db=db, clock=clock, directory=PeopleDirectory(db, clock))
+    deps = Deps(
+        settings=settings,
+        db=db,
+        clock=clock,
+        directory=PeopleDirectory(db, clock),
+        sends_own_messages=sends_own_messages,
+    )
     extra: dict[str, Any] = {}
     if oauth:
         deps.installation_store, extra = _oauth(settings, clock, db, client)

@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--threads", type=int, default=8)
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN), with the scheduler in the same process")
     sub.add_parser("scheduler", help="long-running worker: morning DMs, milestone alerts, digests")
+    sender = sub.add_parser(
+        "sender", help="sends the confirmations, DMs and card redraws answers left queued (`serve` starts one)"
+    )
+    sender.add_argument("--nice", type=int, default=0, help="lower this process's CPU priority by N")
     tick = sub.add_parser("tick", help="run every due duty once, then exit")
     tick.add_argument("--at", default=None, help="ISO 8601 instant with an offset or Z (default: now)")
     shell = sub.add_parser("shell", help="local console against the built-in Slack simulator")
@@ -87,7 +91,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_shell(demo=args.demo)
         return
     settings = _settings()
-    settings.configure_logging(json_lines=args.command in ("serve", "socket", "scheduler"))
+    settings.configure_logging(json_lines=args.command in ("serve", "socket", "scheduler", "sender"))
     handler = globals()[f"cmd_{args.command}"]
     handler(settings, args)
 
@@ -229,6 +233,17 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> None:
     from bot.jobs.scheduler import run_scheduler
 
     run_scheduler(_runtime(settings, SystemClock()))
+
+
+def cmd_sender(settings: Settings, args: argparse.Namespace) -> None:
+    """Send queued messages until SIGTERM."""
+    from bot.clock import SystemClock
+    from bot.slack.delivery import Delivery, run_sender
+
+    if args.nice:
+        os.nice(args.nice)
+    rt = _runtime(settings, SystemClock())
+    run_sender(Delivery(rt.db, rt.clock, rt.client_for))
 
 
 def cmd_socket(settings: Settings, args: argparse.Namespace) -> None:

@@ -3,11 +3,42 @@
 from __future__ import annotations
 
 import gc
+import logging
+import subprocess
+import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
 
 from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+# The sender runs a little below the web workers' priority: under a burst, answers (Slack's 3-second deadline) come
+# first and confirmations trail by a moment.
+SENDER_NICENESS = 5
+
+
+class _Sender:
+    """The `followthrough sender` process beside gunicorn's workers: started when gunicorn is ready, stopped (after
+    the batch in hand) when it exits."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def start(self, _server: Any) -> None:
+        argv = [sys.executable, "-m", "bot.cli", "sender", "--nice", str(SENDER_NICENESS)]
+        self.proc = subprocess.Popen(argv)
+        log.info("sender process %s started", self.proc.pid)
+
+    def stop(self, _server: Any) -> None:
+        if self.proc is None or self.proc.poll() is not None:
+            return
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -28,7 +59,8 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         from storage.db import Database
 
         db = Database(self._settings.database_url)
-        app = create_app(self._settings, SystemClock(), db, token_verification=False)
+        # Messages queued for after an answer are sent by the sender process (below), not by the workers.
+        app = create_app(self._settings, SystemClock(), db, token_verification=False, sends_own_messages=False)
         wsgi = make_wsgi(app, db, secret_key=self._settings.secret("followthrough_secret_key"))
         # Everything built so far (modules, the app, SQLAlchemy's metadata) lives as long as the worker. Left to the
         # cyclic collector, each full collection walked all ~170,000 of those objects: 100–200 ms pauses that showed
@@ -39,7 +71,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
-    """Block serving HTTP until SIGTERM/SIGINT; in-flight requests finish within the graceful timeout."""
+    """Block serving HTTP until SIGTERM/SIGINT; in-flight requests finish within the graceful timeout. A sender
+    process beside the workers posts what their answers left queued (thread confirmations, DMs, card redraws)."""
+    sender = _Sender()
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -51,5 +85,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
         "accesslog": None,
         "loglevel": settings.log_level.lower(),
         "limit_request_line": 8190,
+        "when_ready": sender.start,
+        "on_exit": sender.stop,
     }
     _Gunicorn(settings, options).run()

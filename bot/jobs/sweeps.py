@@ -9,6 +9,8 @@ from bot.jobs.alerts import run_alerts
 from bot.jobs.digests import run_digests
 from bot.jobs.morning import run_morning
 from bot.jobs.runtime import Runtime
+from bot.services import outbound
+from bot.slack.delivery import Delivery
 from bot.slack.sender import SendReport
 
 log = logging.getLogger(__name__)
@@ -42,7 +44,15 @@ def run_all(rt: Runtime) -> TickReport:
     report.reports["morning DMs"] = run_morning(rt)
     report.reports["milestone alerts"] = run_alerts(rt)
     report.reports["digests"] = run_digests(rt)
+    report.reports["queued messages"] = run_queued(rt)
     return report
+
+
+def run_queued(rt: Runtime) -> SendReport:
+    """Messages queued after answers that no sender took within a minute (a sender that stopped), and sends left
+    unmarked by a crash or failed 5 minutes ago (at most 5 attempts)."""
+    delivery = Delivery(rt.db, rt.clock, rt.client_for)
+    return delivery.drain(queued_before=rt.clock.now() - outbound.QUEUED_BY_SWEEP_AFTER, retry_stale=True)
 
 
 def install(rt: Runtime) -> None:

@@ -69,6 +69,14 @@ def _update(
     respond(text=message.text, blocks=message.blocks, replace_original=True, response_type="ephemeral")
 
 
+def _redraws_card_only(body: dict[str, Any]) -> bool:
+    """True when the click came from a card in a message (not the Home tab, not a list page)."""
+    if (body.get("container") or {}).get("type") == "view" or not body.get("response_url"):
+        return False
+    block_id = str((body.get("actions") or [{}])[0].get("block_id", ""))
+    return block_id.partition("|")[2].count("|") != 2
+
+
 def redraw_after_answer(
     context: BoltContext, request: BoltRequest, body: dict[str, Any], redraw: Callable[[], None]
 ) -> None:
@@ -103,15 +111,18 @@ def handle_done(
     creator hears about it when they asked to."""
     deps = Deps.of(context)
     actor = actor_of(deps, client, body)
+    today = actor.today(deps.clock)
     with deps.db.session() as session:
         item = action_items.complete(session, deps.clock, actor, str(action.get("value", "")))
         tell_now = creator_wants_done_now(session, actor.team_id, item, by=actor.user_id)
-    today = actor.today(deps.clock)
-    notify_done(context, actor.team_id, item, by=actor.user_id, today=today, now=tell_now)
-    message, note = cards.completed(item, today=today), f"☑️ {item.key} done"
-    redraw_after_answer(
-        context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)
-    )
+        notify_done(context, actor.team_id, item, by=actor.user_id, today=today, now=tell_now, session=session)
+        message, note = cards.completed(item, today=today), f"☑️ {item.key} done"
+        if _redraws_card_only(body):  # the card is all there is to redraw: queued with the change
+            outbox.queue_redraw(context, session, team_id=actor.team_id, body=body, message=message)
+    if not _redraws_card_only(body):
+        redraw_after_answer(
+            context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)
+        )
     ack()
 
 

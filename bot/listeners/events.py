@@ -14,7 +14,7 @@ from bot.capture.text import mentions
 from bot.deps import Deps
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees
-from bot.services import capture, settings
+from bot.services import capture
 from bot.services.common import Actor, channel_is_private
 from bot.slack.directory import person_from_slack
 
@@ -61,25 +61,28 @@ def _capture(
     owners = [o for d in drafts for o in d.owners]
     people = deps.directory.resolve(client, actor.team_id, owners) if owners else {}
     channel, ts = event["channel"], event["ts"]
+    event_id = body.get("event_id") or f"{channel}:{ts}"
     with deps.db.session() as session:
-        if unless_capture_off and not settings.capture_on(session, actor.team_id, channel):
-            return
-        if not capture.first_delivery(session, deps.clock, actor.team_id, body.get("event_id") or f"{channel}:{ts}"):
-            return
+        off_in = channel if unless_capture_off else None
+        if not capture.first_delivery(session, deps.clock, actor.team_id, event_id, unless_capture_off_in=off_in):
+            return  # a retry of an event already handled, or capture is off in this channel
         result = capture.capture_drafts(session, deps.clock, actor, drafts, people, source_url=None, source_ts=ts)
-    today = actor.today(deps.clock)
-    message = confirmation(result.items, result.notes, today=today)
-    if message is not None:
-        outbox.queue(
-            context,
-            team_id=actor.team_id,
-            to=channel,
-            kind="capture-confirm",
-            slot=ts,
-            message=message,
-            thread_ts=event.get("thread_ts") or ts,
-        )
-    notify_assignees(context, actor.team_id, result.items, by=actor.user_id, today=today)
+        # The thread confirmation and the owners' DMs are queued in the same transaction as the items: they go out
+        # (after the answer, from the sender) if and only if the items exist.
+        today = actor.today(deps.clock)
+        message = confirmation(result.items, result.notes, today=today)
+        if message is not None:
+            outbox.queue(
+                context,
+                team_id=actor.team_id,
+                to=channel,
+                kind="capture-confirm",
+                slot=ts,
+                message=message,
+                thread_ts=event.get("thread_ts") or ts,
+                session=session,
+            )
+        notify_assignees(context, actor.team_id, result.items, by=actor.user_id, today=today, session=session)
 
 
 def handle_message(

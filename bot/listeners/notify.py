@@ -14,8 +14,17 @@ from bot.services import settings
 from bot.services.action_items import ItemView
 
 
-def notify_assignees(context: BoltContext, team_id: str, items: list[ItemView], *, by: str, today: date) -> None:
-    """DM a card to each owner someone else gave an item to; assigning yourself sends nothing."""
+def notify_assignees(
+    context: BoltContext,
+    team_id: str,
+    items: list[ItemView],
+    *,
+    by: str,
+    today: date,
+    session: Session | None = None,
+) -> None:
+    """DM a card to each owner someone else gave an item to; assigning yourself sends nothing. With `session`, the
+    DMs are queued in that transaction."""
     for item in items:
         if item.owner != by:
             outbox.queue(
@@ -25,6 +34,7 @@ def notify_assignees(context: BoltContext, team_id: str, items: list[ItemView], 
                 kind="assigned",
                 slot=f"{item.key}:{item.owner}",
                 message=cards.assigned_dm(item, by=by, today=today),
+                session=session,
             )
 
 
@@ -34,10 +44,17 @@ def creator_wants_done_now(session: Session, team_id: str, item: ItemView, *, by
 
 
 def notify_done(
-    context: BoltContext, team_id: str, item: ItemView, *, by: str, today: date, now: bool | None = None
+    context: BoltContext,
+    team_id: str,
+    item: ItemView,
+    *,
+    by: str,
+    today: date,
+    now: bool | None = None,
+    session: Session | None = None,
 ) -> None:
     """Tell the creator at once when they chose so (`now`, if the caller already read it); otherwise their next
-    morning DM carries it."""
+    morning DM carries it. With `session`, the DM is queued in that transaction."""
     if item.created_by == by:
         return
     if now is None:
@@ -52,4 +69,5 @@ def notify_done(
             kind="done-notice",
             slot=item.key,
             message=cards.done_notice(item, by=by, today=today),
+            session=session,
         )

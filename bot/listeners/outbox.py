@@ -10,14 +10,16 @@ from typing import Any
 
 from slack_bolt import BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot.blocks.cards import Message
 from bot.deps import Deps
 from bot.services import outbound
+from bot.slack import delivery
 
 log = logging.getLogger(__name__)
-OUTBOX_KEY = "followthrough_outbox"
+OUTBOX_KEY = "followthrough_outbox"  # messages a listener left in its context, queued after the answer
+STORED_KEY = "followthrough_stored"  # messages a listener queued in its own transaction
 # Two threads: enough that one slow Slack call does not hold up every confirmation, few enough that under a burst
 # the request threads, which have Slack's 3-second deadline, get most of the interpreter (confirmations then lag).
 _AFTER_ANSWER = ThreadPoolExecutor(max_workers=2, thread_name_prefix="after-answer")
@@ -26,7 +28,8 @@ Job = Callable[[BoltContext, WebClient], None]
 
 def after_answer(handler: Callable[..., None], *jobs: Job, when: Sequence[str] = (OUTBOX_KEY,)) -> Callable[..., None]:
     """`handler`, then `jobs(context, client)` in a background thread once it returned — only when it left work
-    under one of the `when` context keys.
+    under one of the `when` context keys (or, when this process sends its own messages, queued some in its
+    transaction).
 
     What Bolt's lazy listeners do, without their cost on every request: Bolt copies the whole request (parsing the
     body again and deep-copying the context) and starts a thread for each lazy function before the answer leaves,
@@ -37,7 +40,8 @@ def after_answer(handler: Callable[..., None], *jobs: Job, when: Sequence[str] =
     def run(**kwargs: Any) -> None:
         handler(**kwargs)
         context, client = kwargs["context"], kwargs["client"]
-        if any(context.get(key) for key in when):
+        stored = context.get(STORED_KEY) and Deps.of(context).sends_own_messages
+        if stored or any(context.get(key) for key in when):
             _AFTER_ANSWER.submit(_run_jobs, jobs, context, client)
 
     return run
@@ -66,56 +70,51 @@ def queue(
     message: Message,
     thread_ts: str | None = None,
     ephemeral_user: str | None = None,
+    session: Session | None = None,
 ) -> None:
     """Ask for `message` to be posted to `to` (a channel, or a user id for their DM) once per (kind, slot).
 
-    With `ephemeral_user`, only that person sees it, in channel `to`.
+    With `ephemeral_user`, only that person sees it, in channel `to`. With `session`, it is queued in the database
+    in that transaction (it goes out if and only if the transaction commits); otherwise `flush` queues it after
+    the answer.
     """
-    box: list[dict[str, Any]] = context.get(OUTBOX_KEY) or []
-    box.append(
-        {
-            "team_id": team_id,
-            "to": to,
-            "kind": kind,
-            "slot": slot,
-            "thread_ts": thread_ts,
-            "text": message.text,
-            "blocks": message.blocks,
-            "ephemeral_user": ephemeral_user,
-        }
+    payload = delivery.payload_of(
+        text=message.text, blocks=message.blocks, thread_ts=thread_ts, ephemeral_user=ephemeral_user
     )
-    context[OUTBOX_KEY] = box
+    slot_keys = {"team_id": team_id, "recipient": to, "kind": kind, "slot": slot}
+    if session is not None:
+        if outbound.enqueue(session, Deps.of(context).clock, **slot_keys, payload=payload):
+            context[STORED_KEY] = [*(context.get(STORED_KEY) or []), slot_keys]
+        return
+    context[OUTBOX_KEY] = [*(context.get(OUTBOX_KEY) or []), (slot_keys, payload)]
+
+
+def queue_redraw(
+    context: BoltContext, session: Session, *, team_id: str, body: dict[str, Any], message: Message
+) -> None:
+    """Redraw the clicked message through its response_url, queued in `session`'s transaction."""
+    action = (body.get("actions") or [{}])[0]
+    container = body.get("container") or {}
+    slot = f"{container.get('message_ts', '')}:{action.get('action_ts') or body.get('trigger_id', '')}"[:64]
+    slot_keys = {
+        "team_id": team_id,
+        "recipient": str(container.get("channel_id") or ""),
+        "kind": "redraw",
+        "slot": slot,
+    }
+    payload = delivery.payload_of(text=message.text, blocks=message.blocks, response_url=body["response_url"])
+    if outbound.enqueue(session, Deps.of(context).clock, **slot_keys, payload=payload):
+        context[STORED_KEY] = [*(context.get(STORED_KEY) or []), slot_keys]
 
 
 def flush(context: BoltContext, client: WebClient) -> None:
-    """After the answer (or as a Bolt lazy listener): claim, send and mark each queued message."""
-    box: list[dict[str, Any]] = context.get(OUTBOX_KEY) or []
-    if not box:
-        return
+    """After the answer (or as a Bolt lazy listener): queue what the listener left in its context, then — when this
+    process sends its own messages — send everything this request queued; otherwise the sender process does."""
     deps = Deps.of(context)
-    for msg in box:
-        slot = {"team_id": msg["team_id"], "recipient": msg["to"], "kind": msg["kind"], "slot": msg["slot"]}
+    stored: list[dict[str, str]] = list(context.get(STORED_KEY) or [])
+    box: list[tuple[dict[str, str], dict[str, Any]]] = context.get(OUTBOX_KEY) or []
+    if box:
         with deps.db.session() as session:
-            if not outbound.claim(session, deps.clock, **slot):
-                continue
-        try:
-            if msg.get("ephemeral_user"):
-                client.chat_postEphemeral(
-                    channel=msg["to"], user=msg["ephemeral_user"], text=msg["text"], blocks=msg["blocks"]
-                )
-            else:
-                client.chat_postMessage(
-                    channel=msg["to"],
-                    text=msg["text"],
-                    blocks=msg["blocks"],
-                    thread_ts=msg["thread_ts"],
-                    unfurl_links=False,
-                )
-        except SlackApiError as exc:
-            error = str(exc.response.get("error"))
-            log.warning("%s to %s not sent: %s", msg["kind"], msg["to"], error)
-            with deps.db.session() as session:
-                outbound.mark(session, deps.clock, **slot, sent=False, error=error)
-            continue
-        with deps.db.session() as session:
-            outbound.mark(session, deps.clock, **slot, sent=True)
+            stored += [keys for keys, payload in box if outbound.enqueue(session, deps.clock, **keys, payload=payload)]
+    if deps.sends_own_messages and stored:
+        delivery.Delivery(deps.db, deps.clock, lambda _team: client).deliver_slots(stored)

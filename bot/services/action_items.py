@@ -112,7 +112,11 @@ def add_items(
     source_channel: str | None = None,
     source_ts: str | None = None,
 ) -> list[ItemView]:
-    """Create one item per owner (the author when nobody is named)."""
+    """Create one item per owner (the author when nobody is named).
+
+    Every refusal (a `DomainError`) comes before the first write but the workspace row, so a caller may go on in
+    the same transaction after one (capture does, line by line).
+    """
     title = title.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL; a modal passes it through
     if not title:
         raise BadInput("What is the action item? Try `/action add Draft the charter by Friday`.")
@@ -360,30 +364,51 @@ def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
     t, d = _ITEM, _DELIVERABLE
     conditions = _list_conditions(scope)
     count = core_select(func.count()).select_from(t).where(*conditions)
-    page = (
-        core_select(
-            t.c.number,
-            t.c.title,
-            t.c.status,
-            t.c.owner,
-            t.c.created_by,
-            t.c.channel,
-            t.c.due_date,
-            t.c.due_time,
-            t.c.due_tz,
-            d.c.number,
-            d.c.title,
-            t.c.snoozed_until,
-            t.c.private,
-        )
-        .select_from(t.outerjoin(d, t.c.deliverable_id == d.c.id))
-        .where(*conditions)
-    )
+    # The page is chosen from action_item alone (with the total as a window count, so one statement answers
+    # both), and only its 15 rows are joined to their deliverables: joined first, PostgreSQL hashed every
+    # deliverable of the workspace for each list (1 ms of its 1.4 ms with 4,000 deliverables).
+    inner = core_select(
+        t.c.number,
+        t.c.title,
+        t.c.status,
+        t.c.owner,
+        t.c.created_by,
+        t.c.channel,
+        t.c.due_date,
+        t.c.due_time,
+        t.c.due_tz,
+        t.c.deliverable_id,
+        t.c.snoozed_until,
+        t.c.private,
+        t.c.completed_at,
+        func.count().over().label("total"),
+    ).where(*conditions)
     if scope == "done":
-        page = page.order_by(t.c.completed_at.desc())
+        inner = inner.order_by(t.c.completed_at.desc(), t.c.number.desc())
     else:
-        page = page.order_by(t.c.due_date.is_(None), t.c.due_date, t.c.number)
-    return count, page.offset(bindparam("offset")).limit(bindparam("limit"))
+        inner = inner.order_by(t.c.due_date.is_(None), t.c.due_date, t.c.number)
+    p = inner.offset(bindparam("offset")).limit(bindparam("limit")).subquery("page")
+    page = core_select(
+        p.c.number,
+        p.c.title,
+        p.c.status,
+        p.c.owner,
+        p.c.created_by,
+        p.c.channel,
+        p.c.due_date,
+        p.c.due_time,
+        p.c.due_tz,
+        d.c.number,
+        d.c.title,
+        p.c.snoozed_until,
+        p.c.private,
+        p.c.total,
+    ).select_from(p.outerjoin(d, p.c.deliverable_id == d.c.id))
+    if scope == "done":
+        page = page.order_by(p.c.completed_at.desc(), p.c.number.desc())
+    else:
+        page = page.order_by(p.c.due_date.is_(None), p.c.due_date, p.c.number)
+    return count, page
 
 
 def list_items(
@@ -403,8 +428,9 @@ def list_items(
         "week_end": today + timedelta(days=7),
     }
     conn = session.connection() if isinstance(session, Session) else session
-    total = conn.execute(count, params).scalar_one()
     rows = conn.execute(page, {**params, "offset": max(offset, 0), "limit": LIST_LIMIT}).all()
+    # Past the last page there is no row to carry the total: count then (a stale "Next page" click).
+    total = rows[0][13] if rows else (conn.execute(count, params).scalar_one() if offset > 0 else 0)
     items = [
         ItemView(
             key=f"A-{r[0]}",

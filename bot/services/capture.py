@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
+from typing import Any
 
+from sqlalchemy import String, bindparam, exists, literal_column
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
 from bot.capture.drafts import Draft
@@ -12,8 +16,9 @@ from bot.errors import DomainError
 from bot.services.action_items import ItemView, add_items, check_owners, view_of
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.people import PersonInfo
-from storage.models import ActionItem, ProcessedEvent
+from storage.models import ActionItem, ChannelSettings, ProcessedEvent
 from storage.repositories.common import insert_ignore
+from storage.types import UtcDateTime
 
 
 @dataclass
@@ -24,10 +29,43 @@ class Captured:
     notes: list[str] = field(default_factory=list)
 
 
-def first_delivery(session: Session, clock: Clock, team_id: str, event_id: str) -> bool:
-    """Record a Slack event id; False when it was already handled (a retry)."""
-    return insert_ignore(
-        session, ProcessedEvent, ["team_id", "event_id"], team_id=team_id, event_id=event_id, received_at=clock.now()
+def first_delivery(
+    session: Session, clock: Clock, team_id: str, event_id: str, *, unless_capture_off_in: str | None = None
+) -> bool:
+    """Record a Slack event id; False when it was already handled (a retry) — or, with `unless_capture_off_in`,
+    when capture is off in that channel (one statement for both questions: every captured message asks them)."""
+    if unless_capture_off_in is None:
+        return insert_ignore(
+            session,
+            ProcessedEvent,
+            ["team_id", "event_id"],
+            team_id=team_id,
+            event_id=event_id,
+            received_at=clock.now(),
+        )
+    stmt = _first_delivery_where_capture_on(session.get_bind().dialect.name)
+    params = {"team_id": team_id, "event_id": event_id, "received_at": clock.now(), "channel": unless_capture_off_in}
+    return session.connection().execute(stmt, params).first() is not None
+
+
+@functools.cache
+def _first_delivery_where_capture_on(dialect: str) -> Any:
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    capture_off = exists().where(
+        col(ChannelSettings.team_id) == bindparam("team_id"),
+        col(ChannelSettings.channel) == bindparam("channel"),
+        col(ChannelSettings.capture_enabled).is_(False),
+    )
+    row = select(
+        bindparam("team_id", type_=String()),
+        bindparam("event_id", type_=String()),
+        bindparam("received_at", type_=UtcDateTime()),
+    ).where(~capture_off)
+    return (
+        insert_fn(ProcessedEvent.__table__)  # type: ignore[attr-defined]
+        .from_select(["team_id", "event_id", "received_at"], row)
+        .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
+        .returning(literal_column("1"))
     )
 
 
@@ -47,19 +85,20 @@ def capture_drafts(
     for draft in drafts:
         try:
             check_owners(draft.owners, people)
-            with session.begin_nested():
-                created = add_items(
-                    session,
-                    clock,
-                    actor,
-                    title=draft.title,
-                    owners=draft.owners,
-                    due=draft.due,
-                    deliverable_key=draft.for_key,
-                    source_url=source_url,
-                    source_channel=actor.channel,
-                    source_ts=source_ts,
-                )
+            # No savepoint: add_items refuses a line before it writes anything, so a refused line leaves
+            # nothing to undo (a savepoint per line was two more round trips in every capture).
+            created = add_items(
+                session,
+                clock,
+                actor,
+                title=draft.title,
+                owners=draft.owners,
+                due=draft.due,
+                deliverable_key=draft.for_key,
+                source_url=source_url,
+                source_channel=actor.channel,
+                source_ts=source_ts,
+            )
         except DomainError as exc:
             out.notes.append(f'"{draft.title[:80]}": {exc.message}')
             continue

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import json
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import Connection, and_, or_, select, update
 from sqlmodel import Session, col
 
 from bot.clock import Clock
@@ -88,4 +91,149 @@ def skip(session: Session, clock: Clock, *, team_id: str, recipient: str, kind: 
         state="skipped",
         attempts=0,
         claimed_at=clock.now(),
+    )
+
+
+# Messages left for after an answer -------------------------------------------------------------------------------
+# A listener writes what it wants sent as a "queued" claim with a JSON payload, in its own transaction when it has
+# one; a sender (the process `serve` starts, or the answering process itself in the console and the tests) takes
+# queued rows, posts them and marks them. The scheduler's sweep delivers what no sender took within a minute and
+# retries claims left unmarked by a crash, so a confirmation is never lost with the process that queued it.
+GIVE_UP_AFTER_ATTEMPTS = 5
+QUEUED_BY_SWEEP_AFTER = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A queued message taken for sending."""
+
+    id: int
+    team_id: str
+    recipient: str
+    kind: str
+    slot: str
+    payload: dict[str, Any]
+
+
+def enqueue(
+    session: Session, clock: Clock, *, team_id: str, recipient: str, kind: str, slot: str, payload: dict[str, Any]
+) -> bool:
+    """Queue a message once per (recipient, kind, slot); False when that slot was already queued or sent."""
+    return insert_ignore(
+        session,
+        OutboundClaim,
+        ["team_id", "recipient", "kind", "slot"],
+        team_id=team_id,
+        recipient=recipient,
+        kind=kind,
+        slot=slot,
+        state="queued",
+        attempts=0,
+        claimed_at=clock.now(),
+        payload=json.dumps(payload, separators=(",", ":")),
+    )
+
+
+_TAKEN = (
+    col(OutboundClaim.id),
+    col(OutboundClaim.team_id),
+    col(OutboundClaim.recipient),
+    col(OutboundClaim.kind),
+    col(OutboundClaim.slot),
+    col(OutboundClaim.payload),
+)
+
+
+def _taken(rows: Any) -> list[Queued]:
+    return [Queued(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}")) for r in rows]
+
+
+def take_slots(session: Session, clock: Clock, slots: list[dict[str, str]]) -> list[Queued]:
+    """Claim these queued messages (the ones a request just left), unless a sender already took them."""
+    taken: list[Queued] = []
+    for slot in slots:
+        taken += _taken(
+            session.execute(
+                update(OutboundClaim)
+                .where(
+                    col(OutboundClaim.team_id) == slot["team_id"],
+                    col(OutboundClaim.recipient) == slot["recipient"],
+                    col(OutboundClaim.kind) == slot["kind"],
+                    col(OutboundClaim.slot) == slot["slot"],
+                    col(OutboundClaim.state) == "queued",
+                )
+                .values(state="claimed", claimed_at=clock.now(), attempts=col(OutboundClaim.attempts) + 1)
+                .returning(*_TAKEN)
+            ).all()
+        )
+    return taken
+
+
+_ANY_QUEUED = select(col(OutboundClaim.id)).where(col(OutboundClaim.state) == "queued").limit(1)
+
+
+def any_queued(conn: Connection) -> bool:
+    """A cheap look (no write lock) before taking: the sender polls with it."""
+    return conn.execute(_ANY_QUEUED).first() is not None
+
+
+def take(
+    session: Session,
+    clock: Clock,
+    *,
+    limit: int = 100,
+    queued_before: datetime | None = None,
+    retry_stale: bool = False,
+) -> list[Queued]:
+    """Claim up to `limit` queued messages, oldest first; with `retry_stale`, also messages whose claim was never
+    marked (a crash) or whose send failed, once they are 5 minutes old, up to 5 attempts."""
+    now = clock.now()
+    ready = col(OutboundClaim.state) == "queued"
+    if queued_before is not None:
+        ready = and_(ready, col(OutboundClaim.claimed_at) < queued_before)
+    if retry_stale:
+        ready = or_(
+            ready,
+            and_(
+                col(OutboundClaim.state).in_(["claimed", "failed"]),
+                col(OutboundClaim.payload).is_not(None),
+                col(OutboundClaim.claimed_at) < now - STALE_AFTER,
+                col(OutboundClaim.attempts) < GIVE_UP_AFTER_ATTEMPTS,
+            ),
+        )
+    ids = [
+        r[0]
+        for r in session.execute(
+            select(col(OutboundClaim.id)).where(ready).order_by(col(OutboundClaim.id)).limit(limit)
+        )
+    ]
+    if not ids:
+        return []
+    # The state is checked again in the UPDATE: of two senders that picked the same rows, one takes each.
+    return _taken(
+        session.execute(
+            update(OutboundClaim)
+            .where(col(OutboundClaim.id).in_(ids), ready)
+            .values(state="claimed", claimed_at=now, attempts=col(OutboundClaim.attempts) + 1)
+            .returning(*_TAKEN)
+        ).all()
+    )
+
+
+def mark_sent(session: Session, clock: Clock, ids: list[int]) -> None:
+    """Record that these taken messages went out."""
+    if ids:
+        session.execute(
+            update(OutboundClaim)
+            .where(col(OutboundClaim.id).in_(ids))
+            .values(state="sent", sent_at=clock.now(), last_error=None)
+        )
+
+
+def mark_failed(session: Session, ident: int, error: str, *, final: bool) -> None:
+    """Record a failed send: retried by the sweep after 5 minutes unless `final` (the channel or person is gone)."""
+    session.execute(
+        update(OutboundClaim)
+        .where(col(OutboundClaim.id) == ident)
+        .values(state="dead" if final else "failed", last_error=error)
     )

@@ -6,7 +6,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlmodel import Session
+from sqlalchemy import Connection, bindparam, select
+from sqlmodel import Session, col
 
 from bot.clock import Clock
 from bot.errors import BadInput
@@ -102,10 +103,16 @@ def save_prefs(session: Session, clock: Clock, actor: Actor, new: PersonPrefs) -
     return prefs(session, actor.team_id, actor.user_id)
 
 
-def capture_on(session: Session, team_id: str, channel: str) -> bool:
-    """Capture is on unless someone turned it off here."""
-    row = session.get(ChannelSettings, (team_id, channel))
-    return row is None or row.capture_enabled
+_CAPTURE_OFF = select(col(ChannelSettings.capture_enabled)).where(
+    col(ChannelSettings.team_id) == bindparam("team_id"),
+    col(ChannelSettings.channel) == bindparam("channel"),
+    col(ChannelSettings.capture_enabled).is_(False),
+)
+
+
+def capture_on(session: Session | Connection, team_id: str, channel: str) -> bool:
+    """Capture is on unless someone turned it off here (a prebuilt read: every captured message asks)."""
+    return session.execute(_CAPTURE_OFF, {"team_id": team_id, "channel": channel}).first() is None
 
 
 def set_capture(session: Session, clock: Clock, actor: Actor, channel: str, enabled: bool) -> None:

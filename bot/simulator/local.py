@@ -61,6 +61,7 @@ class LocalBot:
         migrate: bool = True,
         oauth: bool = False,
         secret_key: str | None = None,
+        sends_own_messages: bool = True,
     ) -> None:
         self.world = world or default_world()
         self.clock = clock or SystemClock()
@@ -72,6 +73,8 @@ class LocalBot:
         self.url = ""
         self.oauth = oauth
         self.secret_key = secret_key
+        # False: like a `serve` worker, leave queued messages to a sender (the test runs `Delivery` itself).
+        self.sends_own_messages = sends_own_messages
 
     def start(self) -> Self:
         """Start the fake API and the app; sync the people cache like a fresh install would."""
@@ -89,7 +92,9 @@ class LocalBot:
             env["SLACK_BOT_TOKEN"] = BOT_TOKEN
         self.settings = load_settings(env)
         self.client = make_client(self.settings, token="" if self.oauth else None, retries=2)
-        self.app = create_app(self.settings, self.clock, self.db, self.client)
+        self.app = create_app(
+            self.settings, self.clock, self.db, self.client, sends_own_messages=self.sends_own_messages
+        )
         self._cm = serve_wsgi(make_wsgi(self.app, self.db, clock=self.clock, secret_key=self.secret_key))
         self.url = self._cm.__enter__()
         self.sender = SlackSender(f"{self.url}/slack/events", SIGNING_SECRET, self.world, self.api)

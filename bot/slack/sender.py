@@ -53,6 +53,11 @@ class SendReport:
     failed: list[tuple[Outgoing, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    @property
+    def handled(self) -> int:
+        """Messages sent, found undeliverable or failed."""
+        return len(self.sent) + len(self.gone) + len(self.failed)
+
     def add(self, bucket: str, item: Any) -> None:
         """Thread-safe append."""
         with self.lock:

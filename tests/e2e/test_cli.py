@@ -105,6 +105,25 @@ def test_served_app_adds_lists_and_completes_and_export_shows_it(
     assert forged.status == 401
 
 
+def test_served_app_confirms_captures_in_the_thread_and_redraws_clicked_cards_from_its_sender(
+    served: str, api: FakeSlackAPI
+) -> None:
+    sender = SlackSender(f"{served}/slack/events", SECRET, api.world, api)
+    captured = sender.message("alice", "#proj-website", "Standup\nAI: <@U0BOB> send the SOW by Friday")
+    assert captured.status == 200
+    # The workers answer; `serve`'s sender process posts the confirmation and Bob's DM (within its poll).
+    posts = api.wait_for("chat.postMessage", count=2, timeout=10)
+    [confirm] = [c for c in posts if c.params.get("thread_ts")]
+    assert confirm.params["thread_ts"] == sender.last_message_ts and "A-1" in str(confirm.params["text"])
+    added = sender.command("bob", "/action", "add Book the room by Friday")
+    assert "A-2" in added.json()["text"]
+    assert sender.block_action("bob", "item-done", "A-2").status == 200
+    [redraw] = api.wait_for("response_url", count=1, timeout=10)
+    assert redraw.params["replace_original"] is True and "A-2" in str(redraw.params["text"])
+    time.sleep(0.5)  # nothing is sent twice
+    assert len(api.calls_to("chat.postMessage")) == 2 and len(api.calls_to("response_url")) == 1
+
+
 def test_export_import_export_is_identical_apart_from_exported_at(
     env: dict[str, str], database_url: str, tmp_path: Path, pg_schemas: object
 ) -> None:

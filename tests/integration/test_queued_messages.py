@@ -1,0 +1,136 @@
+"""Messages left for after an answer are queued in the database: under `serve` a sender process posts them, and
+the scheduler's sweep delivers what no sender took, or what a crash left half-sent."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+
+import pytest
+from sqlmodel import select
+
+from bot.clock import FrozenClock
+from bot.jobs.runtime import build_runtime
+from bot.jobs.sweeps import run_all
+from bot.services import outbound
+from bot.simulator.local import LocalBot
+from bot.slack.delivery import Delivery
+from storage.models import OutboundClaim
+from tests.conftest import NOW
+
+
+@pytest.fixture
+def web(database_url: str, clock: FrozenClock) -> Iterator[LocalBot]:
+    """The app as a `serve` worker runs it: it queues, it does not send."""
+    with LocalBot(database_url, clock=clock, sends_own_messages=False) as local:
+        yield local
+
+
+def delivery(bot: LocalBot, at: datetime | None = None) -> Delivery:
+    return Delivery(bot.db, FrozenClock(at) if at else bot.clock, lambda _team: bot.client)
+
+
+def thread_replies(bot: LocalBot) -> list[object]:
+    """Thread replies Slack accepted (a refused attempt is recorded too)."""
+    return [
+        c
+        for c in bot.api.calls_to("chat.postMessage")
+        if c.params.get("thread_ts") and c.status == 200 and (c.response or {}).get("ok", True)
+    ]
+
+
+def sweep(bot: LocalBot, at: datetime) -> str:
+    assert bot.settings is not None
+    return run_all(build_runtime(bot.settings, bot.db, FrozenClock(at), bot.client, per_channel_per_second=0)).summary()
+
+
+def states(bot: LocalBot) -> list[str]:
+    with bot.db.session(readonly=True) as s:
+        return list(s.exec(select(OutboundClaim.state).where(OutboundClaim.kind == "capture-confirm")).all())
+
+
+def test_the_web_process_queues_the_thread_confirmation_and_the_sender_posts_it_once(web: LocalBot) -> None:
+    reply = web.sender.message("alice", "#proj-website", "Notes\nAI: <@U0BOB> send the SOW by Friday")
+    assert reply.status == 200
+    time.sleep(0.3)  # an after-answer thread, if one sent anything, has had its chance
+    assert web.api.calls_to("chat.postMessage") == []
+    assert states(web) == ["queued"]
+
+    report = delivery(web).drain()
+
+    assert len(report.sent) == 2  # the thread confirmation and Bob's DM, queued in the capture's transaction
+    [confirm] = thread_replies(web)
+    assert confirm.params["thread_ts"] == web.sender.last_message_ts  # type: ignore[attr-defined]
+    assert "A-1" in confirm.params["text"]  # type: ignore[attr-defined]
+    assert [c.params["channel"] for c in web.api.calls_to("chat.postMessage") if c is not confirm] == ["U0BOB"]
+    assert states(web) == ["sent"]
+    assert len(delivery(web).drain().sent) == 0
+    assert len(web.api.calls_to("chat.postMessage")) == 2
+
+
+def test_a_message_whose_capture_is_refused_queues_nothing(web: LocalBot) -> None:
+    off = web.sender.command("alice", "/action", "settings capture off")
+    assert off.status == 200 and "off" in off.json()["text"]
+    web.sender.message("alice", "#proj-website", "AI: send the SOW")
+    assert states(web) == []
+    assert len(delivery(web).drain().sent) == 0
+
+
+def test_a_confirmation_no_sender_took_goes_out_with_the_sweep_a_minute_later(web: LocalBot) -> None:
+    web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
+    assert "queued messages: 0 sent" in sweep(web, NOW + timedelta(seconds=30))  # a sender may still take it
+    assert thread_replies(web) == []
+
+    assert "queued messages: 1 sent" in sweep(web, NOW + timedelta(minutes=2))
+
+    assert len(thread_replies(web)) == 1
+    assert "queued messages: 0 sent" in sweep(web, NOW + timedelta(minutes=3))
+    assert len(thread_replies(web)) == 1
+
+
+def test_a_send_cut_off_by_a_crash_is_retried_after_five_minutes_and_only_then(web: LocalBot) -> None:
+    web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
+    with web.db.session() as session:  # a sender took it, then died before posting or marking
+        [taken] = outbound.take(session, web.clock)
+    assert taken.kind == "capture-confirm" and states(web) == ["claimed"]
+
+    assert "queued messages: 0 sent" in sweep(web, NOW + timedelta(minutes=4))
+    assert "queued messages: 1 sent" in sweep(web, NOW + timedelta(minutes=6))
+
+    assert len(thread_replies(web)) == 1 and states(web) == ["sent"]
+
+
+def test_a_failed_send_is_retried_by_the_sweep(web: LocalBot) -> None:
+    web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
+    web.api.fail("chat.postMessage", status=500, times=10)  # outlives slack_sdk's own retries
+    report = delivery(web).drain()
+    assert len(report.failed) == 1 and states(web) == ["failed"]
+    web.api.clear_faults("chat.postMessage")
+
+    assert "queued messages: 1 sent" in sweep(web, NOW + timedelta(minutes=6))
+    assert len(thread_replies(web)) == 1
+
+
+def test_a_done_click_redraws_the_card_through_the_sender(web: LocalBot) -> None:
+    added = web.sender.command("alice", "/action", "add Send the SOW by Friday")
+    assert "A-1" in added.json()["text"]
+    clicked = web.sender.block_action("alice", "item-done", "A-1")
+    assert clicked.status == 200
+    time.sleep(0.3)
+    assert web.api.calls_to("response_url") == []  # the answer left; the redraw waits for the sender
+
+    assert len(delivery(web).drain().sent) == 1
+
+    [redraw] = web.api.calls_to("response_url")
+    assert redraw.params["replace_original"] is True
+    assert "A-1" in str(redraw.params["text"]) and "done" in str(redraw.params["blocks"]).lower()
+
+
+def test_a_confirmation_to_an_archived_channel_is_not_retried(web: LocalBot) -> None:
+    web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
+    web.api.fail("chat.postMessage", error="is_archived")
+    assert len(delivery(web).drain().gone) == 1 and states(web) == ["dead"]
+
+    assert "queued messages: 0 sent" in sweep(web, NOW + timedelta(minutes=6))
+    assert thread_replies(web) == []
