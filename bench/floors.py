@@ -39,8 +39,7 @@ def floor_app(kind: str, api_url: str, database_url: str | None) -> Any:
     if kind == "insert":
         from storage.db import Database
 
-        db = Database(database_url or "")
-        metadata.create_all(db.engine)
+        db = Database(database_url or "")  # the table exists: main() made it before the workers started
 
         def write(what: str) -> None:
             with db.session() as session:  # the app's own engine set-up: WAL + BEGIN IMMEDIATE, or the pool
@@ -112,6 +111,14 @@ def main() -> None:
         "accesslog": None,
         "loglevel": "warning",
     }
+    if args.kind == "insert":
+        # Once, in the master: two workers creating it at the same time on a fresh PostgreSQL database race
+        # (one gets a duplicate-key error on pg_type and fails to boot, and gunicorn stops).
+        from storage.db import Database
+
+        setup = Database(args.db or "")
+        metadata.create_all(setup.engine)
+        setup.dispose()
     _Gunicorn(lambda: floor_app(args.kind, args.api, args.db), options).run()
 
 

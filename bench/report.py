@@ -115,9 +115,9 @@ def targets(d: DbRuns) -> list[tuple[str, str, str]]:
         )
     sat = _med(_ack_cell(runs, "serve", "add", "saturation", lambda r: r.throughput))
     fsat = _med(_ack_cell(runs, "floor: insert", "ack", "saturation", lambda r: r.throughput))
-    out.append(
-        ("`add` saturation ≥ 50 % of the insert floor", f"{sat:.0f}/s = {sat / fsat:.0%}", _verdict(sat >= fsat / 2))
-    )
+    share = f"{sat / fsat:.0%}" if fsat else "n/a (the floor answered nothing)"
+    met = bool(fsat) and sat >= fsat / 2
+    out.append(("`add` saturation ≥ 50 % of the insert floor", f"{sat:.0f}/s = {share}", _verdict(met)))
     db_s = _med([t.db_seconds for t in d.tick])
     floor_s = _med([t.floor_seconds for t in d.tick])
     out.append(
