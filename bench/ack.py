@@ -91,6 +91,26 @@ class _Phases:
         self.settle()
         return max(0, sent - (self.confirmations() - self.confirmed_before))
 
+    def completed(self, first: int, sent: int, quiet: float = 5.0) -> int:
+        """Items the phase's clicks completed. A click is answered before its write (the write follows at once,
+        in the worker), so this waits until all are done or the count has not moved for `quiet` seconds."""
+        done, moved = -1, time.monotonic()
+        while True:
+            with self.db.session(readonly=True) as session:
+                now = int(
+                    session.exec(
+                        select(func.count())
+                        .select_from(ActionItem)
+                        .where(col(ActionItem.number).between(first + 1, first + sent))
+                        .where(col(ActionItem.status) == "done")
+                    ).one()[0]
+                )
+            if now != done:
+                done, moved = now, time.monotonic()
+            if done >= sent or time.monotonic() - moved > quiet:
+                return done
+            time.sleep(0.1)
+
     def requests(self, op: str, count: int, port: int) -> tuple[list[bytes], str, int]:
         """`count` prebuilt requests for `op`, the tag of their effects, and the first item clicked."""
         self.phase += 1
@@ -121,18 +141,9 @@ class _Phases:
         if op == "list":
             return bad + sum(b'"blocks"' not in s.body for s in answered)
         sent = len(result.samples)
+        if op == "done":
+            return max(bad, sent - self.completed(first, sent))
         with self.db.session(readonly=True) as session:
-            if op == "done":
-                numbers = (first + 1, first + sent)
-                done = session.exec(
-                    select(func.count())
-                    .select_from(ActionItem)
-                    .where(
-                        col(ActionItem.number).between(*numbers),
-                        col(ActionItem.status) == "done",
-                    )
-                ).one()
-                return max(bad, sent - int(done[0]))
             made = session.exec(
                 select(func.count()).select_from(ActionItem).where(col(ActionItem.title).like(f"{tag} %"))
             ).one()

@@ -70,6 +70,12 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         return wsgi
 
 
+def _finish_after_answer_work(server: object, worker: object) -> None:
+    from bot.listeners import outbox
+
+    outbox.finish_pending()
+
+
 def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
     """Block serving HTTP until SIGTERM/SIGINT; in-flight requests finish within the graceful timeout. A sender
     process beside the workers posts what their answers left queued (thread confirmations, DMs, card redraws)."""
@@ -87,5 +93,7 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
         "limit_request_line": 8190,
         "when_ready": sender.start,
         "on_exit": sender.stop,
+        # A worker stopping gracefully finishes the work its answers left (a Done click's write) before it exits.
+        "worker_exit": _finish_after_answer_work,
     }
     _Gunicorn(settings, options).run()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -42,9 +43,16 @@ def after_answer(handler: Callable[..., None], *jobs: Job, when: Sequence[str] =
         context, client = kwargs["context"], kwargs["client"]
         stored = context.get(STORED_KEY) and Deps.of(context).sends_own_messages
         if stored or any(context.get(key) for key in when):
+            with _idle:
+                _pending[0] += 1
             _AFTER_ANSWER.submit(_run_jobs, jobs, context, client)
 
     return run
+
+
+# Jobs submitted and not yet finished, for `wait_idle`.
+_pending = [0]
+_idle = threading.Condition()
 
 
 def finish_pending() -> None:
@@ -52,12 +60,24 @@ def finish_pending() -> None:
     _AFTER_ANSWER.shutdown(wait=True)
 
 
+def wait_idle(timeout: float = 10.0) -> bool:
+    """Wait until no job left after an answer is waiting or running (False if `timeout` passed first): what the
+    simulator does after each request, so a click's effect is there when the next step looks."""
+    with _idle:
+        return _idle.wait_for(lambda: _pending[0] == 0, timeout)
+
+
 def _run_jobs(jobs: Sequence[Job], context: BoltContext, client: WebClient) -> None:
-    for job in jobs:
-        try:
-            job(context, client)
-        except Exception:  # noqa: BLE001 - a background job has nobody to raise to; the answer is already sent
-            log.exception("%s failed after the answer", getattr(job, "__name__", job))
+    try:
+        for job in jobs:
+            try:
+                job(context, client)
+            except Exception:  # noqa: BLE001 - a background job has nobody to raise to; the answer is already sent
+                log.exception("%s failed after the answer", getattr(job, "__name__", job))
+    finally:
+        with _idle:
+            _pending[0] -= 1
+            _idle.notify_all()
 
 
 def queue(

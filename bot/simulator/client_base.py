@@ -4,6 +4,7 @@ import json
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode
@@ -46,6 +47,9 @@ class SenderBase:
         self.last_response_url: str | None = None
         self.last_trigger_id: str | None = None
         self._verifier = SignatureVerifier(signing_secret)
+        # Called after each answer: the local bot waits here for the work its listeners left for after the answer
+        # (a click's write, a confirmation), as a person would see it a moment later. None: return at the answer.
+        self.settle: Callable[[], object] | None = None
 
     # ---- transport -----------------------------------------------------------------------------------
 
@@ -79,6 +83,8 @@ class SenderBase:
         except urllib.error.HTTPError as err:
             status, text, resp_headers = err.code, err.read(), dict(err.headers.items())
         elapsed = time.monotonic() - started
+        if self.settle is not None:
+            self.settle()
         lowered = {k.lower(): v for k, v in resp_headers.items()}
         return Reply(status, text.decode("utf-8", errors="replace"), lowered, elapsed)
 

@@ -13,6 +13,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.app import create_app
 from bot.clock import Clock, SystemClock
+from bot.listeners import outbox
 from bot.settings import Settings, load_settings
 from bot.simulator.client import SlackSender
 from bot.simulator.webapi import FakeSlackAPI
@@ -98,6 +99,7 @@ class LocalBot:
         self._cm = serve_wsgi(make_wsgi(self.app, self.db, clock=self.clock, secret_key=self.secret_key))
         self.url = self._cm.__enter__()
         self.sender = SlackSender(f"{self.url}/slack/events", SIGNING_SECRET, self.world, self.api)
+        self.sender.settle = outbox.wait_idle
         if not self.oauth:
             PeopleDirectory(self.db, self.clock).sync(self.client, self.world.team_id)
         return self

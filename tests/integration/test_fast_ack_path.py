@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 from slack_bolt.context.respond.respond import Respond
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from bot.clock import FrozenClock
+from bot.listeners import outbox
 from bot.services.export import export_all
 from bot.simulator.local import LocalBot
 from tests.support.blocks import button, text_of
@@ -44,6 +45,7 @@ def test_a_done_click_answers_first_then_redraws_the_card_from_committed_state(
         return real_respond(self, *args, **kwargs)
 
     monkeypatch.setattr(Respond, "__call__", held_respond)
+    bot.sender.settle = None  # look at the answer itself, not a moment later
     click = bot.sender.block_action("alice", done["action_id"], done["value"], channel="#proj-website")
     assert click.status == 200
     assert bot.api.calls_to("response_url") == []  # the answer left before the card was touched
@@ -52,6 +54,32 @@ def test_a_done_click_answers_first_then_redraws_the_card_from_committed_state(
     assert seen_at_redraw == {"after_answer": True, "status": "done"}
     assert update.params["replace_original"] is True
     assert "A-1 done" in text_of(update.params)
+
+
+def test_a_done_click_is_answered_while_the_database_is_busy_and_takes_effect_after(
+    bot: LocalBot, clock: FrozenClock
+) -> None:
+    done = added_and_listed(bot, "alice")
+    bot.sender.settle = None
+    with bot.db.session() as holder:  # another writer holds the item's row (and, on SQLite, the write lock)
+        holder.execute(text("UPDATE action_item SET title = title WHERE number = 1"))
+        click = bot.sender.block_action("alice", done["action_id"], done["value"], channel="#proj-website")
+        assert click.status == 200 and click.elapsed < 1.0
+        assert status_of(bot, clock, "A-1") == "open"
+        holder.rollback()
+    assert outbox.wait_idle()
+    assert status_of(bot, clock, "A-1") == "done"
+    [update] = bot.api.wait_for("response_url")
+    assert "A-1 done" in text_of(update.params)
+
+
+def test_a_refused_done_click_is_told_to_the_clicker_after_the_answer(bot: LocalBot, clock: FrozenClock) -> None:
+    done = added_and_listed(bot, "alice")
+    assert bot.sender.block_action("bob", done["action_id"], done["value"], channel="#proj-website").status == 200
+    [told] = bot.api.wait_for("response_url")
+    assert told.params["replace_original"] is False and told.params["response_type"] == "ephemeral"
+    assert "A-1" in told.params["text"] and "alice" in told.params["text"].lower(), told.params["text"]
+    assert status_of(bot, clock, "A-1") == "open"
 
 
 def test_a_failing_redraw_still_tells_the_clicker(bot: LocalBot, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -96,6 +124,7 @@ def test_snooze_and_undo_answer_first_then_redraw_the_card(
         return real_respond(self, *args, **kwargs)
 
     monkeypatch.setattr(Respond, "__call__", held_respond)
+    bot.sender.settle = None  # look at the answer itself, not a moment later
     if kind == "snooze":
         click = bot.sender.block_action(
             "alice",
