@@ -77,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                 slack_api_url=api.url,
                 log_level="WARNING",
             )
-            app = create_app(settings, SystemClock(), db, token_verification=False)
+            # As `serve` makes it: what the answers queue is left for a sender process (none here).
+            app = create_app(settings, SystemClock(), db, token_verification=False, sends_own_messages=False)
             wsgi = make_wsgi(app, db)
             build = {
                 "list": slackreq.list_command(sizes, api.url),

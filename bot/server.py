@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.settings import Settings
 
@@ -62,6 +63,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         # Messages queued for after an answer are sent by the sender process (below), not by the workers.
         app = create_app(self._settings, SystemClock(), db, token_verification=False, sends_own_messages=False)
         wsgi = make_wsgi(app, db, secret_key=self._settings.secret("followthrough_secret_key"))
+        # A connection for each request thread and the after-answer pool, opened now rather than by the first burst.
+        try:
+            db.warm(int(self._options.get("threads", 1)) + 2)
+        except SQLAlchemyError as exc:  # a database down or behind at start: requests open their own, as before
+            log.warning("could not open the database connections ahead of requests: %s", str(exc).splitlines()[0])
         # Everything built so far (modules, the app, SQLAlchemy's metadata) lives as long as the worker. Left to the
         # cyclic collector, each full collection walked all ~170,000 of those objects: 100–200 ms pauses that showed
         # up as the slowest requests. Frozen, collections only look at what requests create.

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constant shared by every process that migrates this database.
@@ -166,6 +166,31 @@ class Database:
         else:
             with self._reads.connect() as conn:
                 yield conn
+
+    def warm(self, connections: int) -> int:
+        """Open up to `connections` pooled connections now and plan a statement on every table through each;
+        returns how many were opened. A fresh PostgreSQL connection costs a backend start, and its first
+        statement on each table loads that table's and its indexes' catalog entries: left to the first burst of
+        requests after a start (or after a quiet spell that needed fewer connections), that showed as 50–200 ms
+        answers (docs/benchmarks.md). On SQLite it reads the schema once per connection."""
+        from storage import models  # noqa: F401 - the tables to plan on
+
+        pool: Any = self.engine.pool
+        limit = min(connections, pool.size()) if hasattr(pool, "size") else 1
+        quote = self.engine.dialect.identifier_preparer.format_table
+        probes = [f"SELECT 1 FROM {quote(table)} WHERE 1 = 0" for table in SQLModel.metadata.sorted_tables]
+        opened: list[Connection] = []
+        try:
+            for _ in range(max(limit, 1)):
+                conn = self._readonly_engine.connect()
+                opened.append(conn)
+                for probe in probes:
+                    conn.exec_driver_sql(probe)
+                conn.rollback()
+        finally:
+            for conn in opened:
+                conn.close()
+        return len(opened)
 
     def ping(self) -> bool:
         """True when the database answers a trivial query."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -13,8 +14,8 @@ from bot.capture.markers import marker_lines
 from bot.capture.text import mentions
 from bot.deps import Deps
 from bot.listeners import outbox
-from bot.listeners.notify import notify_assignees
-from bot.services import capture
+from bot.listeners.notify import assignee_messages
+from bot.services import action_items, capture, outbound
 from bot.services.common import Actor, channel_is_private
 from bot.slack.directory import person_from_slack
 
@@ -66,23 +67,51 @@ def _capture(
         off_in = channel if unless_capture_off else None
         if not capture.first_delivery(session, deps.clock, actor.team_id, event_id, unless_capture_off_in=off_in):
             return  # a retry of an event already handled, or capture is off in this channel
-        result = capture.capture_drafts(session, deps.clock, actor, drafts, people, source_url=None, source_ts=ts)
-        # The thread confirmation and the owners' DMs are queued in the same transaction as the items: they go out
-        # (after the answer, from the sender) if and only if the items exist.
+        keys = capture.placeholder()
+        planned, notes = capture.plan_drafts(session, deps.clock, actor, drafts, people, placeholder=keys)
+        # The thread confirmation and the owners' DMs are written before the items are numbered (their keys are
+        # placeholders) and inserted in the same statement as the items: they go out (after the answer, from the
+        # sender) if and only if the items exist, and the workspace's key counter stays locked only for that
+        # statement and the commit.
+        views = [v for plan in planned for v in plan.views]
         today = actor.today(deps.clock)
-        message = confirmation(result.items, result.notes, today=today)
+        messages = []
+        message = confirmation(views, notes, today=today)
         if message is not None:
-            outbox.queue(
-                context,
-                team_id=actor.team_id,
-                to=channel,
-                kind="capture-confirm",
-                slot=ts,
-                message=message,
-                thread_ts=event.get("thread_ts") or ts,
-                session=session,
+            thread_ts = event.get("thread_ts") or ts
+            messages.append(
+                outbox.pending(
+                    context,
+                    team_id=actor.team_id,
+                    to=channel,
+                    kind="capture-confirm",
+                    slot=ts,
+                    message=message,
+                    thread_ts=thread_ts,
+                )
             )
-        notify_assignees(context, actor.team_id, result.items, by=actor.user_id, today=today, session=session)
+        messages += assignee_messages(context, actor.team_id, views, by=actor.user_id, today=today)
+        if planned:
+            items = action_items.insert_planned(
+                session,
+                deps.clock,
+                actor,
+                planned,
+                source_ts=ts,
+                source_channel=actor.channel,
+                messages=messages,
+                placeholder=keys,
+            )
+            numbers = {view.key: item.key for view, item in zip(views, items, strict=True)}
+            outbox.stored(context, messages, fill=functools.partial(_fill, numbers))
+        else:  # every line refused: only the confirmation (its notes) goes out
+            outbox.stored(context, [m for m in messages if outbound.enqueue_row(session, m)])
+
+
+def _fill(keys: dict[str, str], text: str) -> str:
+    for placeholder, key in keys.items():
+        text = text.replace(placeholder, key)
+    return text
 
 
 def handle_message(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from slack_bolt import BoltContext
 from sqlmodel import Session
@@ -36,6 +37,24 @@ def notify_assignees(
                 message=cards.assigned_dm(item, by=by, today=today),
                 session=session,
             )
+
+
+def assignee_messages(
+    context: BoltContext, team_id: str, items: list[ItemView], *, by: str, today: date
+) -> list[dict[str, Any]]:
+    """What `notify_assignees` queues, as outbound rows to insert with the (not yet numbered) items."""
+    return [
+        outbox.pending(
+            context,
+            team_id=team_id,
+            to=item.owner,
+            kind="assigned",
+            slot=f"{item.key}:{item.owner}",
+            message=cards.assigned_dm(item, by=by, today=today),
+        )
+        for item in items
+        if item.owner != by
+    ]
 
 
 def creator_wants_done_now(session: Session, team_id: str, item: ItemView, *, by: str) -> bool:

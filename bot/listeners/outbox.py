@@ -109,6 +109,30 @@ def queue(
     context[OUTBOX_KEY] = [*(context.get(OUTBOX_KEY) or []), (slot_keys, payload)]
 
 
+def pending(
+    context: BoltContext,
+    *,
+    team_id: str,
+    to: str,
+    kind: str,
+    slot: str,
+    message: Message,
+    thread_ts: str | None = None,
+) -> dict[str, Any]:
+    """The outbound row that would queue `message` — for an insert made with the items it names
+    (`action_items.insert_planned`), then noted with `stored`."""
+    payload = delivery.payload_of(text=message.text, blocks=message.blocks, thread_ts=thread_ts)
+    clock = Deps.of(context).clock
+    return outbound.queued_row(clock, team_id=team_id, recipient=to, kind=kind, slot=slot, payload=payload)
+
+
+def stored(context: BoltContext, rows: Sequence[dict[str, Any]], fill: Callable[[str], str] = str) -> None:
+    """Note outbound rows this request inserted itself (`fill` puts the keys into their slots), so that `flush`
+    sends them when this process sends its own messages."""
+    slots = [{k: fill(str(row[k])) for k in ("team_id", "recipient", "kind", "slot")} for row in rows]
+    context[STORED_KEY] = [*(context.get(STORED_KEY) or []), *slots]
+
+
 def queue_redraw(
     context: BoltContext, session: Session, *, team_id: str, body: dict[str, Any], message: Message
 ) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from functools import cache
 from typing import Any
@@ -16,16 +17,17 @@ from bot.capture.keys import Key, parse_key
 from bot.capture.text import quote
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError, NotFound, PermissionDenied
-from bot.services.common import Actor, audit, audit_row, ensure_workspace
+from bot.services.common import Actor, audit, audit_json, audit_row, ensure_workspace
 from bot.services.people import PersonInfo
-from storage.models import ActionItem, AuditEntry, Deliverable
-from storage.repositories.keys import reserve_numbers
+from storage.models import ActionItem, AuditEntry, Deliverable, OutboundClaim
+from storage.repositories.keys import insert_numbered
 
 MAX_TITLE = 500
 LIST_LIMIT = 15  # two blocks an item keeps a page well under Slack's 50
 _ITEM: Table = ActionItem.__table__  # type: ignore[attr-defined]
 _DELIVERABLE: Table = Deliverable.__table__  # type: ignore[attr-defined]
 _AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
+_OUTBOUND: Table = OutboundClaim.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,11 @@ def find_deliverable(session: Session, team_id: str, key: Key) -> Deliverable:
     return row
 
 
+def _created_after(title: str, owner: str, due_day: date | None) -> str | None:
+    """The audit row's `after` for a new item."""
+    return audit_json({"title": title, "owner": owner, "due_date": due_day})
+
+
 def add_items(
     session: Session,
     clock: Clock,
@@ -114,9 +121,38 @@ def add_items(
 ) -> list[ItemView]:
     """Create one item per owner (the author when nobody is named).
 
-    Every refusal (a `DomainError`) comes before the first write but the workspace row, so a caller may go on in
-    the same transaction after one (capture does, line by line).
+    Every refusal (a `DomainError`) comes before the first write but the workspace row.
     """
+    planned = plan_items(session, clock, actor, title=title, owners=owners, due=due, deliverable_key=deliverable_key)
+    return insert_planned(
+        session, clock, actor, [planned], source_url=source_url, source_channel=source_channel, source_ts=source_ts
+    )
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Items checked and ready to insert: a view per owner, keyed `{placeholder}{i}@@` until they are numbered."""
+
+    views: list[ItemView]
+    deliverable_id: int | None
+    deliverable: Deliverable | None
+
+
+def plan_items(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    *,
+    title: str,
+    owners: list[str],
+    due: ParsedDate | None,
+    deliverable_key: Key | None = None,
+    placeholder: str = "",
+    first: int = 0,
+) -> Planned:
+    """Check a new item and shape its rows, writing nothing but the workspace row; every refusal is a
+    `DomainError`. Its views are keyed `{placeholder}{first + i}@@` — what `insert_planned` replaces with keys, in
+    them and in messages written from them before the insert."""
     title = title.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL; a modal passes it through
     if not title:
         raise BadInput("What is the action item? Try `/action add Draft the charter by Friday`.")
@@ -126,56 +162,11 @@ def add_items(
     deliverable = find_deliverable(session, actor.team_id, deliverable_key) if deliverable_key else None
     if deliverable is not None and deliverable.status in ("approved", "cancelled"):
         raise BadInput(f"D-{deliverable.number} is {deliverable.status}; link the item to an open deliverable.")
-    now = clock.now()
     who = list(dict.fromkeys(owners)) if owners else [actor.user_id]
     due_day, due_at = (due.day, due.at) if due else (None, None)
-    due_tz = actor.tz.key if due and due.at else None
-    # Numbers last: the key counter's row stays locked until the commit, so nothing slow may follow it.
-    numbers = reserve_numbers(session, actor.team_id, "A", len(who))
-    rows = [
-        {
-            "team_id": actor.team_id,
-            "number": number,
-            "title": title,
-            "status": "open",
-            "owner": owner,
-            "created_by": actor.user_id,
-            "channel": actor.channel,
-            "private": actor.channel_private,
-            "due_date": due_day,
-            "due_time": due_at,
-            "due_tz": due_tz,
-            "deliverable_id": deliverable.id if deliverable else None,
-            "source_url": source_url,
-            "source_channel": source_channel,
-            "source_ts": source_ts,
-            "snoozed_until": None,
-            "created_at": now,
-            "updated_at": None,
-            "completed_at": None,
-            "completed_by": None,
-        }
-        for owner, number in zip(who, numbers, strict=True)
-    ]
-    conn = session.connection()
-    conn.execute(insert(_ITEM), rows)
-    conn.execute(
-        insert(_AUDIT),
-        [
-            audit_row(
-                clock,
-                team_id=actor.team_id,
-                by=actor.user_id,
-                key=f"A-{row['number']}",
-                change="created",
-                after={"title": title, "owner": row["owner"], "due_date": due_day},
-            )
-            for row in rows
-        ],
-    )
-    created = [
+    views = [
         ItemView(
-            key=f"A-{number}",
+            key=f"{placeholder}{first + i}@@",
             title=title,
             status="open",
             owner=owner,
@@ -183,29 +174,85 @@ def add_items(
             channel=actor.channel,
             due_date=due_day,
             due_time=due_at,
-            due_tz=due_tz,
+            due_tz=actor.tz.key if due and due.at else None,
             deliverable=f"D-{deliverable.number}" if deliverable else None,
             deliverable_title=deliverable.title if deliverable else None,
             snoozed_until=None,
             private=actor.channel_private,
         )
-        for owner, number in zip(who, numbers, strict=True)
+        for i, owner in enumerate(who)
     ]
-    if deliverable is not None and deliverable.status == "planned":
-        deliverable.status = "in_progress"
-        deliverable.updated_at = now
-        session.add(deliverable)
-        audit(
-            session,
-            clock,
-            team_id=actor.team_id,
-            by=actor.user_id,
-            key=f"D-{deliverable.number}",
-            change="status",
-            before={"status": "planned"},
-            after={"status": "in_progress"},
-        )
-    return created
+    return Planned(views, deliverable.id if deliverable else None, deliverable)
+
+
+def insert_planned(
+    session: Session,
+    clock: Clock,
+    actor: Actor,
+    planned: list[Planned],
+    *,
+    source_url: str | None = None,
+    source_channel: str | None = None,
+    source_ts: str | None = None,
+    messages: Sequence[dict[str, Any]] = (),
+    placeholder: str = "",
+) -> list[ItemView]:
+    """Insert planned items (numbered in one go, with their audit rows) and `messages` (outbound rows written from
+    the placeholder-keyed views, their keys filled in); returns the views with their keys."""
+    now = clock.now()
+    started = set()
+    for plan in planned:  # before the numbers: the key counter stays locked from them to the commit
+        d = plan.deliverable
+        if d is not None and d.status == "planned" and d.id not in started:
+            started.add(d.id)
+            d.status, d.updated_at = "in_progress", now
+            session.add(d)
+            audit(
+                session,
+                clock,
+                team_id=actor.team_id,
+                by=actor.user_id,
+                key=f"D-{d.number}",
+                change="status",
+                before={"status": "planned"},
+                after={"status": "in_progress"},
+            )
+    if started:
+        session.flush()
+    views = [v for plan in planned for v in plan.views]
+    ids = [plan.deliverable_id for plan in planned for _ in plan.views]
+    numbers = insert_numbered(
+        session,
+        team_id=actor.team_id,
+        kind="A",
+        table=_ITEM,
+        shared={
+            "team_id": actor.team_id,
+            "status": "open",
+            "created_by": actor.user_id,
+            "channel": actor.channel,
+            "private": actor.channel_private,
+            "source_url": source_url,
+            "source_channel": source_channel,
+            "source_ts": source_ts,
+            "created_at": now,
+        },
+        varying={
+            "title": [v.title for v in views],
+            "owner": [v.owner for v in views],
+            "due_date": [v.due_date for v in views],
+            "due_time": [v.due_time for v in views],
+            "due_tz": [v.due_tz for v in views],
+            "deliverable_id": ids,
+        },
+        audit_table=_AUDIT,
+        audit_shared={"team_id": actor.team_id, "at": now, "by": actor.user_id, "change": "created"},
+        audit_varying={"after": [_created_after(v.title, v.owner, v.due_date) for v in views]},
+        also=_OUTBOUND if messages else None,
+        also_rows=messages,
+        placeholder=placeholder,
+    )
+    return [replace(v, key=f"A-{n}") for v, n in zip(views, numbers, strict=True)]
 
 
 def get_item(session: Session, team_id: str, key_text: str) -> ActionItem:

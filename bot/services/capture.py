@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+import secrets
 from typing import Any
 
 from sqlalchemy import String, bindparam, exists, literal_column
@@ -13,20 +13,12 @@ from sqlmodel import Session, col, select
 from bot.capture.drafts import Draft
 from bot.clock import Clock
 from bot.errors import DomainError
-from bot.services.action_items import ItemView, add_items, check_owners, view_of
+from bot.services.action_items import ItemView, Planned, check_owners, plan_items, view_of
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.people import PersonInfo
 from storage.models import ActionItem, ChannelSettings, ProcessedEvent
 from storage.repositories.common import insert_ignore
 from storage.types import UtcDateTime
-
-
-@dataclass
-class Captured:
-    """What one message produced: items, and a note per line that could not be taken as written."""
-
-    items: list[ItemView] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
 
 
 def first_delivery(
@@ -69,25 +61,30 @@ def _first_delivery_where_capture_on(dialect: str) -> Any:
     )
 
 
-def capture_drafts(
+def placeholder() -> str:
+    """A fresh prefix for the keys of items not yet numbered (`@@<random>.`): nothing a person typed matches it."""
+    return f"@@{secrets.token_hex(6)}."
+
+
+def plan_drafts(
     session: Session,
     clock: Clock,
     actor: Actor,
     drafts: list[Draft],
     people: dict[str, PersonInfo],
     *,
-    source_url: str | None,
-    source_ts: str | None,
-) -> Captured:
-    """Create the items of each draft; a line that cannot be taken is reported, never silently dropped."""
+    placeholder: str,
+) -> tuple[list[Planned], list[str]]:
+    """Check each draft: the items to insert (keyed by `placeholder` until `insert_planned` numbers them) and a
+    note per line that cannot be taken as written — never silently dropped."""
     ensure_workspace(session, clock, actor.team_id)
-    out = Captured()
+    planned: list[Planned] = []
+    notes: list[str] = []
+    first = 0
     for draft in drafts:
         try:
             check_owners(draft.owners, people)
-            # No savepoint: add_items refuses a line before it writes anything, so a refused line leaves
-            # nothing to undo (a savepoint per line was two more round trips in every capture).
-            created = add_items(
+            plan = plan_items(
                 session,
                 clock,
                 actor,
@@ -95,17 +92,17 @@ def capture_drafts(
                 owners=draft.owners,
                 due=draft.due,
                 deliverable_key=draft.for_key,
-                source_url=source_url,
-                source_channel=actor.channel,
-                source_ts=source_ts,
+                placeholder=placeholder,
+                first=first,
             )
         except DomainError as exc:
-            out.notes.append(f'"{draft.title[:80]}": {exc.message}')
+            notes.append(f'"{draft.title[:80]}": {exc.message}')
             continue
-        out.items.extend(created)
+        planned.append(plan)
+        first += len(plan.views)
         if draft.warning:
-            out.notes.append(f"{', '.join(i.key for i in created)}: {draft.warning}")
-    return out
+            notes.append(f"{', '.join(i.key for i in plan.views)}: {draft.warning}")
+    return planned, notes
 
 
 def items_from_message(session: Session, team_id: str, channel: str, ts: str) -> list[ActionItem]:

@@ -94,9 +94,14 @@ def audit_row(
         "by": by,
         "key": key,
         "change": change,
-        "before": json.dumps({k: _jsonable(v) for k, v in before.items()}) if before else None,
-        "after": json.dumps({k: _jsonable(v) for k, v in after.items()}) if after else None,
+        "before": audit_json(before),
+        "after": audit_json(after),
     }
+
+
+def audit_json(values: dict[str, Any] | None) -> str | None:
+    """An audit row's `before` or `after` as stored: JSON text, dates in ISO form."""
+    return json.dumps({k: _jsonable(v) for k, v in values.items()}) if values else None
 
 
 PRIVATE_CHANNEL_NAMES = ("privategroup", "directmessage")

@@ -119,19 +119,29 @@ def enqueue(
     session: Session, clock: Clock, *, team_id: str, recipient: str, kind: str, slot: str, payload: dict[str, Any]
 ) -> bool:
     """Queue a message once per (recipient, kind, slot); False when that slot was already queued or sent."""
-    return insert_ignore(
-        session,
-        OutboundClaim,
-        ["team_id", "recipient", "kind", "slot"],
-        team_id=team_id,
-        recipient=recipient,
-        kind=kind,
-        slot=slot,
-        state="queued",
-        attempts=0,
-        claimed_at=clock.now(),
-        payload=json.dumps(payload, separators=(",", ":")),
-    )
+    row = queued_row(clock, team_id=team_id, recipient=recipient, kind=kind, slot=slot, payload=payload)
+    return insert_ignore(session, OutboundClaim, ["team_id", "recipient", "kind", "slot"], **row)
+
+
+def enqueue_row(session: Session, row: dict[str, Any]) -> bool:
+    """`enqueue` for a row `queued_row` made."""
+    return insert_ignore(session, OutboundClaim, ["team_id", "recipient", "kind", "slot"], **row)
+
+
+def queued_row(
+    clock: Clock, *, team_id: str, recipient: str, kind: str, slot: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """The columns of a queued message (for an insert made elsewhere, such as with the items it names)."""
+    return {
+        "team_id": team_id,
+        "recipient": recipient,
+        "kind": kind,
+        "slot": slot,
+        "state": "queued",
+        "attempts": 0,
+        "claimed_at": clock.now(),
+        "payload": json.dumps(payload, separators=(",", ":")),
+    }
 
 
 _TAKEN = (

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Table, bindparam, update
+import functools
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Table, bindparam, cast, column, func, insert, literal, select, true, update
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.types import String
 from sqlmodel import Session
 
 from storage.models import KeyCounter
@@ -42,3 +50,137 @@ def reserve_numbers(session: Session, team_id: str, kind: str, count: int) -> li
         insert_ignore(session, KeyCounter, ["team_id", "kind"], team_id=team_id, kind=kind, last_number=0)
         last = conn.execute(_BUMP, params).scalar_one()
     return list(range(int(last) - count + 1, int(last) + 1))
+
+
+def fill_keys(text: str, placeholder: str, kind: str, numbers: Sequence[int]) -> str:
+    """`text` with `{placeholder}{i}@@` replaced by the key of the i-th number (`A-57`)."""
+    for i, number in enumerate(numbers):
+        text = text.replace(f"{placeholder}{i}@@", f"{kind}-{number}")
+    return text
+
+
+def insert_numbered(
+    session: Session,
+    *,
+    team_id: str,
+    kind: str,
+    table: Table,
+    shared: dict[str, Any],
+    varying: dict[str, Sequence[Any]],
+    audit_table: Table,
+    audit_shared: dict[str, Any],
+    audit_varying: dict[str, Sequence[Any]],
+    also: Table | None = None,
+    also_rows: Sequence[dict[str, Any]] = (),
+    placeholder: str = "",
+) -> list[int]:
+    """Insert one row of `table` per position in `varying` (the columns that differ; `shared` holds the rest),
+    numbered from the counter, one `audit_table` row each whose `key` is `kind-number`, and `also_rows` into
+    `also` (ignoring a conflicting row) with every `{placeholder}{i}@@` in their text replaced by the i-th key —
+    messages written before the numbers were known. Returns the numbers.
+
+    On PostgreSQL all of it is one statement (data-modifying CTEs): the counter's row lock, which every writer of
+    `kind` in the workspace waits for, is held for that statement and the commit, not for several round trips
+    and the Python between them. Elsewhere: the counter, then the inserts (SQLite's write lock covers the whole
+    transaction anyway).
+    """
+    count = len(next(iter(varying.values())))
+    if session.get_bind().dialect.name != "postgresql":
+        numbers = reserve_numbers(session, team_id, kind, count)
+        conn = session.connection()
+        rows = [{**shared, **{c: v[i] for c, v in varying.items()}, "number": n} for i, n in enumerate(numbers)]
+        conn.execute(insert(table), rows)
+        audits = [
+            {**audit_shared, **{c: v[i] for c, v in audit_varying.items()}, "key": f"{kind}-{n}"}
+            for i, n in enumerate(numbers)
+        ]
+        conn.execute(insert(audit_table), audits)
+        if also is not None and also_rows:
+            filled = [
+                {c: fill_keys(v, placeholder, kind, numbers) if isinstance(v, str) else v for c, v in row.items()}
+                for row in also_rows
+            ]
+            conn.execute(sqlite_insert(also).on_conflict_do_nothing(), filled)
+        return numbers
+    also_columns = tuple(also_rows[0]) if also is not None and also_rows else ()
+    stmt = _numbered_insert(
+        table,
+        audit_table,
+        (tuple(shared), tuple(varying), tuple(audit_shared), tuple(audit_varying)),
+        (also, also_columns, tuple(c for c in also_columns if isinstance(also_rows[0][c], str)), count),
+    )
+    params: dict[str, Any] = {"b_team": team_id, "b_kind": kind, "b_count": count, "placeholder": placeholder}
+    params.update({f"s_{c}": v for c, v in shared.items()})
+    params.update({f"v_{c}": list(v) for c, v in varying.items()})
+    params.update({f"as_{c}": v for c, v in audit_shared.items()})
+    params.update({f"av_{c}": list(v) for c, v in audit_varying.items()})
+    params.update({f"o_{c}": [row[c] for row in also_rows] for c in also_columns})
+    conn = session.connection()
+    last = conn.execute(stmt, params).scalar_one_or_none()
+    if last is None:  # the workspace's first record of this kind: make its counter row, then number
+        insert_ignore(session, KeyCounter, ["team_id", "kind"], team_id=team_id, kind=kind, last_number=0)
+        last = conn.execute(stmt, params).scalar_one()
+    return list(range(int(last) - count + 1, int(last) + 1))
+
+
+@functools.cache
+def _numbered_insert(
+    table: Table,
+    audit_table: Table,
+    shape: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]],
+    more: tuple[Table | None, tuple[str, ...], tuple[str, ...], int],
+) -> Any:
+    """The PostgreSQL statement `insert_numbered` runs, built once per shape."""
+    shared, varying, audit_shared, audit_varying = shape
+    bumped = _BUMP.cte("bumped")
+    arrays = [bindparam(f"v_{c}", type_=ARRAY(table.c[c].type)) for c in varying]
+    arrays += [bindparam(f"av_{c}", type_=ARRAY(audit_table.c[c].type)) for c in audit_varying]
+    names = [*varying, *(f"a_{c}" for c in audit_varying)]
+    types = [*(table.c[c].type for c in varying), *(audit_table.c[c].type for c in audit_varying)]
+    each = (
+        func.unnest(*arrays)
+        .table_valued(*(column(n, t) for n, t in zip(names, types, strict=True)), with_ordinality="ord")
+        .render_derived(with_types=False)
+        .alias("each")
+    )
+    number = bumped.c.last_number - bindparam("b_count") + each.c.ord
+    source = bumped.join(each, true())
+    rows = select(
+        *(bindparam(f"s_{c}", type_=table.c[c].type) for c in shared),
+        *(each.c[c] for c in varying),
+        number,
+    ).select_from(source)
+    items = insert(table).from_select([*shared, *varying, "number"], rows).cte("items")
+    audits_rows = select(
+        *(bindparam(f"as_{c}", type_=audit_table.c[c].type) for c in audit_shared),
+        *(each.c[f"a_{c}"] for c in audit_varying),
+        _key(bumped.c.last_number - bindparam("b_count") + each.c.ord),
+    ).select_from(source)
+    audits = insert(audit_table).from_select([*audit_shared, *audit_varying, "key"], audits_rows).cte("audits")
+    stmt = select(bumped.c.last_number).add_cte(items).add_cte(audits)
+    also, also_columns, text_columns, count = more
+    if also is not None and also_columns:
+        extra = (
+            func.unnest(*(bindparam(f"o_{c}", type_=ARRAY(also.c[c].type)) for c in also_columns))
+            .table_valued(*(column(c, also.c[c].type) for c in also_columns))
+            .render_derived(with_types=False)
+            .alias("extra")
+        )
+
+        def filled(value: Any) -> Any:
+            if value.name not in text_columns:
+                return value
+            for i in range(count):
+                placeholder = bindparam("placeholder", type_=String()) + literal(f"{i}@@", String())
+                value = func.replace(value, placeholder, _key(bumped.c.last_number - bindparam("b_count") + (i + 1)))
+            return value
+
+        also_rows = select(*(filled(extra.c[c]) for c in also_columns)).select_from(bumped.join(extra, true()))
+        stmt = stmt.add_cte(
+            pg_insert(also).from_select(list(also_columns), also_rows).on_conflict_do_nothing().cte("also")
+        )
+    return stmt
+
+
+def _key(number: Any) -> Any:
+    return bindparam("b_kind", type_=String()) + literal("-", String()) + cast(number, String())

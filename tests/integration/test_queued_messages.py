@@ -134,3 +134,19 @@ def test_a_confirmation_to_an_archived_channel_is_not_retried(web: LocalBot) -> 
 
     assert "queued messages: 0 sent" in sweep(web, NOW + timedelta(minutes=6))
     assert thread_replies(web) == []
+
+
+def test_a_capture_queues_its_confirmation_and_dms_with_the_keys_the_items_got(web: LocalBot) -> None:
+    web.sender.command("alice", "/action", "add Warm the counter up")  # A-1, so the capture's keys are not the first
+    text = "Standup\nAI: <@U0BOB> send the SOW by Friday\nAI: <@U0CAROL> book the room\nAI: nobody home <@U0NOPE>"
+    assert web.sender.message("alice", "#proj-website", text).status == 200
+    with web.db.session(readonly=True) as s:
+        rows = {(r.kind, r.recipient): r for r in s.exec(select(OutboundClaim)).all()}
+    confirm = rows[("capture-confirm", "C0WEB")]
+    assert "A-2" in str(confirm.payload) and "A-3" in str(confirm.payload) and "@@" not in str(confirm.payload)
+    assert rows[("assigned", "U0BOB")].slot == "A-2:U0BOB" and "A-2" in str(rows[("assigned", "U0BOB")].payload)
+    assert rows[("assigned", "U0CAROL")].slot == "A-3:U0CAROL"
+    assert not any("@@" in (r.slot + str(r.payload)) for r in rows.values())
+    Delivery(web.db, web.clock, lambda _team: web.client).drain()
+    [reply] = [c for c in web.api.calls_to("chat.postMessage") if c.params.get("thread_ts")]
+    assert "A-2" in str(reply.params["text"]) and "A-3" in str(reply.params["text"])
