@@ -167,6 +167,20 @@ class Database:
             with self._reads.connect() as conn:
                 yield conn
 
+    @property
+    def commits_each_statement(self) -> bool:
+        """True when `autocommit()` is available (PostgreSQL)."""
+        return self._reads is not self._readonly_engine
+
+    @contextmanager
+    def autocommit(self) -> Iterator[Connection]:
+        """PostgreSQL: a connection on which each statement is its own transaction — no BEGIN and COMMIT round
+        trips — for a write that is one statement (`insert_numbered` with a guard)."""
+        if not self.commits_each_statement:
+            raise RuntimeError("autocommit() is for PostgreSQL")
+        with self._reads.connect() as conn:  # `readonly` only changes how SQLite begins
+            yield conn
+
     def warm(self, connections: int) -> int:
         """Open up to `connections` pooled connections now and plan a statement on every table through each;
         returns how many were opened. A fresh PostgreSQL connection costs a backend start, and its first

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import cards, details, modals
-from bot.capture.commands import GrammarError, date_error_message, parse_options
+from bot.capture.commands import GrammarError, Parsed, date_error_message, parse_options
 from bot.capture.dates import DateError, parse_phrase
 from bot.capture.text import mentions, quote
 from bot.deps import Deps
@@ -103,6 +103,31 @@ def _date(v: Verb, phrase: str) -> date:
         raise BadInput(date_error_message(exc)) from None
 
 
+def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
+    """`/action add`'s items in their own transaction(s): on PostgreSQL checked first, then inserted as one
+    statement in autocommit (one round trip; the key counter locked for that statement alone); on SQLite one
+    transaction. (The listener chooses transactions; services take a session.)"""
+    db, clock, actor = v.deps.db, v.deps.clock, v.actor
+    fields: dict[str, Any] = {
+        "title": parsed.title,
+        "owners": parsed.mentions,
+        "due": parsed.due,
+        "deliverable_key": parsed.for_key,
+    }
+    if not db.commits_each_statement:
+        with db.session() as session:
+            return action_items.add_items(session, clock, actor, **fields)
+    with db.session() as session:
+        planned = action_items.plan_items(session, clock, actor, **fields)
+    if action_items.starts_a_deliverable([planned]):
+        with db.session() as session:
+            return action_items.insert_planned(session, clock, actor, [planned])
+    with db.autocommit() as conn:
+        items = action_items.insert_planned_at_once(conn, clock, actor, [planned])
+    assert items is not None  # no guard
+    return items
+
+
 def verb_add(v: Verb) -> cards.Message:
     try:
         parsed = parse_options(v.rest, today=v.today, keywords=ADD_KEYWORDS)
@@ -113,16 +138,7 @@ def verb_add(v: Verb) -> cards.Message:
     warnings = []
     if parsed.due and parsed.due.day < v.today:
         warnings.append(f'"{parsed.due_phrase}" is in the past; I kept it, so the item shows as overdue.')
-    with v.deps.db.session() as session:
-        items = action_items.add_items(
-            session,
-            v.deps.clock,
-            v.actor,
-            title=parsed.title,
-            owners=parsed.mentions,
-            due=parsed.due,
-            deliverable_key=parsed.for_key,
-        )
+    items = _add_items(v, parsed)
     notify_assignees(v.context, v.actor.team_id, items, by=v.actor.user_id, today=v.today)
     return cards.added(items, viewer=v.actor.user_id, today=v.today, warnings=warnings)
 

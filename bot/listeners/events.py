@@ -58,39 +58,45 @@ def _capture(
     *,
     unless_capture_off: bool = False,
 ) -> None:
-    """One write transaction: the channel's switch, the event id (so a retry creates nothing) and the items."""
+    """Capture `drafts` from one event exactly once: the event id, the items, their confirmation and DMs."""
     owners = [o for d in drafts for o in d.owners]
     people = deps.directory.resolve(client, actor.team_id, owners) if owners else {}
     channel, ts = event["channel"], event["ts"]
     event_id = body.get("event_id") or f"{channel}:{ts}"
+    off_in = channel if unless_capture_off else None
+    keys = capture.placeholder()
+    if deps.db.commits_each_statement:
+        # PostgreSQL: check and shape first (reads, as a rule), then the event id, the items, their audit rows,
+        # the confirmation and the DMs as one statement in autocommit — one round trip, and the workspace's key
+        # counter locked for that statement alone.
+        with deps.db.session() as session:
+            planned, notes = capture.plan_drafts(session, deps.clock, actor, drafts, people, placeholder=keys)
+        if planned and not action_items.starts_a_deliverable(planned):
+            messages = _messages(deps, context, actor, event, planned, notes)
+            guard = capture.first_delivery_guard(deps.clock, actor.team_id, event_id, unless_capture_off_in=off_in)
+            with deps.db.autocommit() as conn:
+                items = action_items.insert_planned_at_once(
+                    conn,
+                    deps.clock,
+                    actor,
+                    planned,
+                    guard=guard,
+                    source_ts=ts,
+                    source_channel=actor.channel,
+                    messages=messages,
+                    placeholder=keys,
+                )
+            if items is not None:  # None: a retry of an event already handled, or capture is off here
+                _note_stored(context, planned, items, messages)
+            return
+    # One write transaction: the event id (so a retry creates nothing), the channel's switch, the items, and the
+    # confirmation and DMs (written before the items were numbered, their keys filled in by the insert): they go
+    # out (after the answer, from the sender) if and only if the items exist.
     with deps.db.session() as session:
-        off_in = channel if unless_capture_off else None
         if not capture.first_delivery(session, deps.clock, actor.team_id, event_id, unless_capture_off_in=off_in):
             return  # a retry of an event already handled, or capture is off in this channel
-        keys = capture.placeholder()
         planned, notes = capture.plan_drafts(session, deps.clock, actor, drafts, people, placeholder=keys)
-        # The thread confirmation and the owners' DMs are written before the items are numbered (their keys are
-        # placeholders) and inserted in the same statement as the items: they go out (after the answer, from the
-        # sender) if and only if the items exist, and the workspace's key counter stays locked only for that
-        # statement and the commit.
-        views = [v for plan in planned for v in plan.views]
-        today = actor.today(deps.clock)
-        messages = []
-        message = confirmation(views, notes, today=today)
-        if message is not None:
-            thread_ts = event.get("thread_ts") or ts
-            messages.append(
-                outbox.pending(
-                    context,
-                    team_id=actor.team_id,
-                    to=channel,
-                    kind="capture-confirm",
-                    slot=ts,
-                    message=message,
-                    thread_ts=thread_ts,
-                )
-            )
-        messages += assignee_messages(context, actor.team_id, views, by=actor.user_id, today=today)
+        messages = _messages(deps, context, actor, event, planned, notes)
         if planned:
             items = action_items.insert_planned(
                 session,
@@ -102,10 +108,48 @@ def _capture(
                 messages=messages,
                 placeholder=keys,
             )
-            numbers = {view.key: item.key for view, item in zip(views, items, strict=True)}
-            outbox.stored(context, messages, fill=functools.partial(_fill, numbers))
+            _note_stored(context, planned, items, messages)
         else:  # every line refused: only the confirmation (its notes) goes out
             outbox.stored(context, [m for m in messages if outbound.enqueue_row(session, m)])
+
+
+def _messages(
+    deps: Deps,
+    context: BoltContext,
+    actor: Actor,
+    event: dict[str, Any],
+    planned: list[action_items.Planned],
+    notes: list[str],
+) -> list[dict[str, Any]]:
+    """The thread confirmation and the owners' DMs, as outbound rows naming the items by their placeholders."""
+    views = [v for plan in planned for v in plan.views]
+    today = actor.today(deps.clock)
+    messages = []
+    message = confirmation(views, notes, today=today)
+    if message is not None:
+        messages.append(
+            outbox.pending(
+                context,
+                team_id=actor.team_id,
+                to=event["channel"],
+                kind="capture-confirm",
+                slot=event["ts"],
+                message=message,
+                thread_ts=event.get("thread_ts") or event["ts"],
+            )
+        )
+    return messages + assignee_messages(context, actor.team_id, views, by=actor.user_id, today=today)
+
+
+def _note_stored(
+    context: BoltContext,
+    planned: list[action_items.Planned],
+    items: list[action_items.ItemView],
+    messages: list[dict[str, Any]],
+) -> None:
+    views = [v for plan in planned for v in plan.views]
+    numbers = {view.key: item.key for view, item in zip(views, items, strict=True)}
+    outbox.stored(context, messages, fill=functools.partial(_fill, numbers))
 
 
 def _fill(keys: dict[str, str], text: str) -> str:

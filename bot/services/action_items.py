@@ -220,13 +220,60 @@ def insert_planned(
     if started:
         session.flush()
     views = [v for plan in planned for v in plan.views]
-    ids = [plan.deliverable_id for plan in planned for _ in plan.views]
     numbers = insert_numbered(
-        session,
-        team_id=actor.team_id,
-        kind="A",
-        table=_ITEM,
-        shared={
+        session, **_numbered(clock, actor, planned, source_url, source_channel, source_ts, messages, placeholder)
+    )
+    assert numbers is not None
+    return [replace(v, key=f"A-{n}") for v, n in zip(views, numbers, strict=True)]
+
+
+def starts_a_deliverable(planned: list[Planned]) -> bool:
+    """True when linking these items moves a planned deliverable to in progress (a write of its own)."""
+    return any(p.deliverable is not None and p.deliverable.status == "planned" for p in planned)
+
+
+def insert_planned_at_once(
+    conn: Connection,
+    clock: Clock,
+    actor: Actor,
+    planned: list[Planned],
+    *,
+    guard: tuple[Any, dict[str, Any]] | None = None,
+    source_ts: str | None = None,
+    source_channel: str | None = None,
+    messages: Sequence[dict[str, Any]] = (),
+    placeholder: str = "",
+) -> list[ItemView] | None:
+    """`insert_planned` as one statement on a PostgreSQL connection in autocommit — so one round trip and no
+    transaction around it — guarded by `guard` (see `insert_numbered`): None when the guard inserted nothing.
+    Not for items that start a deliverable."""
+    assert not starts_a_deliverable(planned)
+    kwargs = _numbered(clock, actor, planned, None, source_channel, source_ts, messages, placeholder)
+    numbers = insert_numbered(conn, **kwargs, guard=guard)
+    if numbers is None:
+        return None
+    views = [v for plan in planned for v in plan.views]
+    return [replace(v, key=f"A-{n}") for v, n in zip(views, numbers, strict=True)]
+
+
+def _numbered(
+    clock: Clock,
+    actor: Actor,
+    planned: list[Planned],
+    source_url: str | None,
+    source_channel: str | None,
+    source_ts: str | None,
+    messages: Sequence[dict[str, Any]],
+    placeholder: str,
+) -> dict[str, Any]:
+    """`insert_numbered`'s arguments for planned items."""
+    now = clock.now()
+    views = [v for plan in planned for v in plan.views]
+    return {
+        "team_id": actor.team_id,
+        "kind": "A",
+        "table": _ITEM,
+        "shared": {
             "team_id": actor.team_id,
             "status": "open",
             "created_by": actor.user_id,
@@ -237,22 +284,21 @@ def insert_planned(
             "source_ts": source_ts,
             "created_at": now,
         },
-        varying={
+        "varying": {
             "title": [v.title for v in views],
             "owner": [v.owner for v in views],
             "due_date": [v.due_date for v in views],
             "due_time": [v.due_time for v in views],
             "due_tz": [v.due_tz for v in views],
-            "deliverable_id": ids,
+            "deliverable_id": [plan.deliverable_id for plan in planned for _ in plan.views],
         },
-        audit_table=_AUDIT,
-        audit_shared={"team_id": actor.team_id, "at": now, "by": actor.user_id, "change": "created"},
-        audit_varying={"after": [_created_after(v.title, v.owner, v.due_date) for v in views]},
-        also=_OUTBOUND if messages else None,
-        also_rows=messages,
-        placeholder=placeholder,
-    )
-    return [replace(v, key=f"A-{n}") for v, n in zip(views, numbers, strict=True)]
+        "audit_table": _AUDIT,
+        "audit_shared": {"team_id": actor.team_id, "at": now, "by": actor.user_id, "change": "created"},
+        "audit_varying": {"after": [_created_after(v.title, v.owner, v.due_date) for v in views]},
+        "also": _OUTBOUND if messages else None,
+        "also_rows": messages,
+        "placeholder": placeholder,
+    }
 
 
 def get_item(session: Session, team_id: str, key_text: str) -> ActionItem:

@@ -40,6 +40,32 @@ def first_delivery(
     return session.connection().execute(stmt, params).first() is not None
 
 
+def first_delivery_guard(
+    clock: Clock, team_id: str, event_id: str, *, unless_capture_off_in: str | None
+) -> tuple[Any, dict[str, Any]]:
+    """`first_delivery` as a statement and its parameters, for `action_items.insert_planned_at_once` (PostgreSQL):
+    the items are inserted only if the event id was new (and capture is on in that channel)."""
+    params = {"team_id": team_id, "event_id": event_id, "received_at": clock.now()}
+    if unless_capture_off_in is None:
+        return _first_delivery_always("postgresql"), params
+    return _first_delivery_where_capture_on("postgresql"), {**params, "channel": unless_capture_off_in}
+
+
+@functools.cache
+def _first_delivery_always(dialect: str) -> Any:
+    insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (
+        insert_fn(ProcessedEvent.__table__)  # type: ignore[attr-defined]
+        .values(
+            team_id=bindparam("team_id", type_=String()),
+            event_id=bindparam("event_id", type_=String()),
+            received_at=bindparam("received_at", type_=UtcDateTime()),
+        )
+        .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
+        .returning(literal_column("1"))
+    )
+
+
 @functools.cache
 def _first_delivery_where_capture_on(dialect: str) -> Any:
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert

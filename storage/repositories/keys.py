@@ -6,7 +6,21 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Table, bindparam, cast, column, func, insert, literal, select, true, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Table,
+    bindparam,
+    cast,
+    column,
+    exists,
+    func,
+    insert,
+    literal,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -60,7 +74,7 @@ def fill_keys(text: str, placeholder: str, kind: str, numbers: Sequence[int]) ->
 
 
 def insert_numbered(
-    session: Session,
+    session: Session | Connection,
     *,
     team_id: str,
     kind: str,
@@ -73,7 +87,8 @@ def insert_numbered(
     also: Table | None = None,
     also_rows: Sequence[dict[str, Any]] = (),
     placeholder: str = "",
-) -> list[int]:
+    guard: tuple[Any, dict[str, Any]] | None = None,
+) -> list[int] | None:
     """Insert one row of `table` per position in `varying` (the columns that differ; `shared` holds the rest),
     numbered from the counter, one `audit_table` row each whose `key` is `kind-number`, and `also_rows` into
     `also` (ignoring a conflicting row) with every `{placeholder}{i}@@` in their text replaced by the i-th key —
@@ -83,11 +98,16 @@ def insert_numbered(
     `kind` in the workspace waits for, is held for that statement and the commit, not for several round trips
     and the Python between them. Elsewhere: the counter, then the inserts (SQLite's write lock covers the whole
     transaction anyway).
+
+    `guard` (PostgreSQL, for a connection in autocommit): an INSERT … RETURNING and its parameters; nothing is
+    numbered or inserted, and None returned, unless it inserted a row — a whole capture, its event id first, as one
+    statement and one transaction.
     """
     count = len(next(iter(varying.values())))
-    if session.get_bind().dialect.name != "postgresql":
+    conn = session.connection() if isinstance(session, Session) else session
+    if conn.dialect.name != "postgresql":
+        assert isinstance(session, Session) and guard is None
         numbers = reserve_numbers(session, team_id, kind, count)
-        conn = session.connection()
         rows = [{**shared, **{c: v[i] for c, v in varying.items()}, "number": n} for i, n in enumerate(numbers)]
         conn.execute(insert(table), rows)
         audits = [
@@ -108,6 +128,7 @@ def insert_numbered(
         audit_table,
         (tuple(shared), tuple(varying), tuple(audit_shared), tuple(audit_varying)),
         (also, also_columns, tuple(c for c in also_columns if isinstance(also_rows[0][c], str)), count),
+        guard[0] if guard else None,
     )
     params: dict[str, Any] = {"b_team": team_id, "b_kind": kind, "b_count": count, "placeholder": placeholder}
     params.update({f"s_{c}": v for c, v in shared.items()})
@@ -115,11 +136,11 @@ def insert_numbered(
     params.update({f"as_{c}": v for c, v in audit_shared.items()})
     params.update({f"av_{c}": list(v) for c, v in audit_varying.items()})
     params.update({f"o_{c}": [row[c] for row in also_rows] for c in also_columns})
-    conn = session.connection()
+    if guard is not None:
+        params.update(guard[1])
     last = conn.execute(stmt, params).scalar_one_or_none()
-    if last is None:  # the workspace's first record of this kind: make its counter row, then number
-        insert_ignore(session, KeyCounter, ["team_id", "kind"], team_id=team_id, kind=kind, last_number=0)
-        last = conn.execute(stmt, params).scalar_one()
+    if last is None:  # the guard inserted nothing (a retried event, capture off): nothing else happened
+        return None
     return list(range(int(last) - count + 1, int(last) + 1))
 
 
@@ -129,10 +150,26 @@ def _numbered_insert(
     audit_table: Table,
     shape: tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str, ...]],
     more: tuple[Table | None, tuple[str, ...], tuple[str, ...], int],
+    guard: Any,
 ) -> Any:
     """The PostgreSQL statement `insert_numbered` runs, built once per shape."""
     shared, varying, audit_shared, audit_varying = shape
-    bumped = _BUMP.cte("bumped")
+    # The counter bumped, or made for the workspace's first record of this kind, in one statement.
+    bump_row = select(
+        bindparam("b_team", type_=String()), bindparam("b_kind", type_=String()), bindparam("b_count", type_=Integer())
+    )
+    first = guard.cte("first") if guard is not None else None
+    if first is not None:
+        bump_row = bump_row.where(exists(select(literal(1)).select_from(first)))
+    upsert = pg_insert(_COUNTER).from_select(["team_id", "kind", "last_number"], bump_row)
+    bumped = (
+        upsert.on_conflict_do_update(
+            index_elements=["team_id", "kind"],
+            set_={"last_number": _COUNTER.c.last_number + upsert.excluded.last_number},
+        )
+        .returning(_COUNTER.c.last_number)
+        .cte("bumped")
+    )
     arrays = [bindparam(f"v_{c}", type_=ARRAY(table.c[c].type)) for c in varying]
     arrays += [bindparam(f"av_{c}", type_=ARRAY(audit_table.c[c].type)) for c in audit_varying]
     names = [*varying, *(f"a_{c}" for c in audit_varying)]
@@ -158,6 +195,8 @@ def _numbered_insert(
     ).select_from(source)
     audits = insert(audit_table).from_select([*audit_shared, *audit_varying, "key"], audits_rows).cte("audits")
     stmt = select(bumped.c.last_number).add_cte(items).add_cte(audits)
+    if first is not None:  # one row even when the guard stopped everything (then no number)
+        stmt = select(select(bumped.c.last_number).scalar_subquery()).add_cte(first).add_cte(items).add_cte(audits)
     also, also_columns, text_columns, count = more
     if also is not None and also_columns:
         extra = (
