@@ -16,7 +16,7 @@ from bot.deps import Deps
 from bot.listeners import outbox
 from bot.listeners.notify import assignee_messages
 from bot.services import action_items, capture, outbound
-from bot.services.common import Actor, channel_is_private
+from bot.services.common import Actor, channel_is_private, ensure_workspace
 from bot.slack.directory import person_from_slack
 
 # What manifest.yml subscribes to; `message.*` arrive as the `message` event.
@@ -89,14 +89,17 @@ def _capture(
             if items is not None:  # None: a retry of an event already handled, or capture is off here
                 _note_stored(context, planned, items, messages)
             return
-    # One write transaction: the event id (so a retry creates nothing), the channel's switch, the items, and the
-    # confirmation and DMs (written before the items were numbered, their keys filled in by the insert): they go
-    # out (after the answer, from the sender) if and only if the items exist.
+    # SQLite: checked and shaped in a read-only transaction, the messages written, then one short write transaction
+    # (SQLite's write lock is the whole database's): the event id (so a retry creates nothing), the channel's
+    # switch, the items, and the confirmation and DMs with their keys filled in by the insert — they go out (after
+    # the answer, from the sender) if and only if the items exist.
+    with deps.db.session(readonly=True) as session:
+        planned, notes = capture.plan_drafts(session, deps.clock, actor, drafts, people, placeholder=keys, ensure=False)
+    messages = _messages(deps, context, actor, event, planned, notes)
     with deps.db.session() as session:
         if not capture.first_delivery(session, deps.clock, actor.team_id, event_id, unless_capture_off_in=off_in):
             return  # a retry of an event already handled, or capture is off in this channel
-        planned, notes = capture.plan_drafts(session, deps.clock, actor, drafts, people, placeholder=keys)
-        messages = _messages(deps, context, actor, event, planned, notes)
+        ensure_workspace(session, deps.clock, actor.team_id)
         if planned:
             items = action_items.insert_planned(
                 session,

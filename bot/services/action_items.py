@@ -149,6 +149,7 @@ def plan_items(
     deliverable_key: Key | None = None,
     placeholder: str = "",
     first: int = 0,
+    ensure: bool = True,
 ) -> Planned:
     """Check a new item and shape its rows, writing nothing but the workspace row; every refusal is a
     `DomainError`. Its views are keyed `{placeholder}{first + i}@@` — what `insert_planned` replaces with keys, in
@@ -158,7 +159,8 @@ def plan_items(
         raise BadInput("What is the action item? Try `/action add Draft the charter by Friday`.")
     if len(title) > MAX_TITLE:
         raise BadInput(f"That title is {len(title)} characters; keep it under {MAX_TITLE}.")
-    ensure_workspace(session, clock, actor.team_id)
+    if ensure:  # (a caller planning in a read-only transaction makes sure of the workspace in its write)
+        ensure_workspace(session, clock, actor.team_id)
     deliverable = find_deliverable(session, actor.team_id, deliverable_key) if deliverable_key else None
     if deliverable is not None and deliverable.status in ("approved", "cancelled"):
         raise BadInput(f"D-{deliverable.number} is {deliverable.status}; link the item to an open deliverable.")

@@ -100,10 +100,12 @@ def plan_drafts(
     people: dict[str, PersonInfo],
     *,
     placeholder: str,
+    ensure: bool = True,
 ) -> tuple[list[Planned], list[str]]:
     """Check each draft: the items to insert (keyed by `placeholder` until `insert_planned` numbers them) and a
     note per line that cannot be taken as written — never silently dropped."""
-    ensure_workspace(session, clock, actor.team_id)
+    if ensure:  # (a caller planning in a read-only transaction makes sure of the workspace in its write)
+        ensure_workspace(session, clock, actor.team_id)
     planned: list[Planned] = []
     notes: list[str] = []
     first = 0
@@ -120,6 +122,7 @@ def plan_drafts(
                 deliverable_key=draft.for_key,
                 placeholder=placeholder,
                 first=first,
+                ensure=False,
             )
         except DomainError as exc:
             notes.append(f'"{draft.title[:80]}": {exc.message}')

@@ -145,3 +145,19 @@ def test_user_change_refreshes_the_people_cache(bot: LocalBot, clock: FrozenCloc
     assert (bob.tz, bob.deleted) == ("Asia/Kolkata", True)
     refused = bot.sender.command("alice", "/action", "add <@U0BOB> Hand over").json()
     assert "deactivated" in refused["text"]
+
+
+def test_a_captured_line_for_a_planned_deliverable_links_it_and_starts_the_deliverable(
+    bot: LocalBot, clock: FrozenClock
+) -> None:
+    bot.sender.command("alice", "/milestone", "add Design phase approved on 2026-12-18")
+    bot.sender.command("alice", "/deliverable", "add Homepage mockup for M-1 owner <@U0BOB>")
+    reply = bot.sender.message("alice", "#proj-website", "Notes\nAI: <@U0BOB> draft the copy for D-1 by Friday")
+    assert reply.status == 200
+    [item] = items(bot, clock)
+    assert (item["key"], item["owner"], item["deliverable"]) == ("A-1", "U0BOB", "D-1")
+    with bot.db.session(readonly=True) as s:
+        [ws] = export_all(s, clock)["workspaces"]
+    assert ws["deliverables"][0]["status"] == "in_progress"
+    [confirm] = [c for c in thread_replies(bot) if c.params.get("thread_ts")]
+    assert "A-1" in str(confirm.params["text"])
