@@ -63,9 +63,11 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         # Messages queued for after an answer are sent by the sender process (below), not by the workers.
         app = create_app(self._settings, SystemClock(), db, token_verification=False, sends_own_messages=False)
         wsgi = make_wsgi(app, db, secret_key=self._settings.secret("followthrough_secret_key"))
-        # A connection for each request thread and the after-answer pool, opened now rather than by the first burst.
+        # PostgreSQL: a connection for each request thread and the after-answer pool, opened now rather than by the
+        # first burst. (SQLite connections start cheaply; keeping more of them in rotation measured slower.)
         try:
-            db.warm(int(self._options.get("threads", 1)) + 2)
+            if db.commits_each_statement:
+                db.warm(int(self._options.get("threads", 1)) + 2)
         except SQLAlchemyError as exc:  # a database down or behind at start: requests open their own, as before
             log.warning("could not open the database connections ahead of requests: %s", str(exc).splitlines()[0])
         # Everything built so far (modules, the app, SQLAlchemy's metadata) lives as long as the worker. Left to the
