@@ -39,6 +39,7 @@ def create_app(
     *,
     token_verification: bool = True,
     sends_own_messages: bool = True,
+    people_in_memory: bool = False,
 ) -> App:
     """Build the Bolt app in `process_before_response` mode: the answer leaves when the listener returns."""
     oauth = settings.oauth_enabled and settings.slack_bot_token is None
@@ -50,6 +51,8 @@ def create_app(
         directory=PeopleDirectory(db, clock),
         sends_own_messages=sends_own_messages,
     )
+    if people_in_memory:  # a long-lived web worker: every cached person kept in memory, refreshed in the background
+        deps.directory.keep_fresh()
     extra: dict[str, Any] = {}
     if oauth:
         deps.installation_store, extra = _oauth(settings, clock, db, client)

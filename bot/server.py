@@ -61,7 +61,9 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
         db = Database(self._settings.database_url)
         # Messages queued for after an answer are sent by the sender process (below), not by the workers.
-        app = create_app(self._settings, SystemClock(), db, token_verification=False, sends_own_messages=False)
+        app = create_app(
+            self._settings, SystemClock(), db, token_verification=False, sends_own_messages=False, people_in_memory=True
+        )
         wsgi = make_wsgi(app, db, secret_key=self._settings.secret("followthrough_secret_key"))
         # PostgreSQL: a connection for each request thread and the after-answer pool, opened now rather than by the
         # first burst. (SQLite connections start cheaply; keeping more of them in rotation measured slower.)

@@ -56,6 +56,30 @@ _BY_ID = core_select(
 ).where(_PERSON.c.team_id == bindparam("team"), _PERSON.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
+def everyone(conn: Connection, limit: int) -> list[tuple[str, PersonInfo]]:
+    """Every cached person of every workspace as (team_id, person), at most `limit` (then: none — too many to
+    keep)."""
+    cols = _BY_ID.selected_columns
+    rows = conn.execute(core_select(_PERSON.c.team_id, *cols).limit(limit + 1)).all()
+    if len(rows) > limit:
+        return []
+    return [
+        (
+            r[0],
+            PersonInfo(
+                user_id=r[1],
+                name=r[2],
+                real_name=r[3],
+                tz=r[4],
+                is_bot=bool(r[5]),
+                is_admin=bool(r[6]),
+                deleted=bool(r[7]),
+            ),
+        )
+        for r in rows
+    ]
+
+
 def cached(session: Session | Connection, team_id: str, user_ids: Iterable[str]) -> dict[str, PersonInfo]:
     """People already in the cache, by id."""
     ids = list(dict.fromkeys(user_ids))

@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
-from bot.services.people import PersonInfo, cached, remember
+from bot.services.people import PersonInfo, cached, everyone, remember
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -34,6 +34,7 @@ def person_from_slack(member: dict[str, Any]) -> PersonInfo:
 
 RECENT_SECONDS = 60.0  # how long a worker trusts what it last read of a person without asking the database again
 RECENT_LIMIT = 20_000
+REFRESH_SECONDS = 30.0  # how often a web worker reads every cached person again (`keep_fresh`)
 
 
 class PeopleDirectory:
@@ -67,6 +68,34 @@ class PeopleDirectory:
                 self._recent.clear()
             for p in people:
                 self._recent[(team_id, p.user_id)] = (until, p)
+
+    def refresh_all(self) -> int:
+        """Read every cached person into this process's memory (for another RECENT_SECONDS); returns how many —
+        none when there are more than RECENT_LIMIT."""
+        with self.db.reading() as conn:
+            people = everyone(conn, RECENT_LIMIT)
+        until = time.monotonic() + RECENT_SECONDS
+        with self._lock:
+            for team_id, person in people:
+                self._recent[(team_id, person.user_id)] = (until, person)
+        return len(people)
+
+    def keep_fresh(self, every: float = REFRESH_SECONDS) -> threading.Thread:
+        """Refresh every cached person now and then every `every` seconds, in a daemon thread: in a web worker a
+        request then finds the acting person in memory, as a rule, instead of asking the database — what changed
+        still shows within RECENT_SECONDS, as before."""
+
+        def run() -> None:
+            while True:
+                try:
+                    self.refresh_all()
+                except Exception:  # noqa: BLE001 - a refresh that failed (database away) is retried next time
+                    log.warning("could not refresh the people in memory", exc_info=True)
+                time.sleep(every)
+
+        thread = threading.Thread(target=run, name="people-refresh", daemon=True)
+        thread.start()
+        return thread
 
     def remember(self, team_id: str, people: list[PersonInfo]) -> None:
         """Store what Slack says about these people (the cache table and this process's memory)."""

@@ -25,3 +25,30 @@ def test_a_new_time_zone_counts_at_once_for_the_next_command(bot: LocalBot, cloc
     assert bot.sender.user_change("dana").status == 200
     after = bot.sender.command("dana", "/action", "add Book the room by tomorrow").json()
     assert "Nov 23" in str(after["blocks"]), after
+
+
+def test_a_worker_keeps_every_cached_person_in_memory_and_sees_changes_at_the_next_refresh(
+    bot: LocalBot, clock: FrozenClock
+) -> None:
+    from sqlalchemy import event
+
+    from bot.slack.directory import PeopleDirectory
+
+    directory = PeopleDirectory(bot.db, clock)
+    assert directory.refresh_all() == len(bot.world.users)
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(bot.db.engine, "before_cursor_execute", count)
+    try:
+        found = directory.resolve(bot.client, bot.world.team_id, ["U0BOB", "U0DANA"])
+    finally:
+        event.remove(bot.db.engine, "before_cursor_execute", count)
+    assert set(found) == {"U0BOB", "U0DANA"} and statements == []  # from memory, no query
+    bot.world.users["U0DANA"].tz = "Pacific/Auckland"
+    assert bot.sender.user_change("dana").status == 200  # another process (the bot's own directory) stores it
+    assert directory.resolve(bot.client, bot.world.team_id, ["U0DANA"])["U0DANA"].tz != "Pacific/Auckland"
+    directory.refresh_all()
+    assert directory.resolve(bot.client, bot.world.team_id, ["U0DANA"])["U0DANA"].tz == "Pacific/Auckland"
