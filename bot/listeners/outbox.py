@@ -60,6 +60,16 @@ def finish_pending() -> None:
     _AFTER_ANSWER.shutdown(wait=True)
 
 
+# Past this many jobs waiting or running in a process, a listener that could leave its work for after the answer
+# does it before (a Done click): under overload the answers slow down instead of a backlog growing in memory.
+BACKLOG_LIMIT = 32
+
+
+def backlogged() -> bool:
+    """True when the after-answer pool has BACKLOG_LIMIT or more jobs waiting or running."""
+    return _pending[0] >= BACKLOG_LIMIT
+
+
 def wait_idle(timeout: float = 10.0) -> bool:
     """Wait until no job left after an answer is waiting or running (False if `timeout` passed first): what the
     simulator does after each request, so a click's effect is there when the next step looks."""

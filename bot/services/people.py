@@ -56,13 +56,15 @@ _BY_ID = core_select(
 ).where(_PERSON.c.team_id == bindparam("team"), _PERSON.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
-def everyone(conn: Connection, limit: int) -> list[tuple[str, PersonInfo]]:
-    """Every cached person of every workspace as (team_id, person), at most `limit` (then: none — too many to
-    keep)."""
-    cols = _BY_ID.selected_columns
-    rows = conn.execute(core_select(_PERSON.c.team_id, *cols).limit(limit + 1)).all()
+def everyone(conn: Connection, limit: int, *, since: datetime | None = None) -> list[tuple[str, PersonInfo]] | None:
+    """Cached people of every workspace as (team_id, person) — all of them, or those stored at or after `since`;
+    None when there are more than `limit`."""
+    query = core_select(_PERSON.c.team_id, *_BY_ID.selected_columns)
+    if since is not None:
+        query = query.where(_PERSON.c.fetched_at >= since)
+    rows = conn.execute(query.limit(limit + 1)).all()
     if len(rows) > limit:
-        return []
+        return None
     return [
         (
             r[0],

@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Iterable
+from datetime import datetime, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -34,7 +35,8 @@ def person_from_slack(member: dict[str, Any]) -> PersonInfo:
 
 RECENT_SECONDS = 60.0  # how long a worker trusts what it last read of a person without asking the database again
 RECENT_LIMIT = 20_000
-REFRESH_SECONDS = 30.0  # how often a web worker reads every cached person again (`keep_fresh`)
+REFRESH_SECONDS = 30.0  # how often a web worker reads the people stored since its last read (`keep_fresh`)
+FULL_READ_EVERY = 20  # … and every this many refreshes, all of them again
 
 
 class PeopleDirectory:
@@ -49,6 +51,10 @@ class PeopleDirectory:
         self.db = db
         self.clock = clock
         self._recent: dict[tuple[str, str], tuple[float, PersonInfo]] = {}
+        # Every cached person, when `keep_fresh` runs: read in full, then what was stored since the last read.
+        self._resident: dict[tuple[str, str], PersonInfo] = {}
+        self._read_since: datetime | None = None
+        self._refreshes = 0
         self._lock = threading.Lock()
 
     def _recall(self, team_id: str, ids: list[str]) -> dict[str, PersonInfo]:
@@ -59,6 +65,8 @@ class PeopleDirectory:
                 hit = self._recent.get((team_id, uid))
                 if hit is not None and hit[0] > now:
                     found[uid] = hit[1]
+                elif (team_id, uid) in self._resident:
+                    found[uid] = self._resident[(team_id, uid)]
         return found
 
     def _keep(self, team_id: str, people: Iterable[PersonInfo]) -> None:
@@ -68,22 +76,38 @@ class PeopleDirectory:
                 self._recent.clear()
             for p in people:
                 self._recent[(team_id, p.user_id)] = (until, p)
+                if self._resident:
+                    self._resident[(team_id, p.user_id)] = p
 
     def refresh_all(self) -> int:
-        """Read every cached person into this process's memory (for another RECENT_SECONDS); returns how many —
-        none when there are more than RECENT_LIMIT."""
+        """Bring this process's copy of every cached person up to date: all of them the first time (and every
+        FULL_READ_EVERY refreshes), then those stored since the last read — a few rows, not thousands of objects
+        made while requests wait for the interpreter. Returns how many were read; none past RECENT_LIMIT."""
+        full = self._read_since is None or self._refreshes % FULL_READ_EVERY == 0
+        # Rows are stamped with their writer's clock when stored; a margin covers a transaction that committed a
+        # little after its stamp, or another process's clock a little behind.
+        started = self.clock.now() - timedelta(seconds=10)
         with self.db.reading() as conn:
-            people = everyone(conn, RECENT_LIMIT)
-        until = time.monotonic() + RECENT_SECONDS
+            people = everyone(conn, RECENT_LIMIT, since=None if full else self._read_since)
+        self._refreshes += 1
+        if people is None:
+            with self._lock:
+                self._resident = {}
+            self._read_since = None
+            return 0
+        fresh = {(team_id, person.user_id): person for team_id, person in people}
         with self._lock:
-            for team_id, person in people:
-                self._recent[(team_id, person.user_id)] = (until, person)
+            if full:
+                self._resident = fresh
+            else:
+                self._resident.update(fresh)
+        self._read_since = started
         return len(people)
 
     def keep_fresh(self, every: float = REFRESH_SECONDS) -> threading.Thread:
-        """Refresh every cached person now and then every `every` seconds, in a daemon thread: in a web worker a
-        request then finds the acting person in memory, as a rule, instead of asking the database — what changed
-        still shows within RECENT_SECONDS, as before."""
+        """`refresh_all` now and then every `every` seconds, in a daemon thread: in a web worker a request then
+        finds the acting person in memory, as a rule, instead of asking the database; what another process stored
+        shows here within `every` seconds."""
 
         def run() -> None:
             while True:

@@ -73,6 +73,18 @@ def test_a_done_click_is_answered_while_the_database_is_busy_and_takes_effect_af
     assert "A-1 done" in text_of(update.params)
 
 
+def test_with_a_backlog_after_answers_a_done_click_is_done_before_its_answer(
+    bot: LocalBot, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    done = added_and_listed(bot, "alice")
+    monkeypatch.setattr(outbox, "BACKLOG_LIMIT", 0)  # as if the pool were already full
+    bot.sender.settle = None
+    assert bot.sender.block_action("alice", done["action_id"], done["value"], channel="#proj-website").status == 200
+    assert status_of(bot, clock, "A-1") == "done"  # at the answer, not after it
+    [update] = bot.api.wait_for("response_url")
+    assert "A-1 done" in text_of(update.params)
+
+
 def test_a_refused_done_click_is_told_to_the_clicker_after_the_answer(bot: LocalBot, clock: FrozenClock) -> None:
     done = added_and_listed(bot, "alice")
     assert bot.sender.block_action("bob", done["action_id"], done["value"], channel="#proj-website").status == 200
