@@ -15,7 +15,7 @@ from bench.procs import Served, app_env, floor_argv, free_port, serve_argv
 from bench.seed import Seeded
 from bench.sizes import Sizes
 from storage.db import Database
-from storage.models import ActionItem, OutboundClaim
+from storage.models import ActionItem, OutboundClaim, ProcessedEvent
 
 WORKERS, THREADS = 2, 8  # `followthrough serve`'s defaults
 SAT_PREBUILT_PER_SECOND = {"serve": 2_500, "floor": 6_000}
@@ -67,15 +67,18 @@ class _Phases:
             )
 
     def in_flight(self) -> int:
-        """Messages answers left for the sender that it has not finished: queued, or taken and not yet marked."""
+        """Work answers left for after them and not finished: captures held and not yet written, and messages
+        for the sender queued, or taken and not yet marked."""
         with self.db.session(readonly=True) as session:
-            return int(
-                session.exec(
-                    select(func.count())
-                    .select_from(OutboundClaim)
-                    .where(col(OutboundClaim.state).in_(["queued", "claimed"]), col(OutboundClaim.payload).is_not(None))
-                ).one()[0]
-            )
+            held = session.exec(
+                select(func.count()).select_from(ProcessedEvent).where(col(ProcessedEvent.payload).is_not(None))
+            ).one()[0]
+            queued = session.exec(
+                select(func.count())
+                .select_from(OutboundClaim)
+                .where(col(OutboundClaim.state).in_(["queued", "claimed"]), col(OutboundClaim.payload).is_not(None))
+            ).one()[0]
+            return int(held) + int(queued)
 
     def settle(self, limit: float = 120.0) -> None:
         """Wait (up to `limit` seconds) until `serve`'s sender has sent what earlier phases left queued — the card
@@ -143,6 +146,8 @@ class _Phases:
         sent = len(result.samples)
         if op == "done":
             return max(bad, sent - self.completed(first, sent))
+        if op == "message":
+            self.settle()  # a capture is written after its answer
         with self.db.session(readonly=True) as session:
             made = session.exec(
                 select(func.count()).select_from(ActionItem).where(col(ActionItem.title).like(f"{tag} %"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from sqlalchemy import Column, Index, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from storage.types import UtcDateTime
@@ -252,12 +252,23 @@ class OutboundClaim(SQLModel, table=True):
 
 
 class ProcessedEvent(SQLModel, table=True):
-    """Slack event ids already handled, so retries of the same event do nothing."""
+    """Slack event ids received, so retries of the same event do nothing; a captured message is held here (its
+    `payload`) from before the answer until its items are written, which clears it."""
 
     __tablename__ = "processed_event"
+    __table_args__ = (
+        Index(
+            "ix_processed_event_held",
+            "received_at",
+            sqlite_where=text("payload IS NOT NULL"),
+            postgresql_where=text("payload IS NOT NULL"),
+        ),
+    )
     team_id: str = Field(primary_key=True, max_length=32)
     event_id: str = Field(primary_key=True, max_length=64)
     received_at: datetime = Field(sa_column=_utc(False))
+    # A capture received and not yet written: JSON of what the message said (bot/listeners/events.py).
+    payload: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class AuditEntry(SQLModel, table=True):

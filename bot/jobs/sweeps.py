@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from slack_bolt import BoltContext
+
+from bot.deps import CONTEXT_KEY, Deps
 from bot.jobs.alerts import run_alerts
 from bot.jobs.digests import run_digests
 from bot.jobs.morning import run_morning
 from bot.jobs.runtime import Runtime
-from bot.services import outbound
+from bot.listeners import events, outbox
+from bot.services import capture, outbound
 from bot.slack.delivery import Delivery
+from bot.slack.directory import PeopleDirectory
 from bot.slack.sender import SendReport
 
 log = logging.getLogger(__name__)
@@ -44,6 +50,7 @@ def run_all(rt: Runtime) -> TickReport:
     report.reports["morning DMs"] = run_morning(rt)
     report.reports["milestone alerts"] = run_alerts(rt)
     report.reports["digests"] = run_digests(rt)
+    report.reports["held captures"] = run_held_captures(rt)
     report.reports["queued messages"] = run_queued(rt)
     return report
 
@@ -53,6 +60,41 @@ def run_queued(rt: Runtime) -> SendReport:
     unmarked by a crash or failed 5 minutes ago (at most 5 attempts)."""
     delivery = Delivery(rt.db, rt.clock, rt.client_for)
     return delivery.drain(queued_before=rt.clock.now() - outbound.QUEUED_BY_SWEEP_AFTER, retry_stale=True)
+
+
+# A capture held before its answer is written right after it; one still held after this is the sweep's (a worker
+# that died before writing it, a write that failed). One held longer than a day is left, and logged, so that a
+# capture that can never be written does not keep the others waiting.
+HELD_CAPTURES_AFTER = timedelta(minutes=1)
+HELD_CAPTURES_GIVEN_UP_AFTER = timedelta(days=1)
+
+
+def run_held_captures(rt: Runtime) -> SendReport:
+    """Captures held before an answer and not written within a minute: written now, once, and confirmed."""
+    now = rt.clock.now()
+    with rt.db.session(readonly=True) as session:
+        waiting = capture.held_before(session, now - HELD_CAPTURES_AFTER, since=now - HELD_CAPTURES_GIVEN_UP_AFTER)
+    deps = Deps(
+        settings=rt.settings,
+        db=rt.db,
+        clock=rt.clock,
+        directory=PeopleDirectory(rt.db, rt.clock),
+        sends_own_messages=False,
+    )
+    slots: list[dict[str, str]] = []
+    for team_id, event_id in waiting:
+        client = rt.client_for(team_id)
+        held = events.held_capture(deps, team_id, event_id) if client is not None else None
+        if client is None or held is None:
+            continue  # not installed (kept for when it is), or written meanwhile
+        context = BoltContext({CONTEXT_KEY: deps})
+        try:
+            events.capture_held(deps, client, context, held)
+        except Exception:  # noqa: BLE001 - one capture that cannot be written must not stop the others
+            log.exception("held capture %s of %s not written; retried at the next sweep", event_id, team_id)
+            continue
+        slots += context.get(outbox.STORED_KEY) or []
+    return Delivery(rt.db, rt.clock, rt.client_for).deliver_slots(slots)
 
 
 def install(rt: Runtime) -> None:

@@ -1,8 +1,12 @@
-"""Events API: marker lines in channel messages, @mentions, edits. Written before the ack; confirmed lazily."""
+"""Events API: marker lines in channel messages, @mentions, edits. A capture is held before the answer (one insert)
+and written, then confirmed, after it."""
 
 from __future__ import annotations
 
 import functools
+import json
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
@@ -34,10 +38,15 @@ IGNORED_SUBTYPES = {
 }
 
 
+CAPTURE_KEY = "followthrough_capture"  # a capture held before the answer, to write right after it
+
+
 def register(app: App) -> None:
-    """Attach the event listeners; thread confirmations go out after the answer."""
-    app.event("message")(outbox.after_answer(handle_message, outbox.flush))
-    app.event("app_mention")(outbox.after_answer(handle_mention, outbox.flush))
+    """Attach the event listeners: a capture is held before the answer, written and confirmed after it."""
+    after = (write_held, outbox.flush)
+    when = (CAPTURE_KEY, outbox.OUTBOX_KEY)
+    app.event("message")(outbox.after_answer(handle_message, *after, when=when))
+    app.event("app_mention")(outbox.after_answer(handle_mention, *after, when=when))
     app.event("user_change")(handle_user_change)
 
 
@@ -47,58 +56,135 @@ def _actor(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any], u
     return deps.actor(client, team_id, user_id, channel, private=private)
 
 
-def _capture(
+def _hold(
     deps: Deps,
     client: WebClient,
     body: dict[str, Any],
     context: BoltContext,
     event: dict[str, Any],
-    actor: Actor,
-    drafts: list[Draft],
     *,
-    unless_capture_off: bool = False,
+    kind: str,
+    text: str,
 ) -> None:
-    """Capture `drafts` from one event exactly once: the event id, the items, their confirmation and DMs."""
-    owners = [o for d in drafts for o in d.owners]
-    people = deps.directory.resolve(client, actor.team_id, owners) if owners else {}
+    """Before the answer, one insert: the event id and what the message said (so a retry holds nothing twice and
+    a capture outlives a crash); its items are written right after the answer (`write_held`) — or now, when this
+    process already has a backlog of such work — and by the scheduler's sweep if they are still not written a
+    minute later."""
+    team_id = body.get("team_id") or context.team_id or ""
     channel, ts = event["channel"], event["ts"]
     event_id = body.get("event_id") or f"{channel}:{ts}"
-    off_in = channel if unless_capture_off else None
+    said = {
+        "kind": kind,
+        "user": event["user"],
+        "channel": channel,
+        "channel_type": event.get("channel_type"),
+        "ts": ts,
+        "thread_ts": event.get("thread_ts"),
+        "text": text,
+    }
+    payload = json.dumps(said, separators=(",", ":"))
+    off_in = channel if kind == "message" else None
+    if deps.db.commits_each_statement:
+        with deps.db.autocommit() as conn:
+            state = capture.receive(conn, deps.clock, team_id, event_id, payload, unless_capture_off_in=off_in)
+    else:
+        with deps.db.session() as session:
+            state = capture.receive(session, deps.clock, team_id, event_id, payload, unless_capture_off_in=off_in)
+    if state not in ("new", "held"):
+        return  # written before (a retry), or capture is off in this channel
+    held = Held(team_id, event_id, said, deps.clock.now())
+    if outbox.backlogged():
+        capture_held(deps, client, context, held)
+    else:
+        context[CAPTURE_KEY] = held
+
+
+@dataclass(frozen=True)
+class Held:
+    """A capture held before the answer: whose, which event, what the message said, when it was received."""
+
+    team_id: str
+    event_id: str
+    said: dict[str, Any]
+    received_at: datetime
+
+
+def write_held(context: BoltContext, client: WebClient) -> None:
+    """After the answer: write the capture this request held."""
+    held = context.get(CAPTURE_KEY)
+    if isinstance(held, Held):
+        capture_held(Deps.of(context), client, context, held)
+
+
+def held_capture(deps: Deps, team_id: str, event_id: str) -> Held | None:
+    """A capture received and not written yet, read back (the scheduler's sweep)."""
+    with deps.db.session(readonly=True) as session:
+        found = capture.held(session, team_id, event_id)
+    if found is None:
+        return None
+    payload, received_at = found
+    return Held(team_id, event_id, json.loads(payload), received_at)
+
+
+def capture_held(deps: Deps, client: WebClient, context: BoltContext, held: Held) -> None:
+    """Write a held capture once: its items, their confirmation and DMs, in the transaction that clears it. Dates
+    are read as of the day it was received, in the writer's zone."""
+    said = held.said
+    actor = _actor(deps, client, held.team_id, said, said["user"])
+    day = held.received_at.astimezone(actor.tz).date()
+    drafts = drafts_from_message(said["text"], day)
+    if said["kind"] == "mention" and not drafts:
+        drafts = [draft_from_text(said["text"], day)]
+    if drafts:
+        _capture(deps, client, context, held, actor, drafts)
+
+
+def _capture(
+    deps: Deps,
+    client: WebClient,
+    context: BoltContext,
+    held: Held,
+    actor: Actor,
+    drafts: list[Draft],
+) -> None:
+    """Capture `drafts` from one held event exactly once: the items, their confirmation and DMs."""
+    owners = [o for d in drafts for o in d.owners]
+    people = deps.directory.resolve(client, actor.team_id, owners) if owners else {}
+    event, ts = held.said, held.said["ts"]
     keys = capture.placeholder()
     if deps.db.commits_each_statement:
-        # PostgreSQL: check and shape first (reads, as a rule), then the event id, the items, their audit rows,
-        # the confirmation and the DMs as one statement in autocommit — one round trip, and the workspace's key
-        # counter locked for that statement alone.
+        # PostgreSQL: check and shape first (reads, as a rule), then the held event cleared, the items, their audit
+        # rows, the confirmation and the DMs as one statement in autocommit — one round trip, and the workspace's
+        # key counter locked for that statement alone.
         with deps.db.session() as session:
             planned, notes = capture.plan_drafts(session, deps.clock, actor, drafts, people, placeholder=keys)
         if planned and not action_items.starts_a_deliverable(planned):
             messages = _messages(deps, context, actor, event, planned, notes)
-            guard = capture.first_delivery_guard(deps.clock, actor.team_id, event_id, unless_capture_off_in=off_in)
             with deps.db.autocommit() as conn:
                 items = action_items.insert_planned_at_once(
                     conn,
                     deps.clock,
                     actor,
                     planned,
-                    guard=guard,
+                    guard=capture.take_guard(held.team_id, held.event_id),
                     source_ts=ts,
                     source_channel=actor.channel,
                     messages=messages,
                     placeholder=keys,
                 )
-            if items is not None:  # None: a retry of an event already handled, or capture is off here
+            if items is not None:  # None: another writer (a retry, the sweep) wrote this capture first
                 _note_stored(context, planned, items, messages)
             return
     # SQLite: checked and shaped in a read-only transaction, the messages written, then one short write transaction
-    # (SQLite's write lock is the whole database's): the event id (so a retry creates nothing), the channel's
-    # switch, the items, and the confirmation and DMs with their keys filled in by the insert — they go out (after
-    # the answer, from the sender) if and only if the items exist.
+    # (SQLite's write lock is the whole database's): the held event cleared (so it is written once), the items,
+    # and the confirmation and DMs with their keys filled in by the insert — they go out (from the sender) if and
+    # only if the items exist.
     with deps.db.session(readonly=True) as session:
         planned, notes = capture.plan_drafts(session, deps.clock, actor, drafts, people, placeholder=keys, ensure=False)
     messages = _messages(deps, context, actor, event, planned, notes)
     with deps.db.session() as session:
-        if not capture.first_delivery(session, deps.clock, actor.team_id, event_id, unless_capture_off_in=off_in):
-            return  # a retry of an event already handled, or capture is off in this channel
+        if not capture.take(session, held.team_id, held.event_id):
+            return  # another writer (a retry, the sweep) wrote this capture first
         ensure_workspace(session, deps.clock, actor.team_id)
         if planned:
             items = action_items.insert_planned(
@@ -164,9 +250,9 @@ def _fill(keys: dict[str, str], text: str) -> str:
 def handle_message(
     ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Marker lines become items; edits update still-open items; bots and deletions are ignored.
-
-    A message without marker lines (most of them) is answered without touching the database.
+    """Marker lines become items (held before the answer, written after it); edits update still-open items; bots
+    and deletions are ignored. A message without marker lines (most of them) is answered without touching the
+    database.
     """
     subtype = event.get("subtype")
     if subtype == "message_changed":
@@ -177,12 +263,8 @@ def handle_message(
         pass
     elif context.bot_user_id and context.bot_user_id in mentions(event.get("text") or ""):
         pass  # handled once, through app_mention
-    elif event.get("user") and event.get("channel"):
-        deps = Deps.of(context)
-        team_id = body.get("team_id") or context.team_id or ""
-        actor = _actor(deps, client, team_id, event, event["user"])
-        drafts = drafts_from_message(event.get("text") or "", actor.today(deps.clock))
-        _capture(deps, client, body, context, event, actor, drafts, unless_capture_off=True)
+    elif event.get("user") and event.get("channel") and event.get("ts"):
+        _hold(Deps.of(context), client, body, context, event, kind="message", text=event.get("text") or "")
     ack()
 
 
@@ -212,13 +294,9 @@ def handle_mention(
     if event.get("bot_id") or not event.get("user"):
         ack()
         return
-    team_id = body.get("team_id") or context.team_id or ""
     text = (event.get("text") or "").replace(f"<@{context.bot_user_id}>", " ").strip()
-    if text:
-        actor = _actor(deps, client, team_id, event, event["user"])
-        today = actor.today(deps.clock)
-        drafts = drafts_from_message(text, today) or [draft_from_text(text, today)]
-        _capture(deps, client, body, context, event, actor, drafts)
+    if text and event.get("channel") and event.get("ts"):
+        _hold(deps, client, body, context, event, kind="mention", text=text)
     ack()
 
 

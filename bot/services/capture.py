@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import functools
 import secrets
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import String, bindparam, exists, literal_column
+from sqlalchemy import Connection, String, bindparam, exists, literal_column, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col, select
 
@@ -21,45 +23,24 @@ from storage.repositories.common import insert_ignore
 from storage.types import UtcDateTime
 
 
-def first_delivery(
-    session: Session, clock: Clock, team_id: str, event_id: str, *, unless_capture_off_in: str | None = None
-) -> bool:
-    """Record a Slack event id; False when it was already handled (a retry) — or, with `unless_capture_off_in`,
-    when capture is off in that channel (one statement for both questions: every captured message asks them)."""
-    if unless_capture_off_in is None:
-        return insert_ignore(
-            session,
-            ProcessedEvent,
-            ["team_id", "event_id"],
-            team_id=team_id,
-            event_id=event_id,
-            received_at=clock.now(),
-        )
-    stmt = _first_delivery_where_capture_on(session.get_bind().dialect.name)
-    params = {"team_id": team_id, "event_id": event_id, "received_at": clock.now(), "channel": unless_capture_off_in}
-    return session.connection().execute(stmt, params).first() is not None
-
-
-def first_delivery_guard(
-    clock: Clock, team_id: str, event_id: str, *, unless_capture_off_in: str | None
-) -> tuple[Any, dict[str, Any]]:
-    """`first_delivery` as a statement and its parameters, for `action_items.insert_planned_at_once` (PostgreSQL):
-    the items are inserted only if the event id was new (and capture is on in that channel)."""
-    params = {"team_id": team_id, "event_id": event_id, "received_at": clock.now()}
-    if unless_capture_off_in is None:
-        return _first_delivery_always("postgresql"), params
-    return _first_delivery_where_capture_on("postgresql"), {**params, "channel": unless_capture_off_in}
+def first_delivery(session: Session, clock: Clock, team_id: str, event_id: str) -> bool:
+    """Record a Slack event id; False when it was already handled (a retry)."""
+    return insert_ignore(
+        session, ProcessedEvent, ["team_id", "event_id"], team_id=team_id, event_id=event_id, received_at=clock.now()
+    )
 
 
 @functools.cache
-def _first_delivery_always(dialect: str) -> Any:
+def _first_delivery_always(dialect: str, *, with_payload: bool = False) -> Any:
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    extra = {"payload": bindparam("payload", type_=String())} if with_payload else {}
     return (
         insert_fn(ProcessedEvent.__table__)  # type: ignore[attr-defined]
         .values(
             team_id=bindparam("team_id", type_=String()),
             event_id=bindparam("event_id", type_=String()),
             received_at=bindparam("received_at", type_=UtcDateTime()),
+            **extra,
         )
         .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
         .returning(literal_column("1"))
@@ -67,22 +48,116 @@ def _first_delivery_always(dialect: str) -> Any:
 
 
 @functools.cache
-def _first_delivery_where_capture_on(dialect: str) -> Any:
+def _first_delivery_where_capture_on(dialect: str, *, with_payload: bool = False) -> Any:
     insert_fn = postgresql.insert if dialect == "postgresql" else sqlite.insert
     capture_off = exists().where(
         col(ChannelSettings.team_id) == bindparam("team_id"),
         col(ChannelSettings.channel) == bindparam("channel"),
         col(ChannelSettings.capture_enabled).is_(False),
     )
-    row = select(
+    values: list[Any] = [
         bindparam("team_id", type_=String()),
         bindparam("event_id", type_=String()),
         bindparam("received_at", type_=UtcDateTime()),
-    ).where(~capture_off)
+    ]
+    names = ["team_id", "event_id", "received_at"]
+    if with_payload:
+        values.append(bindparam("payload", type_=String()))
+        names.append("payload")
+    row = sa_select(*values).where(~capture_off)
     return (
         insert_fn(ProcessedEvent.__table__)  # type: ignore[attr-defined]
-        .from_select(["team_id", "event_id", "received_at"], row)
+        .from_select(names, row)
         .on_conflict_do_nothing(index_elements=["team_id", "event_id"])
+        .returning(literal_column("1"))
+    )
+
+
+# How a received capture stands: new (held now), held (received before, items not written yet), done (written
+# before), off (capture is off in the channel: nothing was held).
+Received = str
+
+
+def receive(
+    session: Session | Connection,
+    clock: Clock,
+    team_id: str,
+    event_id: str,
+    payload: str,
+    *,
+    unless_capture_off_in: str | None = None,
+) -> Received:
+    """Hold a capture before Slack's answer: its event id with `payload` (what the message said), in one insert —
+    the only write before the answer; `take` clears it when the items are written. A retry of the same event
+    finds it "held" (not yet written: the caller may write it now, `take` keeps that to once) or "done"; with
+    `unless_capture_off_in`, "off" when capture is off in that channel (nothing is held)."""
+    conn = session.connection() if isinstance(session, Session) else session
+    dialect = conn.dialect.name
+    params = {"team_id": team_id, "event_id": event_id, "received_at": clock.now(), "payload": payload}
+    if unless_capture_off_in is None:
+        stmt = _first_delivery_always(dialect, with_payload=True)
+    else:
+        stmt = _first_delivery_where_capture_on(dialect, with_payload=True)
+        params["channel"] = unless_capture_off_in
+    if conn.execute(stmt, params).first() is not None:
+        return "new"
+    row = conn.execute(_held_payload(), {"team_id": team_id, "event_id": event_id}).first()
+    if row is None:
+        return "off"
+    return "held" if row[0] is not None else "done"
+
+
+def held(session: Session | Connection, team_id: str, event_id: str) -> tuple[str, datetime] | None:
+    """The payload of a capture received and not yet written, and when it was received (None: written, or never
+    received)."""
+    conn = session.connection() if isinstance(session, Session) else session
+    row = conn.execute(_held_payload(), {"team_id": team_id, "event_id": event_id}).first()
+    return (row[0], row[1]) if row is not None and row[0] is not None else None
+
+
+def held_before(session: Session, cutoff: datetime, since: datetime, limit: int = 100) -> list[tuple[str, str]]:
+    """(team_id, event_id) of captures received between `since` and `cutoff` and not written yet, oldest first."""
+    received = col(ProcessedEvent.received_at)
+    rows = session.exec(
+        select(ProcessedEvent.team_id, ProcessedEvent.event_id)
+        .where(col(ProcessedEvent.payload).is_not(None), received < cutoff, received >= since)
+        .order_by(received)
+        .limit(limit)
+    ).all()
+    return [(team, event) for team, event in rows]
+
+
+def take(session: Session, team_id: str, event_id: str) -> bool:
+    """Clear a held capture in the transaction that writes its items: False when another writer took it first."""
+    return session.connection().execute(_take(), {"h_team": team_id, "h_event": event_id}).first() is not None
+
+
+def take_guard(team_id: str, event_id: str) -> tuple[Any, dict[str, Any]]:
+    """`take` as a statement and its parameters, for `action_items.insert_planned_at_once` (PostgreSQL): the
+    items are inserted only if this statement cleared the held capture."""
+    return _take(), {"h_team": team_id, "h_event": event_id}
+
+
+@functools.cache
+def _held_payload() -> Any:
+    table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+    return sa_select(table.c.payload, table.c.received_at).where(
+        table.c.team_id == bindparam("team_id", type_=String()),
+        table.c.event_id == bindparam("event_id", type_=String()),
+    )
+
+
+@functools.cache
+def _take() -> Any:
+    table = ProcessedEvent.__table__  # type: ignore[attr-defined]
+    return (
+        update(table)
+        .where(
+            table.c.team_id == bindparam("h_team", type_=String()),
+            table.c.event_id == bindparam("h_event", type_=String()),
+            table.c.payload.is_not(None),
+        )
+        .values(payload=None)
         .returning(literal_column("1"))
     )
 

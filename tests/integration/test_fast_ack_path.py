@@ -1,5 +1,6 @@
-"""The ack path: a Done click answers before the clicked card is redrawn (its change already committed), and a
-channel message without marker lines is answered without touching the database."""
+"""The ack path: a Done click answers before the clicked card is redrawn (its change already committed); a
+captured message is answered after one insert (the capture held), its items written right after; a channel
+message without marker lines is answered without touching the database."""
 
 from __future__ import annotations
 
@@ -155,3 +156,54 @@ def test_snooze_and_undo_answer_first_then_redraw_the_card(
     [update] = bot.api.wait_for("response_url")
     assert seen_at_redraw == {"after_answer": True}
     assert ("snoozed until" if kind == "snooze" else "cancelled") in text_of(update.params)
+
+
+def titles(bot: LocalBot, clock: FrozenClock) -> list[str]:
+    with bot.db.session(readonly=True) as s:
+        return sorted(i["title"] for ws in export_all(s, clock)["workspaces"] for i in ws["action_items"])
+
+
+def test_a_captured_message_is_answered_after_one_insert_and_its_items_follow(
+    bot: LocalBot, clock: FrozenClock
+) -> None:
+    statements: list[str] = []
+
+    def count(*args: Any) -> None:
+        if threading.current_thread() is not writer[0]:
+            statements.append(str(args[2]).split()[0].upper())
+
+    bot.sender.settle = None  # the answer itself, not what follows it
+    writer = [threading.current_thread()]
+    started = threading.Event()
+    real = outbox._run_jobs
+
+    def held_back(*args: Any) -> None:  # the after-answer pool waits until the answer has been looked at
+        writer[0] = threading.current_thread()
+        started.wait(10)
+        real(*args)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(outbox, "_run_jobs", held_back)
+        event.listen(bot.db.engine, "before_cursor_execute", count)
+        try:
+            reply = bot.sender.message("alice", "#proj-website", "AI: <@U0CAROL> book the kickoff room by Friday")
+            at_answer = titles(bot, clock)
+        finally:
+            event.remove(bot.db.engine, "before_cursor_execute", count)
+            started.set()
+        assert reply.status == 200
+        assert [s for s in statements if s in ("INSERT", "UPDATE", "DELETE")] == ["INSERT"]  # the held capture
+        assert at_answer == []
+        assert outbox.wait_idle()
+    assert titles(bot, clock) == ["book the kickoff room"]
+    [reply_in_thread] = bot.api.wait_for("chat.postMessage", count=2)[:1]
+    assert "A-1" in text_of(reply_in_thread.params)
+
+
+def test_with_a_backlog_after_answers_a_capture_is_written_before_its_answer(
+    bot: LocalBot, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(outbox, "BACKLOG_LIMIT", 0)  # as if the pool were already full
+    bot.sender.settle = None
+    assert bot.sender.message("alice", "#proj-website", "AI: <@U0CAROL> book the kickoff room by Friday").status == 200
+    assert titles(bot, clock) == ["book the kickoff room"]  # at the answer, not after it

@@ -1,17 +1,24 @@
-"""Events not lost: a delivery whose handling fails is answered 5xx (Slack retries it), and however many times
-one event_id arrives — one after another or all at once — it creates its items once and confirms once."""
+"""Events not lost: a capture is held (one insert) before its answer — a delivery that cannot be held is answered
+5xx, so Slack retries it; one whose items fail after the answer is written by a retry or by the scheduler's sweep a
+minute later; and however many times one event_id arrives — one after another or all at once — it creates its
+items once and confirms once."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
-from sqlmodel import select
+from sqlmodel import col, select
 
+from bot.clock import FrozenClock
+from bot.jobs.runtime import build_runtime
+from bot.jobs.sweeps import run_all
 from bot.simulator.client import Reply
 from bot.simulator.local import LocalBot
 from storage.models import ActionItem, ProcessedEvent
+from tests.conftest import NOW
 from tests.support.faults import failing_inserts
 
 NOTES = "Standup\nAI: <@U0CAROL> book the kickoff room by Friday\nTODO: send the agenda"
@@ -42,8 +49,19 @@ def thread_replies(bot: LocalBot, ts: str) -> int:
     return len([c for c in bot.api.calls_to("chat.postMessage") if c.params.get("thread_ts") == ts])
 
 
-def test_a_failing_handler_is_not_acknowledged_and_the_retries_capture_once(bot: LocalBot) -> None:
-    with failing_inserts(bot.db, "action_item"):
+def held(bot: LocalBot) -> int:
+    with bot.db.session(readonly=True) as s:
+        return len(s.exec(select(ProcessedEvent.event_id).where(col(ProcessedEvent.payload).is_not(None))).all())
+
+
+def sweep(bot: LocalBot, after: timedelta) -> str:
+    assert bot.settings is not None
+    at = FrozenClock(NOW + after)
+    return run_all(build_runtime(bot.settings, bot.db, at, bot.client, per_channel_per_second=0)).summary()
+
+
+def test_a_message_that_cannot_be_held_is_not_acknowledged_and_the_retries_capture_once(bot: LocalBot) -> None:
+    with failing_inserts(bot.db, "processed_event"):
         first = bot.sender.message("alice", "#proj-website", NOTES)
     assert first.status == 500 and "Traceback" not in first.body
     assert titles(bot) == [] and processed(bot) == 0  # nothing half-done, the event id not burnt
@@ -56,18 +74,52 @@ def test_a_failing_handler_is_not_acknowledged_and_the_retries_capture_once(bot:
     assert thread_replies(bot, ts) == 1
 
 
-def test_a_failing_mention_is_retried_too(bot: LocalBot) -> None:
+def test_a_capture_whose_items_fail_after_the_answer_is_kept_and_the_sweep_writes_it_once(bot: LocalBot) -> None:
     with failing_inserts(bot.db, "action_item"):
+        first = bot.sender.message("alice", "#proj-website", NOTES)
+    assert first.status == 200  # held before the answer; its items failed after it
+    assert titles(bot) == [] and held(bot) == 1
+    assert "held captures: 0 sent" in sweep(bot, timedelta(seconds=30))  # the worker may still be writing it
+    assert titles(bot) == []
+    assert "held captures: 2 sent" in sweep(bot, timedelta(minutes=2))  # the confirmation and carol's DM card
+    assert titles(bot) == ["book the kickoff room", "send the agenda"] and held(bot) == 0
+    assert "held captures: 0 sent" in sweep(bot, timedelta(minutes=3))
+    assert titles(bot) == ["book the kickoff room", "send the agenda"]
+    assert thread_replies(bot, bot.sender.last_message_ts or "") == 1
+
+
+def test_a_capture_held_longer_than_a_day_is_left_for_a_person(bot: LocalBot) -> None:
+    with failing_inserts(bot.db, "action_item"):
+        assert bot.sender.message("alice", "#proj-website", NOTES).status == 200
+    assert "held captures: 0 sent" in sweep(bot, timedelta(days=1, minutes=1))
+    assert titles(bot) == [] and held(bot) == 1  # still there: nothing is thrown away
+
+
+def test_a_slack_retry_of_a_held_capture_writes_it_once(bot: LocalBot) -> None:
+    with failing_inserts(bot.db, "action_item"):
+        assert bot.sender.message("alice", "#proj-website", NOTES).status == 200
+    again = redeliver(bot, "message")
+    assert [again(n).status for n in (1, 2)] == [200, 200]
+    assert titles(bot) == ["book the kickoff room", "send the agenda"] and held(bot) == 0
+    bot.api.wait_for("chat.postMessage", count=2)
+    assert thread_replies(bot, bot.sender.last_message_ts or "") == 1
+
+
+def test_a_failing_mention_is_kept_and_retried_too(bot: LocalBot) -> None:
+    with failing_inserts(bot.db, "processed_event"):
         assert bot.sender.app_mention("alice", "#proj-website", "<@U0DANA> confirm the venue").status == 500
     again = redeliver(bot, "app_mention")
-    assert [again(n).status for n in (1, 2, 3)] == [200, 200, 200]
+    with failing_inserts(bot.db, "action_item"):
+        assert again(1).status == 200
+    assert titles(bot) == []
+    assert again(2).status == 200
     assert titles(bot) == ["confirm the venue"]
 
 
 def test_four_deliveries_at_the_same_moment_capture_once(bot: LocalBot) -> None:
-    # The first delivery is "slow" (it fails), then Slack's three retries and a late original race each other.
+    # The first delivery is held but its items fail, then Slack's three retries and a late original race each other.
     with failing_inserts(bot.db, "action_item"):
-        assert bot.sender.message("alice", "#proj-website", NOTES).status == 500
+        assert bot.sender.message("alice", "#proj-website", NOTES).status == 200
     again = redeliver(bot, "message")
     start = threading.Barrier(4)
     statuses: list[int] = []
