@@ -236,14 +236,15 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> None:
 
 
 def cmd_sender(settings: Settings, args: argparse.Namespace) -> None:
-    """Send queued messages until SIGTERM."""
+    """Write the captures `serve`'s workers held, and send queued messages, until SIGTERM."""
     from bot.clock import SystemClock
+    from bot.jobs.held import HeldCaptures
     from bot.slack.delivery import Delivery, run_sender
 
     if args.nice:
         os.nice(args.nice)
     rt = _runtime(settings, SystemClock())
-    run_sender(Delivery(rt.db, rt.clock, rt.client_for))
+    run_sender(Delivery(rt.db, rt.clock, rt.client_for), before=HeldCaptures(rt).write)
 
 
 def cmd_socket(settings: Settings, args: argparse.Namespace) -> None:

@@ -6,17 +6,13 @@ import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from slack_bolt import BoltContext
-
-from bot.deps import CONTEXT_KEY, Deps
 from bot.jobs.alerts import run_alerts
 from bot.jobs.digests import run_digests
+from bot.jobs.held import HeldCaptures
 from bot.jobs.morning import run_morning
 from bot.jobs.runtime import Runtime
-from bot.listeners import events, outbox
-from bot.services import capture, outbound
+from bot.services import outbound
 from bot.slack.delivery import Delivery
-from bot.slack.directory import PeopleDirectory
 from bot.slack.sender import SendReport
 
 log = logging.getLogger(__name__)
@@ -62,38 +58,14 @@ def run_queued(rt: Runtime) -> SendReport:
     return delivery.drain(queued_before=rt.clock.now() - outbound.QUEUED_BY_SWEEP_AFTER, retry_stale=True)
 
 
-# A capture held before its answer is written right after it; one still held after this is the sweep's (a worker
-# that died before writing it, a write that failed). One held longer than a day is left, and logged, so that a
-# capture that can never be written does not keep the others waiting.
+# A capture held before its answer is written right after it (by the answering process, or by `serve`'s sender);
+# one still held after this is the sweep's: a process that died before writing it, a write that failed.
 HELD_CAPTURES_AFTER = timedelta(minutes=1)
-HELD_CAPTURES_GIVEN_UP_AFTER = timedelta(days=1)
 
 
 def run_held_captures(rt: Runtime) -> SendReport:
     """Captures held before an answer and not written within a minute: written now, once, and confirmed."""
-    now = rt.clock.now()
-    with rt.db.session(readonly=True) as session:
-        waiting = capture.held_before(session, now - HELD_CAPTURES_AFTER, since=now - HELD_CAPTURES_GIVEN_UP_AFTER)
-    deps = Deps(
-        settings=rt.settings,
-        db=rt.db,
-        clock=rt.clock,
-        directory=PeopleDirectory(rt.db, rt.clock),
-        sends_own_messages=False,
-    )
-    slots: list[dict[str, str]] = []
-    for team_id, event_id in waiting:
-        client = rt.client_for(team_id)
-        held = events.held_capture(deps, team_id, event_id) if client is not None else None
-        if client is None or held is None:
-            continue  # not installed (kept for when it is), or written meanwhile
-        context = BoltContext({CONTEXT_KEY: deps})
-        try:
-            events.capture_held(deps, client, context, held)
-        except Exception:  # noqa: BLE001 - one capture that cannot be written must not stop the others
-            log.exception("held capture %s of %s not written; retried at the next sweep", event_id, team_id)
-            continue
-        slots += context.get(outbox.STORED_KEY) or []
+    slots = HeldCaptures(rt).write(held_for=HELD_CAPTURES_AFTER)
     return Delivery(rt.db, rt.clock, rt.client_for).deliver_slots(slots)
 
 

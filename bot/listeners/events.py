@@ -67,9 +67,9 @@ def _hold(
     text: str,
 ) -> None:
     """Before the answer, one insert: the event id and what the message said (so a retry holds nothing twice and
-    a capture outlives a crash); its items are written right after the answer (`write_held`) — or now, when this
-    process already has a backlog of such work — and by the scheduler's sweep if they are still not written a
-    minute later."""
+    a capture outlives a crash). Its items are written right after the answer: under `serve` by its sender process
+    (bot/jobs/held.py), elsewhere by this process (`write_held`, or now when it already has a backlog of such
+    work); and by the scheduler's sweep if they are still not written a minute later."""
     team_id = body.get("team_id") or context.team_id or ""
     channel, ts = event["channel"], event["ts"]
     event_id = body.get("event_id") or f"{channel}:{ts}"
@@ -93,6 +93,8 @@ def _hold(
     if state not in ("new", "held"):
         return  # written before (a retry), or capture is off in this channel
     held = Held(team_id, event_id, said, deps.clock.now())
+    if not deps.sends_own_messages:
+        return  # under `serve`, its sender process writes it (bot/jobs/held.py), outside the web workers
     if outbox.backlogged():
         capture_held(deps, client, context, held)
     else:

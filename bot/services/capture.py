@@ -116,11 +116,11 @@ def held(session: Session | Connection, team_id: str, event_id: str) -> tuple[st
 
 
 def held_before(session: Session, cutoff: datetime, since: datetime, limit: int = 100) -> list[tuple[str, str]]:
-    """(team_id, event_id) of captures received between `since` and `cutoff` and not written yet, oldest first."""
+    """(team_id, event_id) of captures received from `since` to `cutoff` and not written yet, oldest first."""
     received = col(ProcessedEvent.received_at)
     rows = session.exec(
         select(ProcessedEvent.team_id, ProcessedEvent.event_id)
-        .where(col(ProcessedEvent.payload).is_not(None), received < cutoff, received >= since)
+        .where(col(ProcessedEvent.payload).is_not(None), received <= cutoff, received >= since)
         .order_by(received)
         .limit(limit)
     ).all()

@@ -86,11 +86,15 @@ class Delivery:
             if len(taken) < batch:
                 return report
 
-    def run(self, stop: threading.Event, poll: float = POLL_SECONDS) -> None:
-        """Drain every `poll` seconds until `stop` is set. Waiting between drains even when busy lets a burst
-        gather into batches: two write transactions per batch, not per message."""
+    def run(
+        self, stop: threading.Event, poll: float = POLL_SECONDS, before: Callable[[], object] | None = None
+    ) -> None:
+        """Drain every `poll` seconds until `stop` is set, calling `before` first each time. Waiting between drains
+        even when busy lets a burst gather into batches: two write transactions per batch, not per message."""
         while not stop.is_set():
             try:
+                if before is not None:
+                    before()
                 self.drain()
             except Exception:  # noqa: BLE001 - a database hiccup must not end the sender; the next poll retries
                 log.exception("sending queued messages failed; retrying")
@@ -159,8 +163,9 @@ class _Gone(Exception):
     """A send no retry will fix."""
 
 
-def run_sender(delivery: Delivery) -> None:
-    """`followthrough sender`: send queued messages until SIGTERM/SIGINT (the batch in hand is finished)."""
+def run_sender(delivery: Delivery, before: Callable[[], object] | None = None) -> None:
+    """`followthrough sender`: send queued messages until SIGTERM/SIGINT (the batch in hand is finished), calling
+    `before` ahead of each pass (`serve` writes the captures its workers held there)."""
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -170,4 +175,4 @@ def run_sender(delivery: Delivery) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
     log.info("sender started: queued messages are sent as they come")
-    delivery.run(stop)
+    delivery.run(stop, before=before)

@@ -1,5 +1,6 @@
-"""Messages left for after an answer are queued in the database: under `serve` a sender process posts them, and
-the scheduler's sweep delivers what no sender took, or what a crash left half-sent."""
+"""Work left for after an answer is in the database: under `serve` a sender process writes the captures the web
+workers held and posts the messages they queued, and the scheduler's sweep does what no sender did, or what a crash
+left half-done."""
 
 from __future__ import annotations
 
@@ -8,15 +9,17 @@ from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from bot.clock import FrozenClock
+from bot.jobs.held import HeldCaptures
 from bot.jobs.runtime import build_runtime
 from bot.jobs.sweeps import run_all
 from bot.services import outbound
 from bot.simulator.local import LocalBot
 from bot.slack.delivery import Delivery
-from storage.models import OutboundClaim
+from bot.slack.sender import SendReport
+from storage.models import OutboundClaim, ProcessedEvent
 from tests.conftest import NOW
 
 
@@ -29,6 +32,24 @@ def web(database_url: str, clock: FrozenClock) -> Iterator[LocalBot]:
 
 def delivery(bot: LocalBot, at: datetime | None = None) -> Delivery:
     return Delivery(bot.db, FrozenClock(at) if at else bot.clock, lambda _team: bot.client)
+
+
+def written(bot: LocalBot) -> int:
+    """What `serve`'s sender process does first on each pass: write the captures the web workers held."""
+    assert bot.settings is not None
+    rt = build_runtime(bot.settings, bot.db, bot.clock, bot.client, per_channel_per_second=0)
+    return len(HeldCaptures(rt).write())
+
+
+def sender_pass(bot: LocalBot) -> SendReport:
+    """One pass of `serve`'s sender process: held captures written, then everything queued sent."""
+    written(bot)
+    return delivery(bot).drain()
+
+
+def held(bot: LocalBot) -> int:
+    with bot.db.session(readonly=True) as s:
+        return len(s.exec(select(ProcessedEvent.event_id).where(col(ProcessedEvent.payload).is_not(None))).all())
 
 
 def thread_replies(bot: LocalBot) -> list[object]:
@@ -55,7 +76,9 @@ def test_the_web_process_queues_the_thread_confirmation_and_the_sender_posts_it_
     assert reply.status == 200
     time.sleep(0.3)  # an after-answer thread, if one sent anything, has had its chance
     assert web.api.calls_to("chat.postMessage") == []
-    assert states(web) == ["queued"]
+    assert held(web) == 1 and states(web) == []  # held by the answer; written by the sender process
+    assert written(web) == 2  # the thread confirmation and Bob's DM, queued with the items
+    assert held(web) == 0 and states(web) == ["queued"]
 
     report = delivery(web).drain()
 
@@ -73,12 +96,27 @@ def test_a_message_whose_capture_is_refused_queues_nothing(web: LocalBot) -> Non
     off = web.sender.command("alice", "/action", "settings capture off")
     assert off.status == 200 and "off" in off.json()["text"]
     web.sender.message("alice", "#proj-website", "AI: send the SOW")
-    assert states(web) == []
-    assert len(delivery(web).drain().sent) == 0
+    assert held(web) == 0 and states(web) == []
+    assert len(sender_pass(web).sent) == 0
+
+
+def test_a_capture_no_sender_wrote_is_written_and_confirmed_by_the_sweep_a_minute_later(web: LocalBot) -> None:
+    web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
+    summary = sweep(web, NOW + timedelta(seconds=30))  # a sender may still write it
+    assert "held captures: 0 sent" in summary and "queued messages: 0 sent" in summary
+    assert thread_replies(web) == [] and held(web) == 1
+
+    assert "held captures: 1 sent" in sweep(web, NOW + timedelta(minutes=2))
+
+    assert len(thread_replies(web)) == 1 and held(web) == 0
+    summary = sweep(web, NOW + timedelta(minutes=3))
+    assert "held captures: 0 sent" in summary and "queued messages: 0 sent" in summary
+    assert len(thread_replies(web)) == 1
 
 
 def test_a_confirmation_no_sender_took_goes_out_with_the_sweep_a_minute_later(web: LocalBot) -> None:
     web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
+    written(web)  # a sender wrote the capture, then stopped before sending
     assert "queued messages: 0 sent" in sweep(web, NOW + timedelta(seconds=30))  # a sender may still take it
     assert thread_replies(web) == []
 
@@ -91,6 +129,7 @@ def test_a_confirmation_no_sender_took_goes_out_with_the_sweep_a_minute_later(we
 
 def test_a_send_cut_off_by_a_crash_is_retried_after_five_minutes_and_only_then(web: LocalBot) -> None:
     web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
+    written(web)
     with web.db.session() as session:  # a sender took it, then died before posting or marking
         [taken] = outbound.take(session, web.clock)
     assert taken.kind == "capture-confirm" and states(web) == ["claimed"]
@@ -104,7 +143,7 @@ def test_a_send_cut_off_by_a_crash_is_retried_after_five_minutes_and_only_then(w
 def test_a_failed_send_is_retried_by_the_sweep(web: LocalBot) -> None:
     web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
     web.api.fail("chat.postMessage", status=500, times=10)  # outlives slack_sdk's own retries
-    report = delivery(web).drain()
+    report = sender_pass(web)
     assert len(report.failed) == 1 and states(web) == ["failed"]
     web.api.clear_faults("chat.postMessage")
 
@@ -130,7 +169,7 @@ def test_a_done_click_redraws_the_card_through_the_sender(web: LocalBot) -> None
 def test_a_confirmation_to_an_archived_channel_is_not_retried(web: LocalBot) -> None:
     web.sender.message("alice", "#proj-website", "AI: send the SOW by Friday")
     web.api.fail("chat.postMessage", error="is_archived")
-    assert len(delivery(web).drain().gone) == 1 and states(web) == ["dead"]
+    assert len(sender_pass(web).gone) == 1 and states(web) == ["dead"]
 
     assert "queued messages: 0 sent" in sweep(web, NOW + timedelta(minutes=6))
     assert thread_replies(web) == []
@@ -140,6 +179,7 @@ def test_a_capture_queues_its_confirmation_and_dms_with_the_keys_the_items_got(w
     web.sender.command("alice", "/action", "add Warm the counter up")  # A-1, so the capture's keys are not the first
     text = "Standup\nAI: <@U0BOB> send the SOW by Friday\nAI: <@U0CAROL> book the room\nAI: nobody home <@U0NOPE>"
     assert web.sender.message("alice", "#proj-website", text).status == 200
+    written(web)
     with web.db.session(readonly=True) as s:
         rows = {(r.kind, r.recipient): r for r in s.exec(select(OutboundClaim)).all()}
     confirm = rows[("capture-confirm", "C0WEB")]
