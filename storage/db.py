@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -114,6 +116,32 @@ def _tune_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class _WritersFile:
+    """An exclusive `flock` on `<database>.writers` (SQLite in a file), opened once per process — after a fork too:
+    a lock belongs to an open file, which a forked child would otherwise share with its parent."""
+
+    def __init__(self, engine: Engine) -> None:
+        database = engine.url.database or ""
+        self.path = None if database in ("", ":memory:") or database.startswith("file:") else f"{database}.writers"
+        self._fd: int | None = None
+        self._pid = 0
+
+    def acquire(self) -> bool:
+        """Block until this process holds the lock (the caller holds the process's writer lock already)."""
+        if self.path is None or not _USE_WRITERS_FILE:
+            return False
+        if self._fd is None or self._pid != os.getpid():
+            self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return True
+
+    def release(self) -> None:
+        """Let the next writer of any process in."""
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+
+_USE_WRITERS_FILE = os.environ.get("FT_NO_WRITERS_FILE") is None
 SessionFactory = Callable[..., Any]
 
 
@@ -136,6 +164,11 @@ class Database:
         # turned a 1 ms insert into tens of milliseconds for the unlucky ones. Other processes still meet SQLite's
         # busy handler, and so do Core transactions that do not go through `session()`.
         self._writers = threading.Lock() if is_sqlite(self.engine) else None
+        # SQLite in a file: writers of *all* processes (web workers, the sender, the scheduler) queue on an exclusive
+        # lock of a file beside the database before BEGIN IMMEDIATE, and the kernel wakes the next one the moment
+        # the lock is let go — where SQLite's busy handler would have a writer sleep 1, 2, 5, 10 … ms and look
+        # again, missing the lock while another process takes it back to back (docs/benchmarks.md, round 5).
+        self._writers_file = _WritersFile(self.engine) if self._writers is not None else None
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -144,6 +177,7 @@ class Database:
         writers = None if readonly else self._writers
         # On a timeout, go on without it: SQLite's own busy timeout still applies.
         holds = writers is not None and writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        locked = holds and self._writers_file is not None and self._writers_file.acquire()
         try:
             with Session(bind, expire_on_commit=False) as session:
                 try:
@@ -153,6 +187,8 @@ class Database:
                     session.rollback()
                     raise
         finally:
+            if locked and self._writers_file is not None:
+                self._writers_file.release()
             if holds and writers is not None:
                 writers.release()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -112,7 +113,13 @@ class Queued:
     recipient: str
     kind: str
     slot: str
-    payload: dict[str, Any]
+    stored: str  # the payload's JSON, read when the message is sent: not in the transaction that took it
+
+    @functools.cached_property
+    def payload(self) -> dict[str, Any]:
+        """What to post and where (`delivery.payload_of`)."""
+        parsed: dict[str, Any] = json.loads(self.stored or "{}")
+        return parsed
 
 
 def enqueue(
@@ -155,7 +162,7 @@ _TAKEN = (
 
 
 def _taken(rows: Any) -> list[Queued]:
-    return [Queued(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}")) for r in rows]
+    return [Queued(r[0], r[1], r[2], r[3], r[4], r[5] or "") for r in rows]
 
 
 def take_slots(session: Session, clock: Clock, slots: list[dict[str, str]]) -> list[Queued]:
