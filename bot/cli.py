@@ -41,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN), with the scheduler in the same process")
     sub.add_parser("scheduler", help="long-running worker: morning DMs, milestone alerts, digests")
     sender = sub.add_parser(
-        "sender", help="sends the confirmations, DMs and card redraws answers left queued (`serve` starts one)"
+        "sender",
+        help="writes the captures serve's workers held; sends the confirmations, DMs and card redraws answers left"
+        " queued (`serve` starts one)",
     )
     sender.add_argument("--nice", type=int, default=0, help="lower this process's CPU priority by N")
     tick = sub.add_parser("tick", help="run every due duty once, then exit")
