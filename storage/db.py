@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -104,6 +105,9 @@ def _tune_sqlite(engine: Engine) -> None:
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # No checkpoint inside a commit: the committing writer would run it while every other writer waits for
+        # our writer locks (a 4–7 ms hold every few hundred commits). `_Checkpointer` runs them beside.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -128,7 +132,7 @@ class _WritersFile:
 
     def acquire(self) -> bool:
         """Block until this process holds the lock (the caller holds the process's writer lock already)."""
-        if self.path is None or not _USE_WRITERS_FILE:
+        if self.path is None:
             return False
         if self._fd is None or self._pid != os.getpid():
             self._fd, self._pid = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600), os.getpid()
@@ -141,7 +145,55 @@ class _WritersFile:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
 
 
-_USE_WRITERS_FILE = os.environ.get("FT_NO_WRITERS_FILE") is None
+class _Checkpointer:
+    """SQLite in a file: copies the write-ahead log into the database (a PASSIVE checkpoint, which waits for no
+    reader or writer) from a thread of each writing process, about once a second while there are new writes —
+    instead of inside the commit that fills the log past 1,000 pages, which SQLite does by default."""
+
+    INTERVAL_SECONDS = 1.0
+
+    def __init__(self, writers_path: str | None) -> None:
+        self.path = writers_path.removesuffix(".writers") if writers_path else None
+        self._pid = 0
+        self._stop = threading.Event()
+
+    def ensure_running(self) -> None:
+        """Start this process's checkpoint thread unless it runs (once per process: not inherited by a fork)."""
+        if self.path is None or self._pid == os.getpid():
+            return
+        self._pid, self._stop = os.getpid(), threading.Event()
+        threading.Thread(target=self._run, args=(self.path, self._stop), name="sqlite-checkpoint", daemon=True).start()
+
+    def stop(self) -> None:
+        """End the thread (at its next look)."""
+        self._stop.set()
+        self._pid = 0
+
+    def _run(self, path: str, stop: threading.Event) -> None:
+        wal, seen = f"{path}-wal", 0.0
+        conn: sqlite3.Connection | None = None
+        try:
+            while not stop.wait(self.INTERVAL_SECONDS):
+                try:
+                    changed = os.stat(wal).st_mtime
+                except FileNotFoundError:
+                    if not os.path.exists(path):
+                        return  # the database is gone (a test's temporary directory)
+                    continue
+                if changed == seen:
+                    continue
+                if conn is None:
+                    conn = sqlite3.connect(path, timeout=0, isolation_level=None, check_same_thread=False)
+                try:
+                    conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+                    seen = changed
+                except sqlite3.Error:  # busy with another process's checkpoint: the next look tries again
+                    pass
+        finally:
+            if conn is not None:
+                conn.close()
+
+
 SessionFactory = Callable[..., Any]
 
 
@@ -169,6 +221,7 @@ class Database:
         # the lock is let go — where SQLite's busy handler would have a writer sleep 1, 2, 5, 10 … ms and look
         # again, missing the lock while another process takes it back to back (docs/benchmarks.md, round 5).
         self._writers_file = _WritersFile(self.engine) if self._writers is not None else None
+        self._checkpointer = _Checkpointer(self._writers_file.path) if self._writers_file is not None else None
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -178,6 +231,8 @@ class Database:
         # On a timeout, go on without it: SQLite's own busy timeout still applies.
         holds = writers is not None and writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
         locked = holds and self._writers_file is not None and self._writers_file.acquire()
+        if locked and self._checkpointer is not None:
+            self._checkpointer.ensure_running()
         try:
             with Session(bind, expire_on_commit=False) as session:
                 try:
@@ -267,7 +322,9 @@ class Database:
         return current_revision(self.engine) == head_revision()
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (and stop this process's checkpoints)."""
+        if self._checkpointer is not None:
+            self._checkpointer.stop()
         self.engine.dispose()
 
 

@@ -22,7 +22,7 @@ from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees, notify_done
 from bot.services import action_items, calendar, item_changes, settings
 from bot.services.action_items import check_owners
-from bot.services.common import Actor, channel_is_private
+from bot.services.common import Actor, channel_is_private, ensure_workspace
 from bot.services.csv_export import rows_csv
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
@@ -104,7 +104,7 @@ def _date(v: Verb, phrase: str) -> date:
 
 
 def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
-    """`/action add`'s items in their own transaction(s): on PostgreSQL checked first, then inserted as one
+    """`/action add`'s items: checked first, then on PostgreSQL inserted as one
     statement in autocommit (one round trip; the key counter locked for that statement alone); on SQLite one
     transaction. (The listener chooses transactions; services take a session.)"""
     db, clock, actor = v.deps.db, v.deps.clock, v.actor
@@ -115,8 +115,13 @@ def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
         "deliverable_key": parsed.for_key,
     }
     if not db.commits_each_statement:
+        # SQLite: checked and shaped without the write lock (it is the whole database's, every process's), then
+        # one short write transaction: the workspace row if new, the counter, the items and their audit rows.
+        with db.session(readonly=True) as session:
+            planned = action_items.plan_items(session, clock, actor, **fields, ensure=False)
         with db.session() as session:
-            return action_items.add_items(session, clock, actor, **fields)
+            ensure_workspace(session, clock, actor.team_id)
+            return action_items.insert_planned(session, clock, actor, [planned])
     with db.session() as session:
         planned = action_items.plan_items(session, clock, actor, **fields)
     if action_items.starts_a_deliverable([planned]):

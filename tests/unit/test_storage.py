@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import threading
+import time
 from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -127,3 +129,25 @@ def test_storage_never_imports_bot() -> None:
     root = Path(__file__).resolve().parents[2] / "storage"
     offenders = [str(p) for p in root.rglob("*.py") if "import bot" in p.read_text() or "from bot" in p.read_text()]
     assert offenders == []
+
+
+def test_sqlite_writes_reach_the_database_file_within_seconds_though_no_commit_checkpoints(tmp_path: Path) -> None:
+    # A checkpoint inside a commit held every other writer for 4–7 ms; now a thread of the writing process copies
+    # the write-ahead log into the database file about once a second.
+    path = tmp_path / "ft.db"
+    db = Database(f"sqlite:///{path}")
+    try:
+        db.migrate()
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+        before = path.stat().st_size
+        now = datetime(2026, 11, 21, 15, tzinfo=UTC)
+        for n in range(200):
+            with db.session() as s:
+                s.add(Workspace(team_id=f"T{n:04d}", name="x" * 200, created_at=now))
+        deadline = time.monotonic() + 5
+        while path.stat().st_size == before and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert path.stat().st_size > before
+    finally:
+        db.dispose()
