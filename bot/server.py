@@ -14,9 +14,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-# The sender runs a little below the web workers' priority: under a burst, answers (Slack's 3-second deadline) come
-# first and confirmations trail by a moment.
-SENDER_NICENESS = 5
+# The sender runs at the web workers' priority. Niced (it was 5), it was preempted while it held SQLite's write
+# lock — taking a batch, writing a capture — and every web worker's write waited for it (docs/benchmarks.md,
+# round 5). `followthrough sender --nice N` still lowers it, for a deployment on PostgreSQL that wants that.
+SENDER_NICENESS = 0
 
 
 class _Sender:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, or_, select, update
 from sqlmodel import Session, col
 
 from bot.clock import Clock
 from storage.models import OutboundClaim
 from storage.repositories.common import insert_ignore
+from storage.types import UtcDateTime
 
 STALE_AFTER = timedelta(minutes=5)
 
@@ -205,6 +206,9 @@ def take(
     """Claim up to `limit` queued messages, oldest first; with `retry_stale`, also messages whose claim was never
     marked (a crash) or whose send failed, once they are 5 minutes old, up to 5 attempts."""
     now = clock.now()
+    if queued_before is None and not retry_stale:  # the sender's poll: one statement, built once
+        rows = session.connection().execute(_take_queued(), {"b_now": now, "b_limit": limit}).all()
+        return sorted(_taken(rows), key=lambda q: q.id)
     ready = col(OutboundClaim.state) == "queued"
     if queued_before is not None:
         ready = and_(ready, col(OutboundClaim.claimed_at) < queued_before)
@@ -237,14 +241,35 @@ def take(
     )
 
 
+@functools.cache
+def _take_queued() -> Any:
+    """The oldest `b_limit` queued messages claimed, in one statement (SQLite's write lock, which every writer of
+    every process waits for, is held for the sender's take: the statement is built once, not per poll). The state
+    is checked again in the UPDATE: of two senders that picked the same rows, one takes each."""
+    t = OutboundClaim.__table__  # type: ignore[attr-defined]
+    oldest = select(t.c.id).where(t.c.state == "queued").order_by(t.c.id).limit(bindparam("b_limit"))
+    return (
+        update(t)
+        .where(t.c.id.in_(oldest.scalar_subquery()), t.c.state == "queued")
+        .values(state="claimed", claimed_at=bindparam("b_now", type_=UtcDateTime()), attempts=t.c.attempts + 1)
+        .returning(t.c.id, t.c.team_id, t.c.recipient, t.c.kind, t.c.slot, t.c.payload)
+    )
+
+
+@functools.cache
+def _mark_sent() -> Any:
+    t = OutboundClaim.__table__  # type: ignore[attr-defined]
+    return (
+        update(t)
+        .where(t.c.id.in_(bindparam("b_ids", expanding=True)))
+        .values(state="sent", sent_at=bindparam("b_now", type_=UtcDateTime()), last_error=None)
+    )
+
+
 def mark_sent(session: Session, clock: Clock, ids: list[int]) -> None:
     """Record that these taken messages went out."""
     if ids:
-        session.execute(
-            update(OutboundClaim)
-            .where(col(OutboundClaim.id).in_(ids))
-            .values(state="sent", sent_at=clock.now(), last_error=None)
-        )
+        session.connection().execute(_mark_sent(), {"b_ids": ids, "b_now": clock.now()})
 
 
 def mark_failed(session: Session, ident: int, error: str, *, final: bool) -> None:
