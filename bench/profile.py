@@ -77,8 +77,10 @@ def main(argv: list[str] | None = None) -> int:
                 slack_api_url=api.url,
                 log_level="WARNING",
             )
-            # As `serve` makes it: what the answers queue is left for a sender process (none here).
-            app = create_app(settings, SystemClock(), db, token_verification=False, sends_own_messages=False)
+            # As `serve` makes it: what the answers queue is left for a sender process (none here); people in memory.
+            app = create_app(
+                settings, SystemClock(), db, token_verification=False, sends_own_messages=False, people_in_memory=True
+            )
             wsgi = make_wsgi(app, db)
             build = {
                 "list": slackreq.list_command(sizes, api.url),
