@@ -109,18 +109,18 @@ def insert_numbered(
         assert isinstance(session, Session) and guard is None
         numbers = reserve_numbers(session, team_id, kind, count)
         rows = [{**shared, **{c: v[i] for c, v in varying.items()}, "number": n} for i, n in enumerate(numbers)]
-        conn.execute(insert(table), rows)
+        conn.execute(_plain_insert(table), rows)
         audits = [
             {**audit_shared, **{c: v[i] for c, v in audit_varying.items()}, "key": f"{kind}-{n}"}
             for i, n in enumerate(numbers)
         ]
-        conn.execute(insert(audit_table), audits)
+        conn.execute(_plain_insert(audit_table), audits)
         if also is not None and also_rows:
             filled = [
                 {c: fill_keys(v, placeholder, kind, numbers) if isinstance(v, str) else v for c, v in row.items()}
                 for row in also_rows
             ]
-            conn.execute(sqlite_insert(also).on_conflict_do_nothing(), filled)
+            conn.execute(_insert_ignoring(also), filled)
         return numbers
     also_columns = tuple(also_rows[0]) if also is not None and also_rows else ()
     stmt = _numbered_insert(
@@ -142,6 +142,17 @@ def insert_numbered(
     if last is None:  # the guard inserted nothing (a retried event, capture off): nothing else happened
         return None
     return list(range(int(last) - count + 1, int(last) + 1))
+
+
+# Built once per table: these run inside SQLite's write transaction, which every writer of every process waits for.
+@functools.cache
+def _plain_insert(table: Table) -> Any:
+    return insert(table)
+
+
+@functools.cache
+def _insert_ignoring(table: Table) -> Any:
+    return sqlite_insert(table).on_conflict_do_nothing()
 
 
 @functools.cache
