@@ -183,8 +183,10 @@ class ActionItem(SQLModel, table=True):
     __tablename__ = "action_item"
     __table_args__ = (
         UniqueConstraint("team_id", "number", name="uq_action_item_team_number"),
-        Index("ix_action_item_owner_status", "team_id", "owner", "status"),
-        Index("ix_action_item_channel_status", "team_id", "channel", "status"),
+        # In `/action list`'s order (due date, nulls last, then number): a page is the first rows of an index
+        # range, and the total a count of that range (docs/benchmarks.md, round 6).
+        Index("ix_action_item_owner_status_due", "team_id", "owner", "status", "due_date", "number"),
+        Index("ix_action_item_channel_status_due", "team_id", "channel", "status", "due_date", "number"),
         Index("ix_action_item_source", "team_id", "source_channel", "source_ts"),
     )
     id: int | None = Field(default=None, primary_key=True)
