@@ -78,7 +78,8 @@ class _Phases:
                 .select_from(OutboundClaim)
                 .where(col(OutboundClaim.state).in_(["queued", "claimed"]), col(OutboundClaim.payload).is_not(None))
             ).one()[0]
-            return int(held) + int(queued)
+        store = self.db.held  # SQLite in a file: captures are held in a file of their own (storage/held.py)
+        return int(held) + int(queued) + (store.count() if store is not None else 0)
 
     def settle(self, limit: float = 120.0) -> None:
         """Wait (up to `limit` seconds) until `serve`'s sender has sent what earlier phases left queued — the card

@@ -376,3 +376,5 @@ def reset(db: Database, seeded: Seeded) -> None:
         conn.execute(delete(_table(OutboundClaim)).where(~seeded_claim))
         conn.execute(delete(_table(ProcessedEvent)))
         conn.execute(delete(_table(AuditEntry)))
+    if db.held is not None:  # SQLite in a file: captures held in a file of their own
+        db.held.clear()

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from alembic import command
 from alembic.config import Config
@@ -21,6 +21,9 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session, SQLModel
+
+if TYPE_CHECKING:
+    from storage.held import HeldStore
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 # Arbitrary constant shared by every process that migrates this database.
@@ -200,7 +203,7 @@ SessionFactory = Callable[..., Any]
 class Database:
     """Owns the engine and hands out one session per unit of work."""
 
-    def __init__(self, url: str, *, echo: bool = False) -> None:
+    def __init__(self, url: str, *, echo: bool = False, holds_captures: bool = True) -> None:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self._readonly_engine = self.engine.execution_options(readonly=True)
@@ -222,6 +225,11 @@ class Database:
         # again, missing the lock while another process takes it back to back (docs/benchmarks.md, round 5).
         self._writers_file = _WritersFile(self.engine) if self._writers is not None else None
         self._checkpointer = _Checkpointer(self._writers_file.path) if self._writers_file is not None else None
+        # SQLite in a file: captures held before their answers go into a database file of their own
+        # (storage/held.py), made on first use.
+        self._holds_captures = holds_captures and self._writers_file is not None and self._writers_file.path is not None
+        self._held: HeldStore | None = None
+        self._held_lock = threading.Lock()
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -246,6 +254,20 @@ class Database:
                 self._writers_file.release()
             if holds and writers is not None:
                 writers.release()
+
+    @property
+    def held(self) -> HeldStore | None:
+        """SQLite in a file: where captures are held before their answers (None: in `processed_event`)."""
+        if not self._holds_captures:
+            return None
+        if self._held is None:
+            with self._held_lock:
+                if self._held is None:
+                    from storage.held import HeldStore
+
+                    database = self.engine.url.database or ""
+                    self._held = HeldStore(f"{database}.held")
+        return self._held
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
@@ -325,6 +347,8 @@ class Database:
         """Close every pooled connection (and stop this process's checkpoints)."""
         if self._checkpointer is not None:
             self._checkpointer.stop()
+        if self._held is not None:
+            self._held.dispose()
         self.engine.dispose()
 
 

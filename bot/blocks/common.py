@@ -30,9 +30,13 @@ def channel(cid: str | None) -> str:
     return f"<#{cid}>" if cid else "a DM"
 
 
+_DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
 def short_date(d: date) -> str:
-    """Wed, Dec 2 (the year only when it is not this one)."""
-    return f"{d:%a}, {d:%b} {d.day}"
+    """Wed, Dec 2 (English whatever the process's locale; a list renders fifteen of these per answer)."""
+    return f"{_DAY_NAMES[d.weekday()]}, {_MONTH_NAMES[d.month - 1]} {d.day}"
 
 
 def relative(d: date, today: date) -> str:

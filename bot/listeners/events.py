@@ -84,7 +84,10 @@ def _hold(
     }
     payload = json.dumps(said, separators=(",", ":"))
     off_in = channel if kind == "message" else None
-    if deps.db.commits_each_statement:
+    store = deps.db.held
+    if store is not None:  # SQLite in a file: held in a database file of its own, checked when it is written
+        state = "new" if store.hold(team_id, event_id, payload, deps.clock.now()) else "held"
+    elif deps.db.commits_each_statement:
         with deps.db.autocommit() as conn:
             state = capture.receive(conn, deps.clock, team_id, event_id, payload, unless_capture_off_in=off_in)
     else:
@@ -120,17 +123,22 @@ def write_held(context: BoltContext, client: WebClient) -> None:
 
 def held_capture(deps: Deps, team_id: str, event_id: str) -> Held | None:
     """A capture received and not written yet, read back (the scheduler's sweep)."""
-    with deps.db.session(readonly=True) as session:
-        found = capture.held(session, team_id, event_id)
+    store = deps.db.held
+    if store is not None:
+        found = store.get(team_id, event_id)
+    else:
+        with deps.db.session(readonly=True) as session:
+            found = capture.held(session, team_id, event_id)
     if found is None:
         return None
     payload, received_at = found
     return Held(team_id, event_id, json.loads(payload), received_at)
 
 
-def capture_held(deps: Deps, client: WebClient, context: BoltContext, held: Held) -> None:
+def capture_held(deps: Deps, client: WebClient, context: BoltContext, held: Held, *, release: bool = True) -> None:
     """Write a held capture once: its items, their confirmation and DMs, in the transaction that clears it. Dates
-    are read as of the day it was received, in the writer's zone."""
+    are read as of the day it was received, in the writer's zone. Held in a file of its own (SQLite), it is let go
+    of afterwards — by the caller, with others, when `release` is False."""
     said = held.said
     actor = _actor(deps, client, held.team_id, said, said["user"])
     day = held.received_at.astimezone(actor.tz).date()
@@ -139,6 +147,9 @@ def capture_held(deps: Deps, client: WebClient, context: BoltContext, held: Held
         drafts = [draft_from_text(said["text"], day)]
     if drafts:
         _capture(deps, client, context, held, actor, drafts)
+    store = deps.db.held
+    if store is not None and release:  # written now, or before (its event id is recorded), or capture is off there
+        store.release((held.team_id, held.event_id))
 
 
 def _capture(
@@ -184,8 +195,13 @@ def _capture(
     with deps.db.session(readonly=True) as session:
         planned, notes = capture.plan_drafts(session, deps.clock, actor, drafts, people, placeholder=keys, ensure=False)
     messages = _messages(deps, context, actor, event, planned, notes)
+    store = deps.db.held
+    off_in = event["channel"] if event.get("kind") == "message" else None
     with deps.db.session() as session:
-        if not capture.take(session, held.team_id, held.event_id):
+        if store is not None:  # held in its own file: the event id recorded here, once, with the items
+            if not capture.record(session, deps.clock, held.team_id, held.event_id, unless_capture_off_in=off_in):
+                return  # written before (a retry, the sweep), or capture is off in the channel
+        elif not capture.take(session, held.team_id, held.event_id):
             return  # another writer (a retry, the sweep) wrote this capture first
         ensure_workspace(session, deps.clock, actor.team_id)
         if planned:

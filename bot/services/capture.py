@@ -83,7 +83,7 @@ def receive(
     clock: Clock,
     team_id: str,
     event_id: str,
-    payload: str,
+    payload: str | None,
     *,
     unless_capture_off_in: str | None = None,
 ) -> Received:
@@ -105,6 +105,14 @@ def receive(
     if row is None:
         return "off"
     return "held" if row[0] is not None else "done"
+
+
+def record(
+    session: Session | Connection, clock: Clock, team_id: str, event_id: str, *, unless_capture_off_in: str | None
+) -> bool:
+    """Record a capture held elsewhere (`storage/held.py`) as written, in the transaction that writes its items:
+    False when it was written before (a retry, the sweep) or capture is off in `unless_capture_off_in`."""
+    return receive(session, clock, team_id, event_id, None, unless_capture_off_in=unless_capture_off_in) == "new"
 
 
 def held(session: Session | Connection, team_id: str, event_id: str) -> tuple[str, datetime] | None:

@@ -5,6 +5,7 @@ message without marker lines is answered without touching the database."""
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import pytest
@@ -184,12 +185,16 @@ def test_a_captured_message_is_answered_after_one_insert_and_its_items_follow(
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(outbox, "_run_jobs", held_back)
-        event.listen(bot.db.engine, "before_cursor_execute", count)
+        # SQLite in a file holds captures in a file of its own (storage/held.py): its statements count too.
+        engines = [bot.db.engine] + ([bot.db.held.db.engine] if bot.db.held is not None else [])
+        for engine in engines:
+            event.listen(engine, "before_cursor_execute", count)
         try:
             reply = bot.sender.message("alice", "#proj-website", "AI: <@U0CAROL> book the kickoff room by Friday")
             at_answer = titles(bot, clock)
         finally:
-            event.remove(bot.db.engine, "before_cursor_execute", count)
+            for engine in engines:
+                event.remove(engine, "before_cursor_execute", count)
             started.set()
         assert reply.status == 200
         assert [s for s in statements if s in ("INSERT", "UPDATE", "DELETE")] == ["INSERT"]  # the held capture
@@ -207,3 +212,34 @@ def test_with_a_backlog_after_answers_a_capture_is_written_before_its_answer(
     bot.sender.settle = None
     assert bot.sender.message("alice", "#proj-website", "AI: <@U0CAROL> book the kickoff room by Friday").status == 200
     assert titles(bot, clock) == ["book the kickoff room"]  # at the answer, not after it
+
+
+def test_on_sqlite_a_captured_message_is_answered_while_another_writer_holds_the_database(
+    bot: LocalBot, clock: FrozenClock
+) -> None:
+    # SQLite's write lock is the whole database's. Held there, a capture's answer waited for whatever else was being
+    # written (under `serve`: the sender writing the captures before it); held in a file of its own, it does not.
+    if bot.db.held is None:
+        pytest.skip("SQLite in a file: PostgreSQL's writers lock rows, not the database")
+    holding, release = threading.Event(), threading.Event()
+
+    def another_writer() -> None:
+        with bot.db.session() as session:
+            session.connection().exec_driver_sql("SELECT 1")  # BEGIN IMMEDIATE: the write lock is taken
+            holding.set()
+            release.wait(10)
+
+    writer = threading.Thread(target=another_writer)
+    writer.start()
+    try:
+        assert holding.wait(5)
+        bot.sender.settle = None  # the answer, not the write after it (which waits for the lock, as it should)
+        started = time.monotonic()
+        reply = bot.sender.message("alice", "#proj-website", "AI: <@U0CAROL> book the kickoff room by Friday")
+        answered_in = time.monotonic() - started
+    finally:
+        release.set()
+        writer.join(10)
+    assert reply.status == 200 and answered_in < 1.0, answered_in  # well inside Slack's 3 seconds
+    assert outbox.wait_idle()
+    assert titles(bot, clock) == ["book the kickoff room"]  # written once the other writer was done

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlmodel import col, select
+from sqlmodel import select
 
 from bot.clock import FrozenClock
 from bot.jobs.runtime import build_runtime
@@ -19,7 +19,7 @@ from bot.simulator.client import Reply
 from bot.simulator.local import LocalBot
 from storage.models import ActionItem, ProcessedEvent
 from tests.conftest import NOW
-from tests.support.faults import failing_inserts
+from tests.support.faults import failing_holds, failing_inserts, held_captures
 
 NOTES = "Standup\nAI: <@U0CAROL> book the kickoff room by Friday\nTODO: send the agenda"
 
@@ -50,8 +50,7 @@ def thread_replies(bot: LocalBot, ts: str) -> int:
 
 
 def held(bot: LocalBot) -> int:
-    with bot.db.session(readonly=True) as s:
-        return len(s.exec(select(ProcessedEvent.event_id).where(col(ProcessedEvent.payload).is_not(None))).all())
+    return held_captures(bot.db)
 
 
 def sweep(bot: LocalBot, after: timedelta) -> str:
@@ -61,7 +60,7 @@ def sweep(bot: LocalBot, after: timedelta) -> str:
 
 
 def test_a_message_that_cannot_be_held_is_not_acknowledged_and_the_retries_capture_once(bot: LocalBot) -> None:
-    with failing_inserts(bot.db, "processed_event"):
+    with failing_holds(bot.db):
         first = bot.sender.message("alice", "#proj-website", NOTES)
     assert first.status == 500 and "Traceback" not in first.body
     assert titles(bot) == [] and processed(bot) == 0  # nothing half-done, the event id not burnt
@@ -106,7 +105,7 @@ def test_a_slack_retry_of_a_held_capture_writes_it_once(bot: LocalBot) -> None:
 
 
 def test_a_failing_mention_is_kept_and_retried_too(bot: LocalBot) -> None:
-    with failing_inserts(bot.db, "processed_event"):
+    with failing_holds(bot.db):
         assert bot.sender.app_mention("alice", "#proj-website", "<@U0DANA> confirm the venue").status == 500
     again = redeliver(bot, "app_mention")
     with failing_inserts(bot.db, "action_item"):

@@ -19,7 +19,7 @@ from bot.simulator.world import default_world
 from storage.db import Database
 from storage.models import Installation
 from tests.integration.test_oauth import install
-from tests.support.faults import failing_inserts
+from tests.support.faults import failing_holds
 from tests.support.processes import Served, app_env, cli, http_status
 
 pytestmark = pytest.mark.e2e
@@ -73,7 +73,7 @@ def test_no_token_or_secret_in_any_log(db: Database, database_url: str, tmp_path
             sender.block_action("bob", "item-done", "A-1", channel="dm")
             api.fail("chat.postMessage", error="invalid_auth", times=2)  # Slack errors are logged
             sender.command("alice", "/action", "add <@U0CAROL> Order badges")
-            with failing_inserts(db, "processed_event"):  # a listener that crashes: its traceback is logged
+            with failing_holds(db):  # a listener that crashes: its traceback is logged
                 assert sender.message("dana", "#proj-website", "TODO: crash here").status == 500
             forged = sender.raw("command=/action", content_type="application/x-www-form-urlencoded", signature="v0=0")
             assert forged.status == 401
