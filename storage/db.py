@@ -281,6 +281,11 @@ class Database:
                 yield conn
 
     @property
+    def reads_beside(self) -> bool:
+        """True when a second connection can read at the same time (not SQLite in memory, one shared connection)."""
+        return not isinstance(self.engine.pool, StaticPool)
+
+    @property
     def commits_each_statement(self) -> bool:
         """True when `autocommit()` is available (PostgreSQL)."""
         return self._reads is not self._readonly_engine

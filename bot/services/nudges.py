@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -47,8 +47,12 @@ __all__ = [
     "Morning",
     "Recipient",
     "StaleKr",
+    "active_teams",
+    "Extras",
     "compose_all",
     "due_recipients",
+    "monday_somewhere",
+    "read_extras",
 ]
 KIND = "morning-dm"
 WAITING_WORKING_DAYS = 2
@@ -161,11 +165,17 @@ def next_working_day(today: date, days: frozenset[int]) -> date:
     return today + timedelta(days=1)
 
 
+def active_teams(session: Session) -> list[str]:
+    """The workspaces the app is installed in (and not uninstalled from)."""
+    execute = session.connection().execute
+    return [team for (team,) in execute(sa_select(col(Workspace.team_id)).where(col(Workspace.active).is_(True)))]
+
+
 def _candidates(session: Session, now: datetime) -> set[tuple[str, str]]:
     """Everyone who might have something to hear about: owners, creators waiting, reviewers, outcome owners."""
     execute = session.connection().execute
     # The active workspaces first, as values: joined per row instead, they cost as much as the scans themselves.
-    active = [team for (team,) in execute(sa_select(col(Workspace.team_id)).where(col(Workspace.active).is_(True)))]
+    active = active_teams(session)
     if not active:
         return set()
     reviewer = func.coalesce(col(Deliverable.approver), col(Milestone.owner), col(Deliverable.created_by))
@@ -276,6 +286,68 @@ def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> lis
 # ---- composing every due DM at once: a fixed number of queries, however many people and items ----------------
 
 
+@dataclass
+class Extras:
+    """What a morning DM shows beyond its own and waiting items: items done by others for their creators, the
+    deliverables each reviewer must review, and (Mondays) key results gone stale — by (team_id, user_id)."""
+
+    completed: dict[tuple[str, str], list[ItemView]]
+    reviews: dict[tuple[str, str], list[DeliverableView]]
+    stale: dict[tuple[str, str], list[StaleKr]]
+
+
+def _any_monday(recipients: list[Recipient]) -> bool:
+    return any(r.local_date.weekday() == 0 for r in recipients)
+
+
+def monday_somewhere(now: datetime) -> bool:
+    """True when it is Monday in some time zone (UTC-12 to UTC+14) at `now`."""
+    return any((now + timedelta(hours=h)).weekday() == 0 for h in (-12, 14))
+
+
+def read_extras(session: Session, now: datetime, teams: list[str], *, mondays: bool) -> Extras:
+    """The parts of the morning DMs of `teams` that do not depend on who is due: three set-wide reads, which
+    `jobs/morning.py` runs on a connection of their own while who is due is worked out."""
+    rows = session.connection().execute
+    # Done by others since the creator's last morning DM (else the last day).
+    last = (
+        select(
+            col(OutboundClaim.team_id).label("team_id"),
+            col(OutboundClaim.recipient).label("recipient"),
+            func.max(col(OutboundClaim.sent_at)).label("last"),
+        )
+        .where(
+            col(OutboundClaim.team_id).in_(teams),
+            col(OutboundClaim.kind) == KIND,
+            col(OutboundClaim.state) == "sent",
+        )
+        .group_by(col(OutboundClaim.team_id), col(OutboundClaim.recipient))
+        .subquery()
+    )
+    since = func.coalesce(last.c.last, literal(now - timedelta(days=1), UtcDateTime()))
+    completed: dict[tuple[str, str], list[ItemView]] = defaultdict(list)
+    for row in rows(
+        items_select()
+        .join(
+            last,
+            (last.c.team_id == col(ActionItem.team_id)) & (last.c.recipient == col(ActionItem.created_by)),
+            isouter=True,
+        )
+        .where(
+            col(ActionItem.team_id).in_(teams),
+            col(ActionItem.status) == "done",
+            col(ActionItem.owner) != col(ActionItem.created_by),
+            col(ActionItem.completed_at) > since,
+        )
+        .order_by(col(ActionItem.completed_at), col(ActionItem.number))
+    ).all():
+        shown = completed[(row[0], row[5])]
+        if len(shown) < SHOWN_DONE:
+            shown.append(item_view((*row[:12], None, None)))  # shown without its deliverable
+    stale = stale_krs_by_owner(session, now, teams) if mondays else {}
+    return Extras(dict(completed), reviews_by_reviewer(session, teams), stale)
+
+
 @lru_cache(maxsize=256)
 def _horizon(today: date, working_days: str) -> tuple[date, str]:
     """The end of the "soon" section (the next working day) and its heading."""
@@ -317,12 +389,15 @@ class _Sorting:
         return m
 
 
-def compose_all(session: Session, now: datetime, recipients: list[Recipient]) -> list[Morning]:
+def compose_all(
+    session: Session, now: datetime, recipients: list[Recipient], extras: Callable[[], Extras] | None = None
+) -> list[Morning]:
     """The content of every recipient's morning DM, in one pass of set-wide queries (no query per person).
 
     One read of the open items serves both sides of each: its owner's own list (due by their next working day,
     not snoozed past today) and its creator's "waiting on others" (overdue, or its owner deactivated). Rows come
     sorted, so a DM's lists fill in order; only the items a DM lists become `ItemView`s, the rest are counted.
+    `extras`, when given, supplies what `read_extras` reads (read beside, on another connection).
     """
     if not recipients:
         return []
@@ -397,43 +472,11 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
                 if late >= waiting_days:
                     s.waiting.append((view or item_view(row), late))
 
-    # Done by others since the creator's last morning DM (else the last day).
-    last = (
-        select(
-            col(OutboundClaim.team_id).label("team_id"),
-            col(OutboundClaim.recipient).label("recipient"),
-            func.max(col(OutboundClaim.sent_at)).label("last"),
-        )
-        .where(
-            col(OutboundClaim.team_id).in_(teams),
-            col(OutboundClaim.kind) == KIND,
-            col(OutboundClaim.state) == "sent",
-        )
-        .group_by(col(OutboundClaim.team_id), col(OutboundClaim.recipient))
-        .subquery()
-    )
-    since = func.coalesce(last.c.last, literal(now - timedelta(days=1), UtcDateTime()))
-    for row in rows(
-        items_select()
-        .join(
-            last,
-            (last.c.team_id == col(ActionItem.team_id)) & (last.c.recipient == col(ActionItem.created_by)),
-            isouter=True,
-        )
-        .where(
-            in_teams,
-            col(ActionItem.status) == "done",
-            col(ActionItem.owner) != col(ActionItem.created_by),
-            col(ActionItem.completed_at) > since,
-        )
-        .order_by(col(ActionItem.completed_at), col(ActionItem.number))
-    ).all():
-        s = sorting.get((row[0], row[5]))
-        if s is not None and len(s.completed) < SHOWN_DONE:
-            s.completed.append(item_view((*row[:12], None, None)))  # shown without its deliverable
-
-    reviews = reviews_by_reviewer(session, teams)
-    stale = stale_krs_by_owner(session, now, teams) if any(r.local_date.weekday() == 0 for r in recipients) else {}
+    got = extras() if extras is not None else read_extras(session, now, teams, mondays=_any_monday(recipients))
+    for who, done_by_others in got.completed.items():
+        if (s := sorting.get(who)) is not None:
+            s.completed = done_by_others
+    reviews, stale = got.reviews, got.stale
     for who, s in sorting.items():
         m = s.done()
         if who in reviews:
