@@ -301,8 +301,10 @@ def _any_monday(recipients: list[Recipient]) -> bool:
 
 
 def monday_somewhere(now: datetime) -> bool:
-    """True when it is Monday in some time zone (UTC-12 to UTC+14) at `now`."""
-    return any((now + timedelta(hours=h)).weekday() == 0 for h in (-12, 14))
+    """True when it is Monday in some time zone (UTC-12 to UTC+14) at `now`: any day from the westernmost zone's
+    to the easternmost's (not only those two: at 10:00 UTC on a Monday they are Sunday and Tuesday)."""
+    first, last = (now - timedelta(hours=12)).date(), (now + timedelta(hours=14)).date()
+    return any((first + timedelta(days=d)).weekday() == 0 for d in range((last - first).days + 1))
 
 
 def read_extras(session: Session, now: datetime, teams: list[str], *, mondays: bool) -> Extras:
