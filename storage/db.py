@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -198,6 +198,19 @@ class _Checkpointer:
 
 
 SessionFactory = Callable[..., Any]
+T = TypeVar("T")
+
+
+class _Job:
+    """One unit of work handed to `Database.write_together`, and how it ended."""
+
+    __slots__ = ("error", "finished", "result", "work")
+
+    def __init__(self, work: Callable[[Session], Any]) -> None:
+        self.work = work
+        self.finished = False
+        self.result: Any = None
+        self.error: BaseException | None = None
 
 
 class Database:
@@ -230,6 +243,8 @@ class Database:
         self._holds_captures = holds_captures and self._writers_file is not None and self._writers_file.path is not None
         self._held: HeldStore | None = None
         self._held_lock = threading.Lock()
+        self._waiting: list[_Job] = []  # `write_together`'s jobs not yet taken by a writer
+        self._waiting_lock = threading.Lock()
 
     @contextmanager
     def session(self, *, readonly: bool = False) -> Iterator[Session]:
@@ -254,6 +269,72 @@ class Database:
                 self._writers_file.release()
             if holds and writers is not None:
                 writers.release()
+
+    def write_together(self, work: Callable[[Session], T]) -> T:
+        """Run `work` in a write transaction, on SQLite committed together with the other `write_together` work of
+        this process that is waiting for the write lock (group commit); its result, or its exception.
+
+        SQLite has one writer, and the fixed cost of a write transaction — the locks handed from writer to writer,
+        BEGIN IMMEDIATE, the commit — was most of a short write's time under the lock: 16 concurrent `/action add`s
+        were bounded by it (docs/benchmarks.md, round 6). The thread that gets the lock writes every job queued by
+        then, in one transaction; the others find theirs done. If the transaction fails, each job is run again in
+        a transaction of its own (under the same lock), so one job's failure is its own. `work` must only write
+        through the session it is given (it may run twice). Elsewhere (PostgreSQL, which locks rows): `session()`.
+        """
+        if self._writers is None or self._writers_file is None or self._writers_file.path is None:
+            with self.session() as session:
+                return work(session)
+        job = _Job(work)
+        with self._waiting_lock:
+            self._waiting.append(job)
+        # The threads of this process one at a time (after a timeout, on without it, as `session()` does).
+        holds = self._writers.acquire(timeout=SQLITE_BUSY_TIMEOUT_MS / 1000)
+        try:
+            if not job.finished:  # else a writer before this one took it
+                with self._waiting_lock:
+                    batch, self._waiting = self._waiting, []
+                if batch:
+                    self._write_batch(batch)
+        finally:
+            if holds:
+                self._writers.release()
+        if job.error is not None:
+            raise job.error
+        return job.result  # type: ignore[no-any-return]
+
+    def _write_batch(self, batch: list[_Job]) -> None:
+        """Write `batch` in one transaction (the caller holds this process's writer lock), else each on its own."""
+        assert self._writers_file is not None
+        locked = self._writers_file.acquire()
+        if locked and self._checkpointer is not None:
+            self._checkpointer.ensure_running()
+        try:
+            try:
+                with Session(self.engine, expire_on_commit=False) as session:
+                    results = [job.work(session) for job in batch]
+                    session.commit()
+            except BaseException as exc:  # noqa: BLE001 - handed to the job(s) it belongs to, below
+                if len(batch) == 1:
+                    batch[0].error = exc
+                else:
+                    for job in batch:
+                        self._write_one(job)
+            else:
+                for job, result in zip(batch, results, strict=True):
+                    job.result = result
+        finally:
+            for job in batch:
+                job.finished = True
+            if locked:
+                self._writers_file.release()
+
+    def _write_one(self, job: _Job) -> None:
+        try:
+            with Session(self.engine, expire_on_commit=False) as session:
+                job.result = job.work(session)
+                session.commit()
+        except BaseException as exc:  # noqa: BLE001 - the job's own failure, raised in its own thread
+            job.error = exc
 
     @property
     def held(self) -> HeldStore | None:

@@ -11,6 +11,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
+from sqlmodel import Session
 
 from bot.blocks import cards, details, modals
 from bot.capture.commands import GrammarError, Parsed, date_error_message, parse_options
@@ -105,8 +106,9 @@ def _date(v: Verb, phrase: str) -> date:
 
 def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
     """`/action add`'s items: checked first, then on PostgreSQL inserted as one
-    statement in autocommit (one round trip; the key counter locked for that statement alone); on SQLite one
-    transaction. (The listener chooses transactions; services take a session.)"""
+    statement in autocommit (one round trip; the key counter locked for that statement alone); on SQLite in one
+    transaction with the other adds of this process waiting for the write lock (`Database.write_together`). (The
+    listener chooses transactions; services take a session.)"""
     db, clock, actor = v.deps.db, v.deps.clock, v.actor
     fields: dict[str, Any] = {
         "title": parsed.title,
@@ -116,12 +118,20 @@ def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
     }
     if not db.commits_each_statement:
         # SQLite: checked and shaped without the write lock (it is the whole database's, every process's), then
-        # one short write transaction: the workspace row if new, the counter, the items and their audit rows.
+        # written — the workspace row if new, the counter, the items and their audit rows — in one transaction with
+        # whichever other adds are waiting for the lock by then.
         with db.session(readonly=True) as session:
             planned = action_items.plan_items(session, clock, actor, **fields, ensure=False)
-        with db.session() as session:
+        if action_items.starts_a_deliverable([planned]):
+            with db.session() as session:
+                ensure_workspace(session, clock, actor.team_id)
+                return action_items.insert_planned(session, clock, actor, [planned])
+
+        def write(session: Session) -> list[action_items.ItemView]:
             ensure_workspace(session, clock, actor.team_id)
             return action_items.insert_planned(session, clock, actor, [planned])
+
+        return db.write_together(write)  # committed with the other adds waiting for the write lock
     with db.session() as session:
         planned = action_items.plan_items(session, clock, actor, **fields)
     if action_items.starts_a_deliverable([planned]):

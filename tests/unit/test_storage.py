@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import SQLModel, select
+from sqlmodel import Session, SQLModel, select
 
 from bot.clock import FrozenClock
 from storage.db import Database
@@ -151,3 +151,36 @@ def test_sqlite_writes_reach_the_database_file_within_seconds_though_no_commit_c
         assert path.stat().st_size > before
     finally:
         db.dispose()
+
+
+def test_writes_committed_together_each_end_as_if_alone(db: Database) -> None:
+    # Twelve writers at once, queued behind a writer that holds the lock, so that the next one to get it writes
+    # them all in one transaction (SQLite); one of them fails: it alone fails, the eleven others are stored.
+    started = datetime(2026, 12, 2, 15, tzinfo=UTC)
+    results: dict[int, object] = {}
+
+    def writer(n: int) -> None:
+        def work(session: Session) -> int:
+            session.add(Workspace(team_id=f"TG{n:02d}", created_at=started))
+            session.flush()
+            if n == 5:
+                raise ValueError("number five refuses")
+            return n
+
+        try:
+            results[n] = db.write_together(work)
+        except ValueError as exc:
+            results[n] = str(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(12)]
+    with db.session() as holding:  # the write lock taken: the twelve queue up behind it
+        holding.add(Workspace(team_id="TG-first", created_at=started))
+        for t in threads:
+            t.start()
+        time.sleep(0.3)
+    for t in threads:
+        t.join(timeout=30)
+    assert results == {n: "number five refuses" if n == 5 else n for n in range(12)}
+    with db.session(readonly=True) as s:
+        stored = sorted(w.team_id for w in s.exec(select(Workspace)).all() if w.team_id.startswith("TG"))
+    assert stored == ["TG-first"] + [f"TG{n:02d}" for n in range(12) if n != 5]
