@@ -38,7 +38,6 @@ def create_app(
     client: WebClient | None = None,
     *,
     token_verification: bool = True,
-    sends_own_messages: bool = True,
     people_in_memory: bool = False,
 ) -> App:
     """Build the Bolt app in `process_before_response` mode: the answer leaves when the listener returns."""
@@ -49,7 +48,6 @@ def create_app(
         db=db,
         clock=clock,
         directory=PeopleDirectory(db, clock),
-        sends_own_messages=sends_own_messages,
     )
     if people_in_memory:  # a long-lived web worker: every cached person kept in memory, refreshed in the background
         deps.directory.keep_fresh()

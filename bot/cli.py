@@ -36,16 +36,15 @@ def build_parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("serve", help="HTTP mode under gunicorn: POST /slack/events, /healthz, /readyz")
     serve.add_argument("--host", default="0.0.0.0")
     serve.add_argument("--port", type=int, default=None, help="default: $PORT, else 3000")
-    serve.add_argument("--workers", type=int, default=None, help="default: $WEB_CONCURRENCY, else 2")
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="processes (PostgreSQL only; default: $WEB_CONCURRENCY, else 2; SQLite: 1)",
+    )
     serve.add_argument("--threads", type=int, default=8)
     sub.add_parser("socket", help="Socket Mode (needs SLACK_APP_TOKEN), with the scheduler in the same process")
     sub.add_parser("scheduler", help="long-running worker: morning DMs, milestone alerts, digests")
-    sender = sub.add_parser(
-        "sender",
-        help="writes the captures serve's workers held; sends the confirmations, DMs and card redraws answers left"
-        " queued (`serve` starts one)",
-    )
-    sender.add_argument("--nice", type=int, default=0, help="lower this process's CPU priority by N")
     tick = sub.add_parser("tick", help="run every due duty once, then exit")
     tick.add_argument("--at", default=None, help="ISO 8601 instant with an offset or Z (default: now)")
     shell = sub.add_parser("shell", help="local console against the built-in Slack simulator")
@@ -93,7 +92,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         run_shell(demo=args.demo)
         return
     settings = _settings()
-    settings.configure_logging(json_lines=args.command in ("serve", "socket", "scheduler", "sender"))
+    settings.configure_logging(json_lines=args.command in ("serve", "socket", "scheduler"))
     handler = globals()[f"cmd_{args.command}"]
     handler(settings, args)
 
@@ -176,7 +175,10 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> None:
     if settings.slack_bot_token is None and not settings.oauth_enabled:
         fail("SLACK_BOT_TOKEN is required for `serve` (xoxb-…), or SLACK_CLIENT_ID/SECRET and SLACK_STATE_SECRET")
     port = args.port or int(os.environ.get("PORT") or 3000)
-    workers = args.workers or int(os.environ.get("WEB_CONCURRENCY") or 2)
+    on_sqlite = settings.database_url.startswith("sqlite")
+    workers = args.workers or int(os.environ.get("WEB_CONCURRENCY") or (1 if on_sqlite else 2))
+    if on_sqlite and workers > 1:
+        fail(f"--workers {workers}: SQLite serves from one process (with threads); several processes need PostgreSQL")
     _database(settings)  # migrate once, before any worker starts
     if settings.slack_bot_token is not None:
         _check_token(settings)
@@ -237,18 +239,6 @@ def cmd_scheduler(settings: Settings, args: argparse.Namespace) -> None:
     run_scheduler(_runtime(settings, SystemClock()))
 
 
-def cmd_sender(settings: Settings, args: argparse.Namespace) -> None:
-    """Write the captures `serve`'s workers held, and send queued messages, until SIGTERM."""
-    from bot.clock import SystemClock
-    from bot.jobs.held import HeldCaptures
-    from bot.slack.delivery import Delivery, run_sender
-
-    if args.nice:
-        os.nice(args.nice)
-    rt = _runtime(settings, SystemClock())
-    run_sender(Delivery(rt.db, rt.clock, rt.client_for), before=HeldCaptures(rt).write)
-
-
 def cmd_socket(settings: Settings, args: argparse.Namespace) -> None:
     """Socket Mode for development and small teams."""
     if settings.slack_app_token is None:
@@ -267,12 +257,15 @@ def cmd_socket(settings: Settings, args: argparse.Namespace) -> None:
     app = create_app(settings, SystemClock(), db)
     app_token = settings.secret("slack_app_token")
     assert app_token is not None
-    scheduler = build_scheduler(build_runtime(settings, db, SystemClock()), background=True)
+    rt = build_runtime(settings, db, SystemClock())
+    scheduler = build_scheduler(rt, background=True)
+    rt.drainer.start()
     scheduler.start()
     try:
         SocketModeHandler(app, app_token).start()  # type: ignore[no-untyped-call]
     finally:
         scheduler.shutdown(wait=True)
+        rt.drainer.stop()
 
 
 if __name__ == "__main__":  # pragma: no cover

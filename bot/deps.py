@@ -26,9 +26,6 @@ class Deps:
     clock: Clock
     directory: PeopleDirectory
     installation_store: InstallationStore | None = None
-    # True: messages queued for after an answer are sent by this process (console, tests, Socket Mode). False under
-    # `serve`, whose sender process sends them (bot/slack/delivery.py).
-    sends_own_messages: bool = True
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Deps:
         # Bolt deep-copies the context for lazy listeners; services are shared, not copied.

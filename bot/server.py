@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import logging
-import subprocess
-import sys
 from typing import Any
 
 from gunicorn.app.base import BaseApplication
@@ -14,33 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
-# The sender runs at the web workers' priority. Niced (it was 5), it was preempted while it held SQLite's write
-# lock — taking a batch, writing a capture — and every web worker's write waited for it (docs/benchmarks.md,
-# round 5). `followthrough sender --nice N` still lowers it, for a deployment on PostgreSQL that wants that.
-SENDER_NICENESS = 0
-
-
-class _Sender:
-    """The `followthrough sender` process beside gunicorn's workers: started when gunicorn is ready, stopped (after
-    the batch in hand) when it exits."""
-
-    def __init__(self) -> None:
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    def start(self, _server: Any) -> None:
-        argv = [sys.executable, "-m", "bot.cli", "sender", "--nice", str(SENDER_NICENESS)]
-        self.proc = subprocess.Popen(argv)
-        log.info("sender process %s started", self.proc.pid)
-
-    def stop(self, _server: Any) -> None:
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
+_DRAINER: list[Any] = []  # this worker's outbox drainer, stopped when it exits
 
 
 class _Gunicorn(BaseApplication):  # type: ignore[misc]
@@ -57,19 +29,21 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         # Built in each worker after the fork, so no database connection crosses a fork.
         from bot.app import create_app
         from bot.clock import SystemClock
+        from bot.jobs.runtime import build_runtime
         from bot.web import make_wsgi
-        from storage.db import Database
+        from storage.db import Database, is_sqlite
 
         db = Database(self._settings.database_url)
-        # Messages queued for after an answer are sent by the sender process (below), not by the workers.
-        app = create_app(
-            self._settings, SystemClock(), db, token_verification=False, sends_own_messages=False, people_in_memory=True
-        )
+        app = create_app(self._settings, SystemClock(), db, token_verification=False, people_in_memory=True)
         wsgi = make_wsgi(app, db, secret_key=self._settings.secret("followthrough_secret_key"))
+        # This worker's drainer sends what its requests queued, woken as each request's transaction commits.
+        drainer = build_runtime(self._settings, db, SystemClock()).drainer
+        drainer.start()
+        _DRAINER.append(drainer)
         # PostgreSQL: a connection for each request thread and the after-answer pool, opened now rather than by the
-        # first burst. (SQLite connections start cheaply; keeping more of them in rotation measured slower.)
+        # first burst. (SQLite connections start cheaply.)
         try:
-            if db.commits_each_statement:
+            if not is_sqlite(db.engine):
                 db.warm(int(self._options.get("threads", 1)) + 2)
         except SQLAlchemyError as exc:  # a database down or behind at start: requests open their own, as before
             log.warning("could not open the database connections ahead of requests: %s", str(exc).splitlines()[0])
@@ -85,12 +59,13 @@ def _finish_after_answer_work(server: object, worker: object) -> None:
     from bot.listeners import outbox
 
     outbox.finish_pending()
+    for drainer in _DRAINER:
+        drainer.stop()  # sends what is ready before the worker exits
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
-    """Block serving HTTP until SIGTERM/SIGINT; in-flight requests finish within the graceful timeout. A sender
-    process beside the workers posts what their answers left queued (thread confirmations, DMs, card redraws)."""
-    sender = _Sender()
+    """Block serving HTTP until SIGTERM/SIGINT; in-flight requests finish within the graceful timeout. Each worker
+    runs an outbox drainer thread that posts what its answers queued (thread confirmations, DMs, card redraws)."""
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,
@@ -102,8 +77,6 @@ def serve(settings: Settings, *, host: str, port: int, workers: int, threads: in
         "accesslog": None,
         "loglevel": settings.log_level.lower(),
         "limit_request_line": 8190,
-        "when_ready": sender.start,
-        "on_exit": sender.stop,
         # A worker stopping gracefully finishes the work its answers left (a Done click's write) before it exits.
         "worker_exit": _finish_after_answer_work,
     }

@@ -240,19 +240,22 @@ class OutboundClaim(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("team_id", "recipient", "kind", "slot", name="uq_outbound_claim"),
         Index("ix_outbound_claim_state", "state", "claimed_at"),
+        Index("ix_outbound_claim_ready", "state", "not_before"),
     )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
     recipient: str = Field(max_length=32)
     kind: str = Field(max_length=32)
     slot: str = Field(max_length=64)
-    state: str = Field(default="claimed", max_length=16)
+    state: str = Field(default="queued", max_length=16)  # storage.repositories.outbox.OutboxState
     attempts: int = Field(default=1)
     claimed_at: datetime = Field(sa_column=_utc(False))
     sent_at: datetime | None = Field(default=None, sa_column=_utc())
     last_error: str | None = Field(default=None, sa_column=Column(Text))
-    # A message queued for the sender (state "queued" until it is taken): JSON of what to post and where.
+    # What to post and where (JSON); none for a slot with nothing to send ("skipped").
     payload: str | None = Field(default=None, sa_column=Column(Text))
+    # A queued message is not sent before this instant (a failed send waits before its next attempt).
+    not_before: datetime | None = Field(default=None, sa_column=_utc())
 
 
 class ProcessedEvent(SQLModel, table=True):
@@ -273,6 +276,10 @@ class ProcessedEvent(SQLModel, table=True):
     received_at: datetime = Field(sa_column=_utc(False))
     # A capture received and not yet written: JSON of what the message said (bot/listeners/events.py).
     payload: str | None = Field(default=None, sa_column=Column(Text))
+    # A held capture whose writing failed: how often, when to try again, and whether it was given up (after a day).
+    attempts: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    retry_at: datetime | None = Field(default=None, sa_column=_utc())
+    given_up: bool = Field(default=False, sa_column_kwargs={"server_default": text("false")})
 
 
 class AuditEntry(SQLModel, table=True):

@@ -15,8 +15,8 @@ from bot.jobs.runtime import Runtime
 from bot.services import milestones
 from bot.services.common import Actor
 from bot.services.people import cached
-from bot.slack.sender import Outgoing, SendReport
-from storage.models import Milestone, OutboundClaim, Workspace
+from storage.models import Milestone, Workspace
+from storage.repositories import outbox
 
 ALERT_HOUR = 9
 HEADS_UP_DAYS = (7, 1)
@@ -34,11 +34,11 @@ def gate_buttons(key: str) -> Block:
     }
 
 
-def run_alerts(rt: Runtime) -> SendReport:
-    """Heads-ups and gate questions due now that nobody sent yet."""
+def run_alerts(rt: Runtime) -> int:
+    """Heads-ups and gate questions due now that were not queued yet: queued; returns how many."""
     now = rt.clock.now()
-    outgoing: list[Outgoing] = []
-    with rt.db.session(readonly=True) as session:
+    queued = 0
+    with rt.db.session() as session:
         rows = session.exec(
             select(Milestone)
             .join(Workspace, col(Workspace.team_id) == col(Milestone.team_id))
@@ -49,15 +49,7 @@ def run_alerts(rt: Runtime) -> SendReport:
                 col(Milestone.due_date) <= (now + timedelta(days=8)).date(),
             )
         ).all()
-        done = {
-            (t, r, k, s)
-            for t, r, k, s in session.exec(
-                select(OutboundClaim.team_id, OutboundClaim.recipient, OutboundClaim.kind, OutboundClaim.slot).where(
-                    col(OutboundClaim.kind).in_(["milestone-7d", "milestone-1d", "gate-ask"]),
-                    col(OutboundClaim.state).in_(["sent", "dead"]),
-                )
-            ).all()
-        }
+        done = outbox.slots_taken(session, kinds=["milestone-7d", "milestone-1d", "gate-ask"])
         for m in rows:
             lead = m.owner or m.created_by
             person = cached(session, m.team_id, [lead]).get(lead)
@@ -78,16 +70,14 @@ def run_alerts(rt: Runtime) -> SendReport:
                 when = "tomorrow" if days == 1 else f"in {days} days"
                 head = f"⏳ Heads-up: *{key}* is due {when}. Here is where it stands."
                 message = Message(f"Heads-up: {key} {m.title} is due {when}", [section(head), *card.blocks][:50])
-                outgoing.append(
-                    Outgoing(
-                        team_id=m.team_id,
-                        recipient=m.channel,
-                        kind=kind,
-                        slot=key,
-                        channel=m.channel,
-                        text=message.text,
-                        blocks=message.blocks,
-                    )
+                queued += outbox.enqueue(
+                    session,
+                    now,
+                    team_id=m.team_id,
+                    recipient=m.channel,
+                    kind=kind,
+                    slot=key,
+                    payload=outbox.payload_of(text=message.text, blocks=message.blocks),
                 )
             if (
                 m.gate
@@ -104,15 +94,13 @@ def run_alerts(rt: Runtime) -> SendReport:
                     gate_buttons(key),
                     context(esc(f"Or type `/milestone decide {key} go|no-go <note>`")),
                 ]
-                outgoing.append(
-                    Outgoing(
-                        team_id=m.team_id,
-                        recipient=lead,
-                        kind="gate-ask",
-                        slot=key,
-                        channel=lead,
-                        text=f"Go/no-go today for {key} {m.title}",
-                        blocks=blocks,
-                    )
+                queued += outbox.enqueue(
+                    session,
+                    now,
+                    team_id=m.team_id,
+                    recipient=lead,
+                    kind="gate-ask",
+                    slot=key,
+                    payload=outbox.payload_of(text=f"Go/no-go today for {key} {m.title}", blocks=blocks),
                 )
-    return rt.sender.send_all(outgoing)
+    return queued

@@ -12,9 +12,9 @@ from zoneinfo import ZoneInfo
 from bot.blocks.morning import morning_dm
 from bot.blocks.plan import review_buttons
 from bot.jobs.runtime import Runtime
-from bot.services import nudges, outbound
-from bot.slack.sender import Outgoing, SendReport
+from bot.services import nudges
 from storage.db import Database
+from storage.repositories import outbox
 
 
 @contextmanager
@@ -61,37 +61,20 @@ def _read_extras(db: Database, now: datetime) -> nudges.Extras:
         return nudges.read_extras(session, now, teams, mondays=nudges.monday_somewhere(now))
 
 
-def render(mornings: list[nudges.Morning]) -> tuple[list[Outgoing], list[nudges.Recipient]]:
-    """Blocks for every DM worth sending, and the recipients with nothing to say."""
-    outgoing: list[Outgoing] = []
-    empty: list[nudges.Recipient] = []
-    for morning in mornings:
-        r = morning.recipient
-        if morning.is_empty():
-            empty.append(r)
-            continue
-        message = morning_dm(morning, review_buttons)
-        outgoing.append(
-            Outgoing(
-                team_id=r.team_id,
-                recipient=r.user_id,
-                kind=nudges.KIND,
-                slot=r.slot,
-                channel=r.user_id,
-                text=message.text,
-                blocks=message.blocks,
-            )
-        )
-    return outgoing, empty
-
-
-def run_morning(rt: Runtime) -> SendReport:
-    """Compose in one read-only transaction, record the empty ones, then send through the paced sender."""
+def run_morning(rt: Runtime) -> int:
+    """Compose in one read-only transaction, then queue every DM worth sending (and record the empty ones) in one
+    statement; returns how many DMs were queued."""
     mornings = collect(rt)
     with cyclic_gc_paused():
-        outgoing, empty = render(mornings)
-    if empty:
-        with rt.db.session() as session:
-            for r in empty:
-                outbound.skip(session, rt.clock, team_id=r.team_id, recipient=r.user_id, kind=nudges.KIND, slot=r.slot)
-    return rt.sender.send_all(outgoing)
+        messages = []
+        for morning in mornings:
+            r = morning.recipient
+            payload = None
+            if not morning.is_empty():
+                message = morning_dm(morning, review_buttons)
+                payload = outbox.payload_of(text=message.text, blocks=message.blocks)
+            messages.append(
+                {"team_id": r.team_id, "recipient": r.user_id, "kind": nudges.KIND, "slot": r.slot, "payload": payload}
+            )
+    with rt.db.session() as session:
+        return outbox.enqueue_many(session, rt.clock.now(), messages)

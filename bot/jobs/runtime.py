@@ -1,4 +1,4 @@
-"""What scheduled jobs run with: database, clock, Slack client and the rate-limited sender."""
+"""What scheduled jobs run with: database, clock, Slack clients and the outbox drainer."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from bot.clock import Clock
 from bot.settings import Settings
 from bot.slack.client import make_client
-from bot.slack.sender import RateLimitedSender
+from bot.slack.drainer import Drainer
 from storage.db import Database
 
 
@@ -23,7 +23,7 @@ class Runtime:
     db: Database
     clock: Clock
     client: WebClient
-    sender: RateLimitedSender
+    drainer: Drainer
     clients: Callable[[str], WebClient | None] | None = None
 
     def client_for(self, team_id: str) -> WebClient | None:
@@ -52,8 +52,9 @@ def build_runtime(
     clients = (
         installed_clients(settings, db, clock) if settings.oauth_enabled and not settings.slack_bot_token else None
     )
-    sender = RateLimitedSender(clients or client, db, clock, per_channel_per_second=per_channel_per_second)
-    return Runtime(settings=settings, db=db, clock=clock, client=client, sender=sender, clients=clients)
+    fixed = client
+    drainer = Drainer(db, clock, clients or (lambda _team: fixed), per_channel_per_second=per_channel_per_second)
+    return Runtime(settings=settings, db=db, clock=clock, client=client, drainer=drainer, clients=clients)
 
 
 def installed_clients(settings: Settings, db: Database, clock: Clock) -> Callable[[str], WebClient | None]:

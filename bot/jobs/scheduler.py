@@ -55,4 +55,8 @@ def run_scheduler(rt: Runtime) -> None:
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     log.info("scheduler started: a sweep every %s s", SWEEP_SECONDS)
-    scheduler.start()
+    rt.drainer.start()
+    try:
+        scheduler.start()
+    finally:
+        rt.drainer.stop()

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
+from bot import capture_flow
+from bot.deps import Deps
 from bot.jobs.alerts import run_alerts
 from bot.jobs.digests import run_digests
-from bot.jobs.held import HeldCaptures
 from bot.jobs.morning import run_morning
 from bot.jobs.runtime import Runtime
-from bot.services import outbound
-from bot.slack.delivery import Delivery
-from bot.slack.sender import SendReport
+from bot.slack.directory import PeopleDirectory
+from bot.slack.drainer import SendReport
 
 log = logging.getLogger(__name__)
 _RUNTIME: Runtime | None = None
@@ -21,52 +20,74 @@ _RUNTIME: Runtime | None = None
 
 @dataclass
 class TickReport:
-    """What one pass sent, by duty."""
+    """What one pass queued, by duty, and what the drain after it sent."""
 
-    reports: dict[str, SendReport] = field(default_factory=dict)
+    queued: dict[str, int] = field(default_factory=dict)
+    sent: SendReport = field(default_factory=SendReport)
 
     def summary(self) -> str:
-        """`morning: 3 sent, 1 already sent · …`."""
-        parts = []
-        for name, r in self.reports.items():
-            bits = [f"{len(r.sent)} sent"]
-            if r.already_claimed:
-                bits.append(f"{len(r.already_claimed)} already claimed")
-            if r.gone:
-                bits.append(f"{len(r.gone)} undeliverable")
-            if r.failed:
-                bits.append(f"{len(r.failed)} failed (retried later)")
-            parts.append(f"{name}: {', '.join(bits)}")
-        return " · ".join(parts)
+        """`morning DMs: 3 queued · … · sent 5, 1 undeliverable`."""
+        parts = [f"{name}: {n} queued" for name, n in self.queued.items()]
+        r = self.sent
+        bits = [f"sent {len(r.sent)}"]
+        if r.gone:
+            bits.append(f"{len(r.gone)} undeliverable")
+        if r.failed:
+            bits.append(f"{len(r.failed)} failed (retried later)")
+        return " · ".join([*parts, ", ".join(bits)])
+
+    @property
+    def active(self) -> bool:
+        """True when the pass queued or sent anything."""
+        return any(self.queued.values()) or bool(self.sent.sent or self.sent.gone or self.sent.failed)
 
 
-def run_all(rt: Runtime) -> TickReport:
-    """Every duty once, for the runtime's clock."""
+def queue_all(rt: Runtime) -> TickReport:
+    """Every duty once, for the runtime's clock: what is due is queued in the outbox (the drainer sends it)."""
     report = TickReport()
-    report.reports["morning DMs"] = run_morning(rt)
-    report.reports["milestone alerts"] = run_alerts(rt)
-    report.reports["digests"] = run_digests(rt)
-    report.reports["held captures"] = run_held_captures(rt)
-    report.reports["queued messages"] = run_queued(rt)
+    report.queued["morning DMs"] = run_morning(rt)
+    report.queued["milestone alerts"] = run_alerts(rt)
+    report.queued["digests"] = run_digests(rt)
+    report.queued["held captures"] = run_held_captures(rt)
     return report
 
 
-def run_queued(rt: Runtime) -> SendReport:
-    """Messages queued after answers that no sender took within a minute (a sender that stopped), and sends left
-    unmarked by a crash or failed 5 minutes ago (at most 5 attempts)."""
-    delivery = Delivery(rt.db, rt.clock, rt.client_for)
-    return delivery.drain(queued_before=rt.clock.now() - outbound.QUEUED_BY_SWEEP_AFTER, retry_stale=True)
+def run_all(rt: Runtime) -> TickReport:
+    """Every duty once, then everything ready in the outbox sent (what `tick` does)."""
+    report = queue_all(rt)
+    report.sent = rt.drainer.drain()
+    return report
 
 
-# A capture held before its answer is written right after it (by the answering process, or by `serve`'s sender);
-# one still held after this is the sweep's: a process that died before writing it, a write that failed.
-HELD_CAPTURES_AFTER = timedelta(minutes=1)
+def run_held_captures(rt: Runtime) -> int:
+    """Captures held a minute or more and not written (a process that died, a write that failed): written now,
+    each once, a failing one tried again after a growing pause; given up after a day. Returns how many were
+    written."""
+    capture_flow.give_up_old(rt.db, rt.clock)
+    ready = capture_flow.ready_for_sweep(rt.db, rt.clock)
+    if not ready:
+        return 0
+    deps = Deps(settings=rt.settings, db=rt.db, clock=rt.clock, directory=PeopleDirectory(rt.db, rt.clock))
+    written = 0
+    for team_id, event_id in ready:
+        client = rt.client_for(team_id)
+        held = capture_flow.read_held(rt.db, team_id, event_id)
+        if client is None or held is None:
+            continue  # not installed (kept for when it is), or written meanwhile
+        actor = deps.actor(client, team_id, held.said["user"], held.said["channel"], private=_private(held.said))
+        resolve = (lambda c, t: lambda ids: deps.directory.resolve(c, t, ids))(client, team_id)
+        try:
+            written += capture_flow.write(rt.db, rt.clock, held, actor, resolve)
+        except Exception:  # noqa: BLE001 - one capture that cannot be written must not stop the others
+            log.exception("held capture %s of %s not written; tried again later", event_id, team_id)
+    return written
 
 
-def run_held_captures(rt: Runtime) -> SendReport:
-    """Captures held before an answer and not written within a minute: written now, once, and confirmed."""
-    slots = HeldCaptures(rt).write(held_for=HELD_CAPTURES_AFTER)
-    return Delivery(rt.db, rt.clock, rt.client_for).deliver_slots(slots)
+def _private(said: dict[str, object]) -> bool:
+    from bot.services.common import channel_is_private
+
+    channel = said.get("channel")
+    return said.get("channel_type") in ("group", "im", "mpim") or channel_is_private(str(channel) if channel else None)
 
 
 def install(rt: Runtime) -> None:
@@ -76,9 +97,10 @@ def install(rt: Runtime) -> None:
 
 
 def minute_job() -> None:
-    """APScheduler entry point (referenced as "bot.jobs.sweeps:minute_job")."""
+    """APScheduler entry point (referenced as "bot.jobs.sweeps:minute_job"): queue what is due; the drainer
+    thread, woken by the commits, sends it."""
     if _RUNTIME is None:
         raise RuntimeError("install(runtime) before starting the scheduler")
-    report = run_all(_RUNTIME)
-    if any(r.sent or r.failed or r.gone for r in report.reports.values()):
+    report = queue_all(_RUNTIME)
+    if report.active:
         log.info("sweep: %s", report.summary())

@@ -16,30 +16,22 @@ from bot.errors import BadInput
 from bot.ids import ActionId
 from bot.listeners import home, outbox
 from bot.listeners.commands import list_page, parse_page_value
-from bot.listeners.notify import creator_wants_done_now, notify_done
+from bot.listeners.notify import notify_done
 from bot.services import action_items, item_changes
 from bot.services.common import Actor, channel_is_private
 
 # A click's redraw, left by the listener for after its answer: (redraw, body, request).
 REDRAW_KEY = "followthrough_redraw"
-# A click's whole work, left for after its answer (Done): (work, body, request).
-CLICK_KEY = "followthrough_click"
 
 
 def register(app: App) -> None:
     """Attach the block_actions listeners."""
-    app.action(ActionId.ITEM_DONE.value)(
-        outbox.after_answer(handle_done, do_clicked, redraw_clicked, outbox.flush, when=(CLICK_KEY, REDRAW_KEY))
-    )
-    redraw_later = (REDRAW_KEY, outbox.OUTBOX_KEY)
-    app.action(ActionId.ITEM_SNOOZE.value)(
-        outbox.after_answer(handle_snooze, redraw_clicked, outbox.flush, when=redraw_later)
-    )
+    redraw_later = (REDRAW_KEY,)
+    app.action(ActionId.ITEM_DONE.value)(outbox.after_answer(handle_done, redraw_clicked, when=redraw_later))
+    app.action(ActionId.ITEM_SNOOZE.value)(outbox.after_answer(handle_snooze, redraw_clicked, when=redraw_later))
     app.action(ActionId.ITEM_EDIT.value)(handle_edit)
     app.action(ActionId.ITEM_REASSIGN.value)(handle_reassign)
-    app.action(ActionId.ITEM_UNDO.value)(
-        outbox.after_answer(handle_undo, redraw_clicked, outbox.flush, when=redraw_later)
-    )
+    app.action(ActionId.ITEM_UNDO.value)(outbox.after_answer(handle_undo, redraw_clicked, when=redraw_later))
     app.action(ActionId.LIST_PAGE.value)(handle_page)
 
 
@@ -91,12 +83,6 @@ def redraw_clicked(context: BoltContext, client: WebClient) -> None:
     _run_left(context, REDRAW_KEY)
 
 
-def do_clicked(context: BoltContext, client: WebClient) -> None:
-    """After the answer: do what was clicked; a refusal or failure reaches the clicker as the error handler words
-    it (through the click's response_url, as it would before the answer: Slack shows nothing of a click's answer)."""
-    _run_left(context, CLICK_KEY)
-
-
 def _run_left(context: BoltContext, key: str) -> None:
     queued: tuple[Callable[[], None], dict[str, Any], BoltRequest] | None = context.get(key)
     if queued is None:
@@ -119,16 +105,9 @@ def handle_done(
     respond: Respond,
     request: BoltRequest,
 ) -> None:
-    """Done: answered at once; then the item is completed, the clicked card redrawn, and the creator told when they
-    asked to be. Slack shows nothing of a click's answer, so answering first costs the clicker nothing, and the
-    click's answer does not wait for the write (docs/benchmarks.md: the button target is the bare-ack floor)."""
-    if outbox.backlogged():  # overload: done before the answer, as the work behind it is (no growing backlog)
-        _complete_clicked(body, action, context, client, respond, request)
-        ack()
-        return
+    """Done: the item completed, the creator told when they asked to be, and the clicked card redrawn."""
+    _complete_clicked(body, action, context, client, respond, request)
     ack()
-    work = functools.partial(_complete_clicked, body, action, context, client, respond, request)
-    context[CLICK_KEY] = (work, body, request)
 
 
 def _complete_clicked(
@@ -144,8 +123,7 @@ def _complete_clicked(
     today = actor.today(deps.clock)
     with deps.db.session() as session:
         item = action_items.complete(session, deps.clock, actor, str(action.get("value", "")))
-        tell_now = creator_wants_done_now(session, actor.team_id, item, by=actor.user_id)
-        notify_done(context, actor.team_id, item, by=actor.user_id, today=today, now=tell_now, session=session)
+        notify_done(context, session, actor.team_id, item, by=actor.user_id, today=today)
         message, note = cards.completed(item, today=today), f"☑️ {item.key} done"
         if _redraws_card_only(body):  # the card is all there is to redraw: queued with the change
             outbox.queue_redraw(context, session, team_id=actor.team_id, body=body, message=message)

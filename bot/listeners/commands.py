@@ -11,7 +11,6 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from sqlmodel import Session
 
 from bot.blocks import cards, details, modals
 from bot.capture.commands import GrammarError, Parsed, date_error_message, parse_options
@@ -23,13 +22,13 @@ from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees, notify_done
 from bot.services import action_items, calendar, item_changes, settings
 from bot.services.action_items import check_owners
-from bot.services.common import Actor, channel_is_private, ensure_workspace
+from bot.services.common import Actor, channel_is_private
 from bot.services.csv_export import rows_csv
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
 EXPORT_KEY = "followthrough_export"
 HANDLED_COMMANDS = ("/action",)
-_PENDING = (outbox.OUTBOX_KEY, EXPORT_KEY)
+_PENDING = (EXPORT_KEY,)
 
 
 @dataclass
@@ -47,7 +46,7 @@ class Verb:
 
 def register(app: App) -> None:
     """Attach the slash-command listeners."""
-    app.command("/action")(outbox.after_answer(handle_action, outbox.flush, upload_export, when=_PENDING))
+    app.command("/action")(outbox.after_answer(handle_action, upload_export, when=_PENDING))
 
 
 def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -105,41 +104,18 @@ def _date(v: Verb, phrase: str) -> date:
 
 
 def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
-    """`/action add`'s items: checked first, then on PostgreSQL inserted as one
-    statement in autocommit (one round trip; the key counter locked for that statement alone); on SQLite in one
-    transaction with the other adds of this process waiting for the write lock (`Database.write_together`). (The
-    listener chooses transactions; services take a session.)"""
-    db, clock, actor = v.deps.db, v.deps.clock, v.actor
-    fields: dict[str, Any] = {
-        "title": parsed.title,
-        "owners": parsed.mentions,
-        "due": parsed.due,
-        "deliverable_key": parsed.for_key,
-    }
-    if not db.commits_each_statement:
-        # SQLite: checked and shaped without the write lock (it is the whole database's, every process's), then
-        # written — the workspace row if new, the counter, the items and their audit rows — in one transaction with
-        # whichever other adds are waiting for the lock by then.
-        with db.session(readonly=True) as session:
-            planned = action_items.plan_items(session, clock, actor, **fields, ensure=False)
-        if action_items.starts_a_deliverable([planned]):
-            with db.session() as session:
-                ensure_workspace(session, clock, actor.team_id)
-                return action_items.insert_planned(session, clock, actor, [planned])
-
-        def write(session: Session) -> list[action_items.ItemView]:
-            ensure_workspace(session, clock, actor.team_id)
-            return action_items.insert_planned(session, clock, actor, [planned])
-
-        return db.write_together(write)  # committed with the other adds waiting for the write lock
-    with db.session() as session:
-        planned = action_items.plan_items(session, clock, actor, **fields)
-    if action_items.starts_a_deliverable([planned]):
-        with db.session() as session:
-            return action_items.insert_planned(session, clock, actor, [planned])
-    with db.autocommit() as conn:
-        items = action_items.insert_planned_at_once(conn, clock, actor, [planned])
-    assert items is not None  # no guard
+    """`/action add`'s items and their owners' DMs, in one transaction."""
+    with v.deps.db.session() as session:
+        items = action_items.add_items(
+            session,
+            v.deps.clock,
+            v.actor,
+            title=parsed.title,
+            owners=parsed.mentions,
+            due=parsed.due,
+            deliverable_key=parsed.for_key,
+        )
+        notify_assignees(v.context, v.actor.team_id, items, by=v.actor.user_id, today=v.today, session=session)
     return items
 
 
@@ -154,7 +130,6 @@ def verb_add(v: Verb) -> cards.Message:
     if parsed.due and parsed.due.day < v.today:
         warnings.append(f'"{parsed.due_phrase}" is in the past; I kept it, so the item shows as overdue.')
     items = _add_items(v, parsed)
-    notify_assignees(v.context, v.actor.team_id, items, by=v.actor.user_id, today=v.today)
     return cards.added(items, viewer=v.actor.user_id, today=v.today, warnings=warnings)
 
 
@@ -208,8 +183,8 @@ def verb_list(v: Verb) -> cards.Message:
 def verb_done(v: Verb) -> cards.Message:
     with v.deps.db.session() as session:
         done = [action_items.complete(session, v.deps.clock, v.actor, k) for k in _keys(v.rest, "/action done A-12")]
-    for item in done:
-        notify_done(v.context, v.actor.team_id, item, by=v.actor.user_id, today=v.today)
+        for item in done:
+            notify_done(v.context, session, v.actor.team_id, item, by=v.actor.user_id, today=v.today)
     messages = [cards.completed(item, today=v.today) for item in done]
     return cards.Message(" ".join(m.text for m in messages), [b for m in messages for b in m.blocks][:50])
 

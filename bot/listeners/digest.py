@@ -10,12 +10,11 @@ from slack_sdk import WebClient
 from bot.blocks.digest import digest_message, schedule_card
 from bot.deps import Deps
 from bot.errors import BadInput
-from bot.jobs.digests import outgoing_for
-from bot.jobs.runtime import Runtime
+from bot.jobs.digests import enqueue_digest
+from bot.listeners import outbox
 from bot.services import digests
 from bot.services.common import channel_is_private
 from bot.services.digests import DueDigest, Schedule
-from bot.slack.sender import RateLimitedSender
 
 NOW_KEY = "followthrough_digest_now"
 DIGEST_COMMANDS = ("/digest",)
@@ -23,7 +22,7 @@ DIGEST_COMMANDS = ("/digest",)
 
 def register(app: App) -> None:
     """Attach /digest."""
-    app.command("/digest")(ack=handle_digest, lazy=[post_now])
+    app.command("/digest")(outbox.after_answer(handle_digest, post_now, when=(NOW_KEY,)))
 
 
 def _reply(ack: Ack, text: str, blocks: list[dict[str, Any]]) -> None:
@@ -96,19 +95,11 @@ def handle_digest(ack: Ack, command: dict[str, Any], context: BoltContext, clien
 
 
 def post_now(context: BoltContext, client: WebClient) -> None:
-    """Lazy: render (charts too) and post the digest after the ack, through the claim log."""
+    """After the answer: render the digest (charts too) and queue it."""
     request = context.get(NOW_KEY)
     if not request:
         return
     deps = Deps.of(context)
-    rt = Runtime(
-        settings=deps.settings,
-        db=deps.db,
-        clock=deps.clock,
-        client=client,
-        sender=RateLimitedSender(client, deps.db, deps.clock, per_channel_per_second=0),
-    )
     schedule = Schedule(**request["schedule"])
     due = DueDigest(request["team_id"], schedule, "now", deps.clock.now(), None)
-    outgoing = outgoing_for(rt, due, kind="digest-now", slot=deps.clock.now().isoformat())
-    rt.sender.send_all([outgoing])
+    enqueue_digest(deps.db, deps.clock, due, kind="digest-now", slot=deps.clock.now().isoformat())

@@ -15,6 +15,7 @@ from bot.capture.text import plain
 from bot.deps import Deps
 from bot.errors import DomainError
 from bot.ids import ActionId, BlockId, CallbackId
+from bot.listeners import outbox
 from bot.services import milestones
 
 UPDATE_KEY = "followthrough_gate_update"
@@ -24,7 +25,7 @@ def register(app: App) -> None:
     """Attach the gate buttons and their modal."""
     app.action(ActionId.GATE_GO.value)(handle_gate_button)
     app.action(ActionId.GATE_NO_GO.value)(handle_gate_button)
-    app.view(CallbackId.GATE_MODAL.value)(ack=handle_gate_modal, lazy=[update_question])
+    app.view(CallbackId.GATE_MODAL.value)(outbox.after_answer(handle_gate_modal, update_question, when=(UPDATE_KEY,)))
 
 
 def gate_modal(key: str, decision: str, where: dict[str, Any]) -> dict[str, Any]:

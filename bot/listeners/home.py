@@ -11,6 +11,7 @@ from bot.blocks import modals
 from bot.blocks.home import home_view
 from bot.deps import Deps
 from bot.ids import ActionId
+from bot.listeners import outbox
 from bot.services import settings
 from bot.services.common import Actor
 from bot.services.home import GROUPS, home_data
@@ -18,14 +19,13 @@ from bot.services.home import GROUPS, home_data
 
 def register(app: App) -> None:
     """Attach the Home tab listeners."""
-    app.event("app_home_opened")(ack=_ack, lazy=[handle_home_opened])
+    app.event("app_home_opened")(outbox.after_answer(handle_home_opened, publish_opened, when=(OPENED_KEY,)))
     app.action(ActionId.HOME_REFRESH.value)(handle_refresh)
     app.action(ActionId.HOME_NEW_ITEM.value)(handle_new_item)
     app.action(ActionId.OPEN_SETTINGS.value)(handle_open_settings)
 
 
-def _ack(ack: Ack) -> None:
-    ack()
+OPENED_KEY = "followthrough_home_opened"  # whose Home tab to publish after the answer
 
 
 def publish(client: WebClient, deps: Deps, actor: Actor, expand: str | None = None) -> None:
@@ -40,13 +40,20 @@ def publish(client: WebClient, deps: Deps, actor: Actor, expand: str | None = No
     client.views_publish(user_id=actor.user_id, view=view)
 
 
-def handle_home_opened(event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
-    """Lazy: publish the Home tab (the Messages tab needs nothing)."""
-    if event.get("tab", "home") != "home":
-        return
+def handle_home_opened(
+    ack: Ack, event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
+) -> None:
+    """The Home tab is published after the answer (the Messages tab needs nothing)."""
+    if event.get("tab", "home") == "home":
+        context[OPENED_KEY] = (body.get("team_id") or context.team_id or "", event["user"])
+    ack()
+
+
+def publish_opened(context: BoltContext, client: WebClient) -> None:
+    """After the answer: publish the Home tab of who opened it."""
+    team_id, user_id = context[OPENED_KEY]
     deps = Deps.of(context)
-    team_id = body.get("team_id") or context.team_id or ""
-    publish(client, deps, deps.actor(client, team_id, event["user"], None, private=True))
+    publish(client, deps, deps.actor(client, team_id, user_id, None, private=True))
 
 
 def _clicker(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from slack_bolt import App
 
 from bot.ids import PlanActionId, PlanCallbackId
@@ -11,15 +13,23 @@ PLAN_COMMANDS: tuple[str, ...] = ("/deliverable", "/milestone", "/outcome")
 
 
 def register(app: App) -> None:
-    """Attach the planning listeners; DMs and card updates go out in lazy listeners after the answer."""
-    lazy = [outbox.flush, plan_common.update_cards, plan_common.refresh_home]
-    app.command("/deliverable")(ack=plan_deliverables.handle_deliverable, lazy=lazy)
-    app.command("/milestone")(ack=plan_milestones.handle_milestone, lazy=lazy)
-    app.command("/outcome")(ack=plan_milestones.handle_outcome, lazy=lazy)
-    app.action(PlanActionId.APPROVE.value)(ack=plan_review.handle_approve, lazy=lazy)
+    """Attach the planning listeners; card updates and Home tab refreshes run after the answer."""
+
+    def later(handler: Callable[..., None]) -> Callable[..., None]:
+        return outbox.after_answer(
+            handler,
+            plan_common.update_cards,
+            plan_common.refresh_home,
+            when=(plan_common.CARD_UPDATES_KEY, plan_common.HOME_REFRESH_KEY),
+        )
+
+    app.command("/deliverable")(later(plan_deliverables.handle_deliverable))
+    app.command("/milestone")(later(plan_milestones.handle_milestone))
+    app.command("/outcome")(later(plan_milestones.handle_outcome))
+    app.action(PlanActionId.APPROVE.value)(later(plan_review.handle_approve))
     app.action(PlanActionId.REQUEST_CHANGES.value)(plan_review.handle_request_changes)
-    app.action(PlanActionId.SUBMIT.value)(ack=plan_review.handle_submit, lazy=lazy)
-    app.action(PlanActionId.SUBMIT_ANYWAY.value)(ack=plan_review.handle_submit_anyway, lazy=lazy)
-    app.view(PlanCallbackId.REQUEST_CHANGES.value)(ack=plan_review.handle_request_changes_submission, lazy=lazy)
-    app.view(PlanCallbackId.EDIT_DELIVERABLE.value)(ack=plan_review.handle_edit_deliverable_submission, lazy=lazy)
-    app.view(PlanCallbackId.EDIT_MILESTONE.value)(ack=plan_review.handle_edit_milestone_submission, lazy=lazy)
+    app.action(PlanActionId.SUBMIT.value)(later(plan_review.handle_submit))
+    app.action(PlanActionId.SUBMIT_ANYWAY.value)(later(plan_review.handle_submit_anyway))
+    app.view(PlanCallbackId.REQUEST_CHANGES.value)(later(plan_review.handle_request_changes_submission))
+    app.view(PlanCallbackId.EDIT_DELIVERABLE.value)(later(plan_review.handle_edit_deliverable_submission))
+    app.view(PlanCallbackId.EDIT_MILESTONE.value)(later(plan_review.handle_edit_milestone_submission))

@@ -25,12 +25,14 @@ from bot.services.common import Actor, channel_is_private
 from bot.services.lookup import deliverable_options
 from bot.services.settings import PersonPrefs
 
+PERMALINK_KEY = "followthrough_permalink"  # items made from a message, to link to its permalink after the answer
+
 
 def register(app: App) -> None:
     """Attach view_submission and options listeners."""
-    app.view(CallbackId.ITEM_MODAL.value)(ack=handle_item_modal, lazy=[outbox.flush, link_permalink])
+    app.view(CallbackId.ITEM_MODAL.value)(outbox.after_answer(handle_item_modal, link_permalink, when=(PERMALINK_KEY,)))
     app.view(CallbackId.SNOOZE_MODAL.value)(handle_snooze_modal)
-    app.view(CallbackId.REASSIGN_MODAL.value)(ack=handle_reassign_modal, lazy=[outbox.flush])
+    app.view(CallbackId.REASSIGN_MODAL.value)(handle_reassign_modal)
     app.view(CallbackId.SETTINGS_MODAL.value)(handle_settings_modal)
     app.options(ActionId.DELIVERABLE_PICK.value)(handle_deliverable_options)
 
@@ -142,7 +144,7 @@ def handle_item_modal(
     else:
         notify_assignees(context, actor.team_id, items, by=actor.user_id, today=today)
     if meta.get("source_ts"):
-        context["permalink_request"] = {
+        context[PERMALINK_KEY] = {
             "team_id": actor.team_id,
             "channel": meta["source_channel"],
             "ts": meta["source_ts"],
@@ -150,8 +152,8 @@ def handle_item_modal(
 
 
 def link_permalink(context: BoltContext, client: WebClient) -> None:
-    """Lazy: link items made from a message to its permalink."""
-    request = context.get("permalink_request")
+    """After the answer: link items made from a message to its permalink."""
+    request = context.get(PERMALINK_KEY)
     if not request:
         return
     try:

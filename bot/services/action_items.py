@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from functools import cache
@@ -17,17 +16,16 @@ from bot.capture.keys import Key, parse_key
 from bot.capture.text import quote
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError, NotFound, PermissionDenied
-from bot.services.common import Actor, audit, audit_json, audit_row, ensure_workspace
+from bot.services.common import Actor, audit, audit_row, ensure_workspace
 from bot.services.people import PersonInfo
-from storage.models import ActionItem, AuditEntry, Deliverable, OutboundClaim
-from storage.repositories.keys import insert_numbered
+from storage.models import ActionItem, AuditEntry, Deliverable
+from storage.repositories.keys import reserve_numbers
 
 MAX_TITLE = 500
 LIST_LIMIT = 15  # two blocks an item keeps a page well under Slack's 50
 _ITEM: Table = ActionItem.__table__  # type: ignore[attr-defined]
 _DELIVERABLE: Table = Deliverable.__table__  # type: ignore[attr-defined]
 _AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
-_OUTBOUND: Table = OutboundClaim.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -101,11 +99,6 @@ def find_deliverable(session: Session, team_id: str, key: Key) -> Deliverable:
     return row
 
 
-def _created_after(title: str, owner: str, due_day: date | None) -> str | None:
-    """The audit row's `after` for a new item."""
-    return audit_json({"title": title, "owner": owner, "due_date": due_day})
-
-
 def add_items(
     session: Session,
     clock: Clock,
@@ -131,7 +124,7 @@ def add_items(
 
 @dataclass(frozen=True)
 class Planned:
-    """Items checked and ready to insert: a view per owner, keyed `{placeholder}{i}@@` until they are numbered."""
+    """Items checked and ready to insert: a view per owner (without a key until `insert_planned` numbers it)."""
 
     views: list[ItemView]
     deliverable_id: int | None
@@ -147,20 +140,15 @@ def plan_items(
     owners: list[str],
     due: ParsedDate | None,
     deliverable_key: Key | None = None,
-    placeholder: str = "",
-    first: int = 0,
-    ensure: bool = True,
 ) -> Planned:
     """Check a new item and shape its rows, writing nothing but the workspace row; every refusal is a
-    `DomainError`. Its views are keyed `{placeholder}{first + i}@@` — what `insert_planned` replaces with keys, in
-    them and in messages written from them before the insert."""
+    `DomainError`."""
     title = title.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL; a modal passes it through
     if not title:
         raise BadInput("What is the action item? Try `/action add Draft the charter by Friday`.")
     if len(title) > MAX_TITLE:
         raise BadInput(f"That title is {len(title)} characters; keep it under {MAX_TITLE}.")
-    if ensure:  # (a caller planning in a read-only transaction makes sure of the workspace in its write)
-        ensure_workspace(session, clock, actor.team_id)
+    ensure_workspace(session, clock, actor.team_id)
     deliverable = find_deliverable(session, actor.team_id, deliverable_key) if deliverable_key else None
     if deliverable is not None and deliverable.status in ("approved", "cancelled"):
         raise BadInput(f"D-{deliverable.number} is {deliverable.status}; link the item to an open deliverable.")
@@ -168,7 +156,7 @@ def plan_items(
     due_day, due_at = (due.day, due.at) if due else (None, None)
     views = [
         ItemView(
-            key=f"{placeholder}{first + i}@@",
+            key="",
             title=title,
             status="open",
             owner=owner,
@@ -182,7 +170,7 @@ def plan_items(
             snoozed_until=None,
             private=actor.channel_private,
         )
-        for i, owner in enumerate(who)
+        for owner in who
     ]
     return Planned(views, deliverable.id if deliverable else None, deliverable)
 
@@ -196,14 +184,12 @@ def insert_planned(
     source_url: str | None = None,
     source_channel: str | None = None,
     source_ts: str | None = None,
-    messages: Sequence[dict[str, Any]] = (),
-    placeholder: str = "",
 ) -> list[ItemView]:
-    """Insert planned items (numbered in one go, with their audit rows) and `messages` (outbound rows written from
-    the placeholder-keyed views, their keys filled in); returns the views with their keys."""
+    """Number planned items, insert them with their audit rows (a planned deliverable they serve moves to in
+    progress); returns the views with their keys, for the messages the caller enqueues in this transaction."""
     now = clock.now()
     started = set()
-    for plan in planned:  # before the numbers: the key counter stays locked from them to the commit
+    for plan in planned:
         d = plan.deliverable
         if d is not None and d.status == "planned" and d.id not in started:
             started.add(d.id)
@@ -219,88 +205,43 @@ def insert_planned(
                 before={"status": "planned"},
                 after={"status": "in_progress"},
             )
-    if started:
-        session.flush()
-    views = [v for plan in planned for v in plan.views]
-    numbers = insert_numbered(
-        session, **_numbered(clock, actor, planned, source_url, source_channel, source_ts, messages, placeholder)
+    pairs = [(v, plan.deliverable_id) for plan in planned for v in plan.views]
+    if not pairs:
+        return []
+    numbers = reserve_numbers(session, actor.team_id, "A", len(pairs))
+    session.add_all(
+        ActionItem(
+            team_id=actor.team_id,
+            number=number,
+            title=v.title,
+            status="open",
+            owner=v.owner,
+            created_by=actor.user_id,
+            channel=actor.channel,
+            private=actor.channel_private,
+            due_date=v.due_date,
+            due_time=v.due_time,
+            due_tz=v.due_tz,
+            deliverable_id=deliverable_id,
+            source_url=source_url,
+            source_channel=source_channel,
+            source_ts=source_ts,
+            created_at=now,
+        )
+        for (v, deliverable_id), number in zip(pairs, numbers, strict=True)
     )
-    assert numbers is not None
-    return [replace(v, key=f"A-{n}") for v, n in zip(views, numbers, strict=True)]
-
-
-def starts_a_deliverable(planned: list[Planned]) -> bool:
-    """True when linking these items moves a planned deliverable to in progress (a write of its own)."""
-    return any(p.deliverable is not None and p.deliverable.status == "planned" for p in planned)
-
-
-def insert_planned_at_once(
-    conn: Connection,
-    clock: Clock,
-    actor: Actor,
-    planned: list[Planned],
-    *,
-    guard: tuple[Any, dict[str, Any]] | None = None,
-    source_ts: str | None = None,
-    source_channel: str | None = None,
-    messages: Sequence[dict[str, Any]] = (),
-    placeholder: str = "",
-) -> list[ItemView] | None:
-    """`insert_planned` as one statement on a PostgreSQL connection in autocommit — so one round trip and no
-    transaction around it — guarded by `guard` (see `insert_numbered`): None when the guard inserted nothing.
-    Not for items that start a deliverable."""
-    assert not starts_a_deliverable(planned)
-    kwargs = _numbered(clock, actor, planned, None, source_channel, source_ts, messages, placeholder)
-    numbers = insert_numbered(conn, **kwargs, guard=guard)
-    if numbers is None:
-        return None
-    views = [v for plan in planned for v in plan.views]
-    return [replace(v, key=f"A-{n}") for v, n in zip(views, numbers, strict=True)]
-
-
-def _numbered(
-    clock: Clock,
-    actor: Actor,
-    planned: list[Planned],
-    source_url: str | None,
-    source_channel: str | None,
-    source_ts: str | None,
-    messages: Sequence[dict[str, Any]],
-    placeholder: str,
-) -> dict[str, Any]:
-    """`insert_numbered`'s arguments for planned items."""
-    now = clock.now()
-    views = [v for plan in planned for v in plan.views]
-    return {
-        "team_id": actor.team_id,
-        "kind": "A",
-        "table": _ITEM,
-        "shared": {
-            "team_id": actor.team_id,
-            "status": "open",
-            "created_by": actor.user_id,
-            "channel": actor.channel,
-            "private": actor.channel_private,
-            "source_url": source_url,
-            "source_channel": source_channel,
-            "source_ts": source_ts,
-            "created_at": now,
-        },
-        "varying": {
-            "title": [v.title for v in views],
-            "owner": [v.owner for v in views],
-            "due_date": [v.due_date for v in views],
-            "due_time": [v.due_time for v in views],
-            "due_tz": [v.due_tz for v in views],
-            "deliverable_id": [plan.deliverable_id for plan in planned for _ in plan.views],
-        },
-        "audit_table": _AUDIT,
-        "audit_shared": {"team_id": actor.team_id, "at": now, "by": actor.user_id, "change": "created"},
-        "audit_varying": {"after": [_created_after(v.title, v.owner, v.due_date) for v in views]},
-        "also": _OUTBOUND if messages else None,
-        "also_rows": messages,
-        "placeholder": placeholder,
-    }
+    for (v, _), number in zip(pairs, numbers, strict=True):
+        audit(
+            session,
+            clock,
+            team_id=actor.team_id,
+            by=actor.user_id,
+            key=f"A-{number}",
+            change="created",
+            after={"title": v.title, "owner": v.owner, "due_date": v.due_date},
+        )
+    session.flush()
+    return [replace(v, key=f"A-{n}") for (v, _), n in zip(pairs, numbers, strict=True)]
 
 
 def get_item(session: Session, team_id: str, key_text: str) -> ActionItem:

@@ -16,6 +16,7 @@ from bot.services.action_items import ItemView, view_of
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.milestones import MilestoneStatus
 from storage.models import ActionItem, Deliverable, DigestSubscription, Milestone, Workspace
+from storage.repositories import outbox
 
 KIND = "digest"
 LATE_WINDOW = timedelta(hours=12)
@@ -200,6 +201,25 @@ def due(session: Session, now: datetime) -> list[DueDigest]:
         if now - at <= LATE_WINDOW:
             out.append(DueDigest(row.team_id, schedule, slot, at, row.last_posted_at))
     return out
+
+
+def channel_gone(session: Session, now: datetime, team_id: str, channel: str, error: str) -> None:
+    """The digest could not be posted (Slack said `error`): stop it and tell who set it up, in this transaction."""
+    owner = disable_gone(session, team_id, channel)
+    if owner:
+        text = (
+            f"I couldn't post the digest to <#{channel}> (Slack said `{error}`), so I turned it off. "
+            "Set it up again in another channel with `/digest weekly monday 09:00`."
+        )
+        outbox.enqueue(
+            session,
+            now,
+            team_id=team_id,
+            recipient=owner,
+            kind="digest-gone",
+            slot=f"{channel}:{now:%Y-%m-%dT%H:%M}",
+            payload={"text": text, "blocks": None},
+        )
 
 
 def mark_posted(session: Session, team_id: str, channel: str, at: datetime) -> None:

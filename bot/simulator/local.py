@@ -13,6 +13,7 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from bot.app import create_app
 from bot.clock import Clock, SystemClock
+from bot.jobs.runtime import installed_clients
 from bot.listeners import outbox
 from bot.settings import Settings, load_settings
 from bot.simulator.client import SlackSender
@@ -20,6 +21,7 @@ from bot.simulator.webapi import FakeSlackAPI
 from bot.simulator.world import World, default_world
 from bot.slack.client import make_client
 from bot.slack.directory import PeopleDirectory
+from bot.slack.drainer import Drainer
 from bot.web import WsgiApp, make_wsgi
 from storage.db import Database
 
@@ -62,7 +64,7 @@ class LocalBot:
         migrate: bool = True,
         oauth: bool = False,
         secret_key: str | None = None,
-        sends_own_messages: bool = True,
+        drains: bool = True,
     ) -> None:
         self.world = world or default_world()
         self.clock = clock or SystemClock()
@@ -74,8 +76,8 @@ class LocalBot:
         self.url = ""
         self.oauth = oauth
         self.secret_key = secret_key
-        # False: like a `serve` worker, leave queued messages to a sender (the test runs `Delivery` itself).
-        self.sends_own_messages = sends_own_messages
+        # True: after each request, the outbox is drained (synchronously) — the production drainer, run in step.
+        self.drains = drains
 
     def start(self) -> Self:
         """Start the fake API and the app; sync the people cache like a fresh install would."""
@@ -93,16 +95,30 @@ class LocalBot:
             env["SLACK_BOT_TOKEN"] = BOT_TOKEN
         self.settings = load_settings(env)
         self.client = make_client(self.settings, token="" if self.oauth else None, retries=2)
-        self.app = create_app(
-            self.settings, self.clock, self.db, self.client, sends_own_messages=self.sends_own_messages
+        self.app = create_app(self.settings, self.clock, self.db, self.client)
+        clients = installed_clients(self.settings, self.db, self.clock) if self.oauth else None
+        fixed = self.client
+        self.drainer = Drainer(
+            self.db, self.clock, clients or (lambda _team: fixed), per_channel_per_second=0, per_workspace_per_second=0
         )
         self._cm = serve_wsgi(make_wsgi(self.app, self.db, clock=self.clock, secret_key=self.secret_key))
         self.url = self._cm.__enter__()
         self.sender = SlackSender(f"{self.url}/slack/events", SIGNING_SECRET, self.world, self.api)
-        self.sender.settle = outbox.wait_idle
+        self._enqueued = threading.Event()  # set by each commit that queued a message, as the drainer thread is
+        self.db.on_outbox_commit(self._enqueued.set)
+        self.sender.settle = self.settle
         if not self.oauth:
             PeopleDirectory(self.db, self.clock).sync(self.client, self.world.team_id)
         return self
+
+    def settle(self, timeout: float = 10.0) -> bool:
+        """After a request: wait for the work its answer left, then send what it queued (as the drainer thread
+        would, in step); False when the work did not finish within `timeout`."""
+        idle = outbox.wait_idle(timeout)
+        if self.drains and self._enqueued.is_set():
+            self._enqueued.clear()
+            self.drainer.drain()
+        return idle
 
     def stop(self) -> None:
         """Stop serving and close connections."""

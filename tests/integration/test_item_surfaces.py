@@ -8,6 +8,7 @@ from bot.clock import FrozenClock
 from bot.services.export import export_all
 from bot.simulator.local import LocalBot
 from tests.support.blocks import button, labels, text_of
+from tests.support.waiting import wait_until
 
 
 def items(bot: LocalBot, clock: FrozenClock) -> dict[str, dict[str, Any]]:
@@ -167,12 +168,7 @@ def test_message_shortcut_prefills_the_form_and_links_the_permalink(bot: LocalBo
         "2026-11-27",
         "C0WEB",
     )
-    for _ in range(50):
-        if items(bot, clock)["A-1"]["source_url"]:
-            break
-        import time
-
-        time.sleep(0.05)
+    wait_until(lambda: items(bot, clock)["A-1"]["source_url"], what="the permalink stored")
     assert str(items(bot, clock)["A-1"]["source_url"]).startswith("https://acme-sim.slack.com/archives/C0WEB/p")
 
 
@@ -273,3 +269,16 @@ def test_reassign_from_a_list_opens_a_picker_and_dms_the_new_owner(bot: LocalBot
     assert items(bot, clock)["A-1"]["owner"] == "U0DANA"
     bot.api.wait_for("chat.postMessage", count=2)
     assert dms_to(bot, "U0DANA")
+
+
+def test_done_by_command_tells_the_creator_at_once_when_they_asked(bot: LocalBot, clock: FrozenClock) -> None:
+    # Bug (issue 15): `/action done` by the owner queued the creator's DM into a closed session; it never went out.
+    cmd(bot, "alice", "add <@U0BOB> Send the SOW")
+    with bot.db.session() as s:
+        from bot.services.common import Actor
+        from bot.services.settings import PersonPrefs, save_prefs
+
+        save_prefs(s, clock, Actor(team_id="T0SIM", user_id="U0ALICE"), PersonPrefs(notify_done_now=True))
+    assert "A-1" in cmd(bot, "bob", "done A-1")["text"]
+    [notice] = dms_to(bot, "U0ALICE")
+    assert "A-1" in notice.params["text"]

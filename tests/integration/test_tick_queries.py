@@ -11,25 +11,15 @@ from slack_sdk import WebClient
 from sqlalchemy import delete, event, insert
 
 from bot.clock import FrozenClock
-from bot.jobs.runtime import Runtime
-from bot.jobs.sweeps import run_all
+from bot.jobs.runtime import build_runtime
+from bot.jobs.sweeps import queue_all
 from bot.settings import load_settings
-from bot.slack.sender import Outgoing, RateLimitedSender, SendReport
 from storage.db import Database
 from storage.models import ActionItem, OutboundClaim, Person, Workspace
 
 TEAM = "T0TICK"
 MONDAY_1700_UTC = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)  # 12:00 in New York, 18:00 in Berlin
 ZONES = ("America/New_York", "Europe/Berlin", "UTC")
-
-
-class Recorder(RateLimitedSender):
-    """Keeps the messages instead of sending them."""
-
-    def send_all(self, messages: list[Outgoing]) -> SendReport:
-        report = SendReport()
-        report.sent.extend(messages)
-        return report
 
 
 @contextmanager
@@ -83,16 +73,16 @@ def add_people(db: Database, start: int, count: int, items_each: int) -> None:
 
 
 def tick(db: Database) -> tuple[int, int]:
-    """(queries, DMs) of one tick at Monday 17:00 UTC, sending nothing."""
+    """(queries, DMs queued) of one tick at Monday 17:00 UTC (what the sweep does; the drainer sends)."""
     clock = FrozenClock(MONDAY_1700_UTC)
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "DATABASE_URL": db.url})
     client = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
-    rt = Runtime(settings=settings, db=db, clock=clock, client=client, sender=Recorder(client, db, clock))
+    rt = build_runtime(settings, db, clock, client)
     with db.engine.begin() as conn:
         conn.execute(delete(OutboundClaim))
     with counting(db) as statements:
-        report = run_all(rt)
-    return len(statements), len(report.reports["morning DMs"].sent)
+        report = queue_all(rt)
+    return len(statements), report.queued["morning DMs"]
 
 
 def test_the_tick_query_count_does_not_grow_with_people_or_items(db: Database) -> None:

@@ -46,17 +46,12 @@ def failing_inserts(db: Database, table: str) -> Iterator[None]:
 
 @contextmanager
 def failing_holds(db: Database) -> Iterator[None]:
-    """A captured message cannot be held before its answer: its insert fails — into the held-captures file beside a
-    SQLite database (storage/held.py), into `processed_event` elsewhere."""
-    store = db.held
-    with failing_inserts(store.db, "held_capture") if store is not None else failing_inserts(db, "processed_event"):
+    """A captured message cannot be held before its answer: its insert into `processed_event` fails."""
+    with failing_inserts(db, "processed_event"):
         yield
 
 
 def held_captures(db: Database) -> int:
     """Captures held before their answers and not written yet."""
-    store = db.held
-    if store is not None:
-        return store.count()
     with db.engine.connect() as conn:
         return int(conn.execute(text("SELECT count(*) FROM processed_event WHERE payload IS NOT NULL")).scalar_one())

@@ -92,10 +92,11 @@ def rss_kb(pid: int) -> int:
 class Served:
     """`followthrough serve` on a free loopback port; its log goes to a file the test can read."""
 
-    def __init__(self, env: dict[str, str], log: Path, *, workers: int = 2, threads: int = 8) -> None:
+    def __init__(self, env: dict[str, str], log: Path, *, workers: int | None = None, threads: int = 8) -> None:
         self.env = env
         self.log = log
-        self.workers = workers
+        # Several processes on PostgreSQL; SQLite serves from one (`serve` refuses more).
+        self.workers = workers or (1 if env.get("DATABASE_URL", "").startswith("sqlite") else 2)
         self.threads = threads
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -1,34 +1,72 @@
-"""Outbound claims: a send is claimed once; a claim not marked sent within 5 minutes is retried."""
+"""The outbox: a message is queued once per slot, claimed by one drainer, retried with backoff, never sent twice."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from bot.clock import FrozenClock
-from bot.services.outbound import claim, mark
 from storage.db import Database
+from storage.repositories import outbox
+from storage.repositories.outbox import OutboxState
 
 SLOT = {"team_id": "T1", "recipient": "U1", "kind": "morning-dm", "slot": "2026-11-23"}
+PAYLOAD = {"text": "hello", "blocks": None}
 
 
-def test_a_second_claim_of_the_same_send_is_refused(db: Database, clock: FrozenClock) -> None:
+def test_a_slot_is_queued_once(db: Database, clock: FrozenClock) -> None:
     with db.session() as s:
-        assert claim(s, clock, **SLOT)
+        assert outbox.enqueue(s, clock.now(), **SLOT, payload=PAYLOAD)
     with db.session() as s:
-        assert not claim(s, clock, **SLOT)
-        assert claim(s, clock, **{**SLOT, "slot": "2026-11-24"})
+        assert not outbox.enqueue(s, clock.now(), **SLOT, payload=PAYLOAD)
+        assert outbox.enqueue(s, clock.now(), **{**SLOT, "slot": "2026-11-24"}, payload=PAYLOAD)
 
 
-def test_a_stale_claim_is_retried_but_a_sent_one_never(db: Database, clock: FrozenClock) -> None:
+def test_a_claimed_message_is_not_claimed_again_until_its_claim_is_stale(db: Database, clock: FrozenClock) -> None:
     with db.session() as s:
-        assert claim(s, clock, **SLOT)
+        outbox.enqueue(s, clock.now(), **SLOT, payload=PAYLOAD)
+    with db.session() as s:
+        [first] = outbox.claim(s, clock.now())
+    assert first.payload == PAYLOAD
     clock.advance(timedelta(minutes=4))
     with db.session() as s:
-        assert not claim(s, clock, **SLOT)
-    clock.advance(timedelta(minutes=2))
+        assert outbox.claim(s, clock.now()) == []
+    clock.advance(timedelta(minutes=2))  # the drainer that claimed it died
     with db.session() as s:
-        assert claim(s, clock, **SLOT)
-        mark(s, clock, **SLOT, sent=True)
+        [again] = outbox.claim(s, clock.now())
+        outbox.mark_sent(s, clock.now(), [again.id])
     clock.advance(timedelta(hours=1))
     with db.session() as s:
-        assert not claim(s, clock, **SLOT)
+        assert outbox.claim(s, clock.now()) == []
+
+
+def test_a_failed_send_waits_longer_each_time_then_dies(db: Database, clock: FrozenClock) -> None:
+    with db.session() as s:
+        outbox.enqueue(s, clock.now(), **SLOT, payload=PAYLOAD)
+    waits = []
+    for _ in range(outbox.MAX_ATTEMPTS):
+        with db.session() as s:
+            [q] = outbox.claim(s, clock.now())
+            state = outbox.mark_failed(s, clock.now(), q, "ratelimited", final=False)
+        waited = 0
+        while state is OutboxState.QUEUED:
+            with db.session() as s:
+                if outbox.claim(s, clock.now(), limit=0) == [] and outbox.has_ready(s, clock.now()):
+                    break
+            clock.advance(timedelta(minutes=1))
+            waited += 1
+        waits.append(waited)
+    assert state is OutboxState.DEAD
+    assert waits[:4] == [1, 2, 4, 8]
+    with db.session() as s:
+        assert outbox.counts(s) == {"dead": 1}
+
+
+def test_a_final_failure_is_never_retried(db: Database, clock: FrozenClock) -> None:
+    with db.session() as s:
+        outbox.enqueue(s, clock.now(), **SLOT, payload=PAYLOAD)
+    with db.session() as s:
+        [q] = outbox.claim(s, clock.now())
+        assert outbox.mark_failed(s, clock.now(), q, "user_not_found", final=True) is OutboxState.DEAD
+    clock.advance(timedelta(days=1))
+    with db.session() as s:
+        assert outbox.claim(s, clock.now()) == []

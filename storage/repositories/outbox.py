@@ -1,0 +1,245 @@
+"""The outbox: every message the app sends is a row, enqueued in the transaction of the change it follows."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, col
+
+from storage.models import OutboundClaim
+from storage.repositories.common import insert_ignore
+
+# A message claimed for sending and not marked this long after (its sender died) is claimed again.
+STALE_AFTER = timedelta(minutes=5)
+# A send that keeps failing (Slack down, a timeout) is tried this many times, waiting longer each time.
+MAX_ATTEMPTS = 5
+_SLOT = ["team_id", "recipient", "kind", "slot"]
+
+
+class OutboxState(StrEnum):
+    """Where a message stands."""
+
+    QUEUED = "queued"  # waiting to be sent (from `not_before` on)
+    SENDING = "sending"  # claimed by a drainer
+    SENT = "sent"
+    SKIPPED = "skipped"  # a scheduled slot with nothing to say: recorded so later sweeps do not look again
+    DEAD = "dead"  # no retry will deliver it (the channel or person is gone), or it failed MAX_ATTEMPTS times
+
+
+@dataclass(frozen=True)
+class Queued:
+    """A message claimed for sending."""
+
+    id: int
+    team_id: str
+    recipient: str
+    kind: str
+    slot: str
+    attempts: int
+    payload: dict[str, Any]
+
+
+def payload_of(
+    *,
+    text: str,
+    blocks: list[dict[str, Any]] | None,
+    thread_ts: str | None = None,
+    ephemeral_user: str | None = None,
+    response_url: str | None = None,
+    files: Sequence[tuple[str, str, bytes]] = (),
+) -> dict[str, Any]:
+    """What the outbox stores for a message: enough to post it later, from any process. `files` are
+    (filename, title, content), uploaded into the channel after the message."""
+    payload: dict[str, Any] = {"text": text, "blocks": blocks}
+    if thread_ts:
+        payload["thread_ts"] = thread_ts
+    if ephemeral_user:
+        payload["ephemeral_user"] = ephemeral_user
+    if response_url:
+        payload["response_url"] = response_url
+    if files:
+        payload["files"] = [
+            {"filename": name, "title": title, "content": base64.b64encode(content).decode()}
+            for name, title, content in files
+        ]
+    return payload
+
+
+def enqueue(
+    session: Session,
+    now: datetime,
+    *,
+    team_id: str,
+    recipient: str,
+    kind: str,
+    slot: str,
+    payload: dict[str, Any],
+) -> bool:
+    """Queue a message once per (team, recipient, kind, slot); False when that slot was queued before."""
+    inserted = insert_ignore(
+        session,
+        OutboundClaim,
+        _SLOT,
+        team_id=team_id,
+        recipient=recipient,
+        kind=kind,
+        slot=slot,
+        state=OutboxState.QUEUED.value,
+        attempts=0,
+        claimed_at=now,
+        not_before=now,
+        payload=json.dumps(payload, separators=(",", ":")),
+    )
+    if inserted:
+        session.info["outbox_enqueued"] = True  # Database wakes the drainer when this transaction commits
+    return inserted
+
+
+def enqueue_many(session: Session, now: datetime, messages: list[dict[str, Any]]) -> int:
+    """Queue many messages in one statement (a sweep's DMs): each a dict of team_id, recipient, kind, slot and
+    payload (None: a skipped slot); a slot queued before is left as it is. Returns how many were given."""
+    if not messages:
+        return 0
+    rows = [
+        {
+            "team_id": m["team_id"],
+            "recipient": m["recipient"],
+            "kind": m["kind"],
+            "slot": m["slot"],
+            "state": (OutboxState.QUEUED if m["payload"] is not None else OutboxState.SKIPPED).value,
+            "attempts": 0,
+            "claimed_at": now,
+            "not_before": now if m["payload"] is not None else None,
+            "payload": json.dumps(m["payload"], separators=(",", ":")) if m["payload"] is not None else None,
+        }
+        for m in messages
+    ]
+    table = OutboundClaim.__table__  # type: ignore[attr-defined]
+    insert_fn = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    session.execute(insert_fn(table).on_conflict_do_nothing(index_elements=_SLOT), rows)
+    if any(m["payload"] is not None for m in messages):
+        session.info["outbox_enqueued"] = True
+    return sum(m["payload"] is not None for m in messages)
+
+
+def skip(session: Session, now: datetime, *, team_id: str, recipient: str, kind: str, slot: str) -> None:
+    """Record that a scheduled slot had nothing to send."""
+    insert_ignore(
+        session,
+        OutboundClaim,
+        _SLOT,
+        team_id=team_id,
+        recipient=recipient,
+        kind=kind,
+        slot=slot,
+        state=OutboxState.SKIPPED.value,
+        attempts=0,
+        claimed_at=now,
+    )
+
+
+def slots_taken(session: Session, *, kinds: list[str], slots: set[str] | None = None) -> set[tuple[str, str, str, str]]:
+    """(team, recipient, kind, slot) of every message of `kinds` ever enqueued or skipped (optionally in `slots`)."""
+    query = select(
+        col(OutboundClaim.team_id), col(OutboundClaim.recipient), col(OutboundClaim.kind), col(OutboundClaim.slot)
+    ).where(col(OutboundClaim.kind).in_(kinds))
+    if slots is not None:
+        query = query.where(col(OutboundClaim.slot).in_(slots))
+    return {(t, r, k, s) for t, r, k, s in session.execute(query).all()}
+
+
+def _ready(now: datetime) -> Any:
+    return or_(
+        and_(col(OutboundClaim.state) == OutboxState.QUEUED.value, col(OutboundClaim.not_before) <= now),
+        and_(col(OutboundClaim.state) == OutboxState.SENDING.value, col(OutboundClaim.claimed_at) < now - STALE_AFTER),
+    )
+
+
+def has_ready(session: Session, now: datetime) -> bool:
+    """True when some message can be claimed now (a cheap read before a write)."""
+    return session.execute(select(col(OutboundClaim.id)).where(_ready(now)).limit(1)).first() is not None
+
+
+def claim(session: Session, now: datetime, *, limit: int = 100) -> list[Queued]:
+    """Claim up to `limit` messages ready to send, oldest first: queued ones whose time has come, and claims a dead
+    sender left. Two drainers never claim the same row (PostgreSQL skips rows another has locked; SQLite has one
+    writer)."""
+    ids = (
+        select(col(OutboundClaim.id))
+        .where(_ready(now))
+        .order_by(col(OutboundClaim.id))
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    rows = session.execute(
+        update(OutboundClaim)
+        .where(col(OutboundClaim.id).in_(ids.scalar_subquery()), _ready(now))
+        .values(state=OutboxState.SENDING.value, claimed_at=now, attempts=col(OutboundClaim.attempts) + 1)
+        .returning(
+            col(OutboundClaim.id),
+            col(OutboundClaim.team_id),
+            col(OutboundClaim.recipient),
+            col(OutboundClaim.kind),
+            col(OutboundClaim.slot),
+            col(OutboundClaim.attempts),
+            col(OutboundClaim.payload),
+        )
+    ).all()
+    taken = [Queued(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}")) for r in rows]
+    return sorted(taken, key=lambda q: q.id)
+
+
+def mark_sent(session: Session, now: datetime, ids: list[int]) -> None:
+    """These claimed messages went out."""
+    if ids:
+        session.execute(
+            update(OutboundClaim)
+            .where(col(OutboundClaim.id).in_(ids))
+            .values(state=OutboxState.SENT.value, sent_at=now, last_error=None)
+        )
+
+
+def mark_failed(session: Session, now: datetime, q: Queued, error: str, *, final: bool) -> OutboxState:
+    """A failed send: dead when `final` or after MAX_ATTEMPTS, else queued again after 1, 2, 4, 8 minutes."""
+    if final or q.attempts >= MAX_ATTEMPTS:
+        state, not_before = OutboxState.DEAD, None
+    else:
+        state, not_before = OutboxState.QUEUED, now + timedelta(minutes=2 ** (q.attempts - 1))
+    session.execute(
+        update(OutboundClaim)
+        .where(col(OutboundClaim.id) == q.id)
+        .values(state=state.value, not_before=not_before, last_error=error[:500])
+    )
+    return state
+
+
+def last_sent(session: Session, team_ids: list[str], kind: str) -> Any:
+    """A subquery: (team_id, recipient, last) — when each recipient was last sent a message of `kind`."""
+    return (
+        select(
+            col(OutboundClaim.team_id).label("team_id"),
+            col(OutboundClaim.recipient).label("recipient"),
+            func.max(col(OutboundClaim.sent_at)).label("last"),
+        )
+        .where(
+            col(OutboundClaim.team_id).in_(team_ids),
+            col(OutboundClaim.kind) == kind,
+            col(OutboundClaim.state) == OutboxState.SENT.value,
+        )
+        .group_by(col(OutboundClaim.team_id), col(OutboundClaim.recipient))
+        .subquery()
+    )
+
+
+def counts(session: Session) -> dict[str, int]:
+    """How many messages are in each state (for tests and the operator)."""
+    rows = session.execute(select(col(OutboundClaim.state), func.count()).group_by(col(OutboundClaim.state))).all()
+    return {state: int(n) for state, n in rows}
