@@ -11,8 +11,40 @@ from bot.capture.dates import looks_like_date
 from bot.capture.keys import Key, parse_key
 from bot.capture.text import plain, squash
 from bot.errors import BadInput
-from bot.services.deliverable_changes import DeliverableEdit
-from bot.services.milestones import MilestoneEdit
+
+
+@dataclass(frozen=True)
+class DeliverableEdit:
+    """What to change; `clear_*` empties a field."""
+
+    title: str | None = None
+    owner: str | None = None
+    approver: str | None = None
+    clear_approver: bool = False
+    due_date: date | None = None
+    clear_due: bool = False
+    criteria: str | None = None
+    clear_criteria: bool = False
+    link: Key | None = None
+
+    def empty(self) -> bool:
+        """Nothing to change."""
+        return self == DeliverableEdit()
+
+
+@dataclass(frozen=True)
+class MilestoneEdit:
+    """What to change."""
+
+    title: str | None = None
+    due_date: date | None = None
+    owner: str | None = None
+    gate: bool | None = None
+
+    def empty(self) -> bool:
+        """Nothing to change."""
+        return self == MilestoneEdit()
+
 
 DELIVERABLE_KEYWORDS = frozenset({"owner", "approver", "by", "due", "criteria"})
 MILESTONE_KEYWORDS = frozenset({"owner", "on", "by", "due"})

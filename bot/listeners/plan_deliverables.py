@@ -14,11 +14,11 @@ from bot.blocks import plan
 from bot.blocks.cards import Message
 from bot.blocks.common import context as note_block
 from bot.blocks.plan_modals import edit_deliverable_modal
+from bot.capture import plan_commands
 from bot.capture.keys import parse_key
 from bot.capture.text import mentions, plain
 from bot.deps import Deps
 from bot.errors import BadInput
-from bot.listeners import plan_parse
 from bot.listeners.plan_common import Call, check_named, command_actor, dm, past_warning, reply
 from bot.services import deliverable_changes, deliverables
 from bot.services.deliverable_changes import Decision, SubmitResult
@@ -28,7 +28,7 @@ from bot.services.plan_lookup import find_deliverable, require_manager
 def handle_deliverable(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
     """`/deliverable <verb> ...`."""
     deps = Deps.of(context)
-    verb, rest = plan_parse.first_word(plan_parse.clean(command.get("text") or ""))
+    verb, rest = plan_commands.first_word(plan_commands.clean(command.get("text") or ""))
     verb = verb.lower()
     if verb in ("", "help"):
         reply(ack, plan.usage())
@@ -49,7 +49,7 @@ def handle_deliverable(ack: Ack, command: dict[str, Any], context: BoltContext, 
 
 
 def _add(call: Call) -> Message:
-    args = plan_parse.deliverable_add(call.rest, call.today)
+    args = plan_commands.deliverable_add(call.rest, call.today)
     check_named(call.deps, call.client, call.actor.team_id, [("owner", args.owner), ("approver", args.approver)])
     warnings = past_warning(args.due, args.due_phrase, call.today, "it")
     with call.deps.db.session() as session:
@@ -93,18 +93,18 @@ def _list(call: Call) -> Message:
 
 
 def _show(call: Call) -> Message:
-    key, _ = plan_parse.first_word(call.rest)
+    key, _ = plan_commands.first_word(call.rest)
     with call.deps.db.session(readonly=True) as session:
         detail = deliverables.show(session, call.deps.clock, call.actor, key)
     return plan.deliverable_card(detail, viewer=call.actor.user_id, today=call.today)
 
 
 def _edit(call: Call) -> Message | None:
-    key, rest = plan_parse.first_word(call.rest)
+    key, rest = plan_commands.first_word(call.rest)
     if not rest:
         _open_edit_modal(call, key)
         return None
-    edit = plan_parse.deliverable_edit(key.upper(), rest, call.today)
+    edit = plan_commands.deliverable_edit(key.upper(), rest, call.today)
     check_named(call.deps, call.client, call.actor.team_id, [("owner", edit.owner), ("approver", edit.approver)])
     with call.deps.db.session() as session:
         result = deliverable_changes.update(session, call.deps.clock, call.actor, key, edit)
@@ -131,7 +131,7 @@ def _open_edit_modal(call: Call, key: str) -> None:
 
 
 def _cancel(call: Call) -> Message:
-    key, _ = plan_parse.first_word(call.rest)
+    key, _ = plan_commands.first_word(call.rest)
     with call.deps.db.session() as session:
         view = deliverable_changes.cancel(session, call.deps.clock, call.actor, key)
     return plan.deliverable_changed(view, what="is cancelled", today=call.today)
@@ -151,7 +151,7 @@ def ask_review(context: BoltContext, team_id: str, result: SubmitResult, *, toda
 
 
 def _submit(call: Call) -> Message:
-    key, rest = plan_parse.first_word(call.rest)
+    key, rest = plan_commands.first_word(call.rest)
     anyway = rest.lower().strip(" !.") in ("anyway", "now", "force", "regardless")
     if rest and not anyway:
         raise BadInput(f"To submit with open action items, type `/deliverable submit {key.upper()} anyway`.")
@@ -178,7 +178,7 @@ def tell_owner(context: BoltContext, team_id: str, decision: Decision) -> None:
 
 
 def _approve(call: Call) -> Message:
-    key, note = plan_parse.first_word(call.rest)
+    key, note = plan_commands.first_word(call.rest)
     with call.deps.db.session() as session:
         decision = deliverable_changes.approve(session, call.deps.clock, call.actor, key, plain(note) or None)
     tell_owner(call.context, call.actor.team_id, decision)
@@ -186,7 +186,7 @@ def _approve(call: Call) -> Message:
 
 
 def _reject(call: Call) -> Message:
-    key, reason = plan_parse.first_word(call.rest)
+    key, reason = plan_commands.first_word(call.rest)
     if not key:
         raise BadInput("Which deliverable? Try `/deliverable reject D-1 Use the new logo`.")
     with call.deps.db.session() as session:

@@ -13,10 +13,10 @@ from bot.blocks import plan_status
 from bot.blocks.cards import Message
 from bot.blocks.common import context as note_block
 from bot.blocks.plan_modals import edit_milestone_modal
+from bot.capture import plan_commands
 from bot.capture.text import plain
 from bot.deps import Deps
 from bot.errors import BadInput
-from bot.listeners import plan_parse
 from bot.listeners.plan_common import Call, check_named, command_actor, past_warning, reply
 from bot.services import milestones, outcomes
 from bot.services.plan_lookup import find_milestone, require_manager
@@ -28,7 +28,7 @@ def _dispatch(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, *, name: str, verbs: Verbs
 ) -> None:
     deps = Deps.of(context)
-    verb, rest = plan_parse.first_word(plan_parse.clean(command.get("text") or ""))
+    verb, rest = plan_commands.first_word(plan_commands.clean(command.get("text") or ""))
     verb = verb.lower()
     if verb in ("", "help"):
         reply(ack, plan_status.milestone_usage() if name == "/milestone" else plan_status.outcome_usage())
@@ -60,7 +60,7 @@ def handle_outcome(ack: Ack, command: dict[str, Any], context: BoltContext, clie
 
 
 def _m_add(call: Call) -> Message:
-    args = plan_parse.milestone_add(call.rest, call.today)
+    args = plan_commands.milestone_add(call.rest, call.today)
     check_named(call.deps, call.client, call.actor.team_id, [("milestone owner", args.owner)])
     warnings = past_warning(args.due, args.due_phrase, call.today, "it")
     with call.deps.db.session() as session:
@@ -80,14 +80,14 @@ def _m_list(call: Call) -> Message:
 
 
 def _m_status(call: Call) -> Message:
-    key, _ = plan_parse.first_word(call.rest)
+    key, _ = plan_commands.first_word(call.rest)
     with call.deps.db.session(readonly=True) as session:
         status = milestones.status(session, call.deps.clock, call.actor, key)
     return plan_status.milestone_status(status, today=call.today)
 
 
 def _m_edit(call: Call) -> Message | None:
-    key, rest = plan_parse.first_word(call.rest)
+    key, rest = plan_commands.first_word(call.rest)
     if not rest:
         with call.deps.db.session(readonly=True) as session:
             m = find_milestone(session, call.actor, key)
@@ -98,7 +98,7 @@ def _m_edit(call: Call) -> Message | None:
         metadata = json.dumps({"key": view.key, "channel": call.actor.channel})
         call.client.views_open(trigger_id=call.command["trigger_id"], view=edit_milestone_modal(view, metadata))
         return None
-    edit = plan_parse.milestone_edit(key.upper(), rest, call.today)
+    edit = plan_commands.milestone_edit(key.upper(), rest, call.today)
     check_named(call.deps, call.client, call.actor.team_id, [("milestone owner", edit.owner)])
     with call.deps.db.session() as session:
         view, changed = milestones.update(session, call.deps.clock, call.actor, key, edit)
@@ -110,15 +110,15 @@ def _m_edit(call: Call) -> Message | None:
 
 
 def _m_cancel(call: Call) -> Message:
-    key, _ = plan_parse.first_word(call.rest)
+    key, _ = plan_commands.first_word(call.rest)
     with call.deps.db.session() as session:
         view = milestones.cancel(session, call.deps.clock, call.actor, key)
     return plan_status.milestone_changed(view, what="is cancelled", today=call.today)
 
 
 def _m_decide(call: Call) -> Message:
-    key, rest = plan_parse.first_word(call.rest)
-    decision, note = plan_parse.first_word(rest)
+    key, rest = plan_commands.first_word(call.rest)
+    decision, note = plan_commands.first_word(rest)
     if decision.lower() == "no" and note.lower().startswith("go"):  # "no go"
         decision, note = "no-go", note[2:].strip()
     if not key or not decision:
@@ -132,7 +132,7 @@ def _m_decide(call: Call) -> Message:
 
 
 def _o_add(call: Call) -> Message:
-    words = plan_parse.outcome_add(call.rest)
+    words = plan_commands.outcome_add(call.rest)
     check_named(call.deps, call.client, call.actor.team_id, [("outcome owner", words.owner)])
     with call.deps.db.session() as session:
         view = outcomes.add(session, call.deps.clock, call.actor, objective=words.title, owner=words.owner)
@@ -140,10 +140,10 @@ def _o_add(call: Call) -> Message:
 
 
 def _o_kr(call: Call) -> Message:
-    key, rest = plan_parse.first_word(call.rest)
+    key, rest = plan_commands.first_word(call.rest)
     if not key:
-        raise BadInput(f"Which outcome? Try `{plan_parse.KR_EXAMPLE}`.")
-    kr = plan_parse.key_result(rest)
+        raise BadInput(f"Which outcome? Try `{plan_commands.KR_EXAMPLE}`.")
+    kr = plan_commands.key_result(rest)
     with call.deps.db.session() as session:
         view, added = outcomes.add_key_result(
             session,
@@ -159,15 +159,15 @@ def _o_kr(call: Call) -> Message:
 
 
 def _o_checkin(call: Call) -> Message:
-    key, rest = plan_parse.first_word(call.rest)
-    value, note = plan_parse.check_in(rest, key.upper())
+    key, rest = plan_commands.first_word(call.rest)
+    value, note = plan_commands.check_in(rest, key.upper())
     with call.deps.db.session() as session:
         result = outcomes.check_in(session, call.deps.clock, call.actor, key, value, note)
     return plan_status.checked_in(result)
 
 
 def _o_status(call: Call) -> Message:
-    key, _ = plan_parse.first_word(call.rest)
+    key, _ = plan_commands.first_word(call.rest)
     with call.deps.db.session(readonly=True) as session:
         status = outcomes.status(session, call.deps.clock, call.actor, key)
     return plan_status.outcome_status(status, now=call.deps.clock.now(), today=call.today)

@@ -13,10 +13,12 @@ from bot.blocks import plan, plan_status
 from bot.blocks.cards import Message
 from bot.blocks.plan import REVIEW_CARD_BLOCK
 from bot.blocks.plan_modals import GATE_OPTION, request_changes_modal
+from bot.capture import plan_commands
+from bot.capture.plan_commands import DeliverableEdit, MilestoneEdit
 from bot.deps import Deps
 from bot.errors import DomainError
 from bot.ids import PlanBlockId
-from bot.listeners import outbox, plan_parse
+from bot.listeners import outbox
 from bot.listeners.plan_common import (
     action_actor,
     check_named,
@@ -28,8 +30,6 @@ from bot.listeners.plan_common import (
 from bot.listeners.plan_deliverables import ask_review, tell_owner
 from bot.services import deliverable_changes, deliverables, milestones
 from bot.services.common import Actor
-from bot.services.deliverable_changes import DeliverableEdit
-from bot.services.milestones import MilestoneEdit
 
 
 def _replaces_card(body: dict[str, Any]) -> bool:
@@ -137,7 +137,7 @@ def _value(values: dict[str, dict[str, Any]], block_id: str) -> dict[str, Any]:
     entry = values.get(block_id) or {}
     found: dict[str, Any] = next(iter(entry.values()), {}) if entry else {}
     if isinstance(found.get("value"), str):
-        found = {**found, "value": plan_parse.clean(found["value"])}
+        found = {**found, "value": plan_commands.clean(found["value"])}
     return found
 
 

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from bot.capture.keys import Key
+from bot.capture.plan_commands import DeliverableEdit
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError, PermissionDenied
 from bot.services import progress
@@ -50,25 +49,6 @@ class Decision:
     decided_by: str
     milestone_reached: str | None = None
     seq: int = 0
-
-
-@dataclass(frozen=True)
-class DeliverableEdit:
-    """What to change; `clear_*` empties a field."""
-
-    title: str | None = None
-    owner: str | None = None
-    approver: str | None = None
-    clear_approver: bool = False
-    due_date: date | None = None
-    clear_due: bool = False
-    criteria: str | None = None
-    clear_criteria: bool = False
-    link: Key | None = None
-
-    def empty(self) -> bool:
-        """Nothing to change."""
-        return self == DeliverableEdit()
 
 
 @dataclass(frozen=True)

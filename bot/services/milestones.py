@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, func, or_
 from sqlmodel import Session, col, select
 
+from bot.capture.plan_commands import MilestoneEdit
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError
 from bot.services import progress
@@ -84,20 +85,6 @@ class MilestoneStatus:
         return self.view.status == "upcoming" and (
             bool(self.items.overdue or self.at_risk_deliverables) or self.forecast.on_track is False
         )
-
-
-@dataclass(frozen=True)
-class MilestoneEdit:
-    """What to change."""
-
-    title: str | None = None
-    due_date: date | None = None
-    owner: str | None = None
-    gate: bool | None = None
-
-    def empty(self) -> bool:
-        """Nothing to change."""
-        return self == MilestoneEdit()
 
 
 def view_of_milestone(m: Milestone, today: date) -> MilestoneView:
