@@ -157,36 +157,34 @@ class Drainer:
 
     # ---- sending ----------------------------------------------------------------------------------------------
     def _send_all(self, taken: list[Queued], report: SendReport) -> None:
-        """Each channel's messages in order, channels side by side; then every outcome marked in one transaction."""
+        """Each channel's messages in order, channels side by side; each marked as soon as it is sent, so a crash
+        repeats at most the posts in flight."""
         by_channel: dict[str, list[Queued]] = defaultdict(list)
         for q in taken:
             by_channel[q.recipient].append(q)
-        outcomes: list[tuple[Queued, str | None, bool]] = []  # (message, error, final)
-        lock = threading.Lock()
 
         def send_channel(queue: list[Queued]) -> None:
             for q in queue:
-                outcome = self._send_one(q)
-                with lock:
-                    outcomes.append((q, *outcome))
+                self._mark(q, *self._send_one(q), report)
 
         if len(by_channel) == 1:
             send_channel(next(iter(by_channel.values())))
         elif by_channel:
             with ThreadPoolExecutor(min(self.workers, len(by_channel)), thread_name_prefix="drainer") as pool:
                 list(pool.map(send_channel, by_channel.values()))
+
+    def _mark(self, q: Queued, error: str | None, final: bool, report: SendReport) -> None:
         now = self.clock.now()
         with self.db.session() as session:
-            outbox.mark_sent(session, now, [q.id for q, error, _ in outcomes if error is None])
-            for q, error, final in outcomes:
-                if error is None:
-                    report.add("sent", q)
-                    continue
-                state = outbox.mark_failed(session, now, q, error, final=final)
-                log.warning("%s to %s not sent (attempt %d): %s", q.kind, q.recipient, q.attempts, error)
-                report.add("gone" if final else "failed", (q, error))
-                if state is OutboxState.DEAD and final:
-                    _after_dead(session, self.clock, q, error)
+            if error is None:
+                outbox.mark_sent(session, now, [q.id])
+                report.add("sent", q)
+                return
+            state = outbox.mark_failed(session, now, q, error, final=final)
+            if state is OutboxState.DEAD and final:
+                _after_dead(session, self.clock, q, error)
+        log.warning("%s to %s not sent (attempt %d): %s", q.kind, q.recipient, q.attempts, error)
+        report.add("gone" if final else "failed", (q, error))
 
     def _send_one(self, q: Queued) -> tuple[str | None, bool]:
         """Post one message: (None, False) when sent, else (error, whether no retry can help)."""
