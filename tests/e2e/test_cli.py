@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ import pytest
 from bot.simulator.client import SlackSender
 from bot.simulator.webapi import FakeSlackAPI
 from bot.simulator.world import default_world
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 SECRET = "e2e-signing-secret"
@@ -54,28 +55,35 @@ def env(database_url: str, api: FakeSlackAPI) -> dict[str, str]:
     }
 
 
+def serve_workers(database_url: str) -> str:
+    """Several processes on PostgreSQL; SQLite serves from one."""
+    return "1" if database_url.startswith("sqlite") else "2"
+
+
 @pytest.fixture
 def served(env: dict[str, str]) -> Iterator[str]:
     port = free_port()
+    workers = serve_workers(env["DATABASE_URL"])
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", "2"],
+        [sys.executable, "-m", "bot.cli", "serve", "--host", "127.0.0.1", "--port", str(port), "--workers", workers],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+
+    def healthy() -> bool:
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=1) as r:
-                if r.status == 200:
-                    break
+                return bool(r.status == 200)
         except OSError:
             if proc.poll() is not None:
                 raise AssertionError(f"serve exited: {proc.stdout.read() if proc.stdout else ''}") from None
-            time.sleep(0.1)
+            return False
+
     try:
+        wait_until(healthy, 30, what="serve's /healthz", interval=0.02)
         yield url
     finally:
         proc.terminate()
@@ -105,13 +113,22 @@ def test_served_app_adds_lists_and_completes_and_export_shows_it(
     assert forged.status == 401
 
 
-def test_served_app_confirms_captures_in_the_thread_and_redraws_clicked_cards_from_its_sender(
+def test_serve_refuses_several_processes_on_sqlite(env: dict[str, str], tmp_path: Path) -> None:
+    on_sqlite = {**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'one.db'}"}
+    refused = cli("serve", "--port", str(free_port()), "--workers", "3", env=on_sqlite)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        "followthrough: --workers 3: SQLite serves from one process (with threads); several processes need PostgreSQL"
+    ]
+
+
+def test_served_app_confirms_captures_in_the_thread_and_redraws_clicked_cards_from_its_drainer(
     served: str, api: FakeSlackAPI
 ) -> None:
     sender = SlackSender(f"{served}/slack/events", SECRET, api.world, api)
     captured = sender.message("alice", "#proj-website", "Standup\nAI: <@U0BOB> send the SOW by Friday")
     assert captured.status == 200
-    # The workers answer; `serve`'s sender process posts the confirmation and Bob's DM (within its poll).
+    # The worker answers; its drainer thread, woken by the commit, posts the confirmation and Bob's DM.
     posts = api.wait_for("chat.postMessage", count=2, timeout=10)
     [confirm] = [c for c in posts if c.params.get("thread_ts")]
     assert confirm.params["thread_ts"] == sender.last_message_ts and "A-1" in str(confirm.params["text"])
@@ -192,18 +209,20 @@ def test_bad_usage_exits_2_with_one_line(env: dict[str, str]) -> None:
     assert len(result.stderr.strip().splitlines()) == 1
 
 
-def test_readyz_is_503_until_migrations_are_current(database_url: str) -> None:
+def test_readyz_is_503_until_migrations_are_current(
+    empty_database_url: str, fill_from_template: Callable[[str], None]
+) -> None:
     from bot.simulator.local import serve_wsgi
     from bot.web import make_wsgi
     from storage.db import Database
 
-    db = Database(database_url)
+    db = Database(empty_database_url)
     try:
         with serve_wsgi(make_wsgi(app=None, db=db)) as url:  # type: ignore[arg-type]
             with pytest.raises(urllib.error.HTTPError) as info:
                 urllib.request.urlopen(f"{url}/readyz", timeout=5)
             assert info.value.code == 503
-            db.migrate()
+            fill_from_template(empty_database_url)  # what `db.migrate()` makes (tests/unit/test_migrations.py)
             with urllib.request.urlopen(f"{url}/readyz", timeout=5) as r:
                 assert r.status == 200
     finally:
