@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, insert, or_, update
+from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -16,7 +16,7 @@ from bot.capture.keys import Key, parse_key
 from bot.capture.text import quote
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError, NotFound, PermissionDenied
-from bot.services.common import Actor, audit, audit_row, ensure_workspace
+from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.people import PersonInfo
 from storage.models import ActionItem, AuditEntry, Deliverable
 from storage.repositories.keys import reserve_numbers
@@ -198,10 +198,9 @@ def insert_planned(
             audit(
                 session,
                 clock,
-                team_id=actor.team_id,
-                by=actor.user_id,
-                key=f"D-{d.number}",
-                change="status",
+                actor,
+                f"D-{d.number}",
+                "status",
                 before={"status": "planned"},
                 after={"status": "in_progress"},
             )
@@ -234,10 +233,9 @@ def insert_planned(
         audit(
             session,
             clock,
-            team_id=actor.team_id,
-            by=actor.user_id,
-            key=f"A-{number}",
-            change="created",
+            actor,
+            f"A-{number}",
+            "created",
             after={"title": v.title, "owner": v.owner, "due_date": v.due_date},
         )
     session.flush()
@@ -274,94 +272,23 @@ def may_change(item: ActionItem, actor: Actor) -> None:
     raise PermissionDenied(f"Only {who} or a workspace admin can change A-{item.number}.")
 
 
-_ITEM_BY_NUMBER = (
-    core_select(
-        _ITEM.c.id,
-        _ITEM.c.number,
-        _ITEM.c.title,
-        _ITEM.c.status,
-        _ITEM.c.owner,
-        _ITEM.c.created_by,
-        _ITEM.c.channel,
-        _ITEM.c.due_date,
-        _ITEM.c.due_time,
-        _ITEM.c.due_tz,
-        _DELIVERABLE.c.number,
-        _DELIVERABLE.c.title,
-        _ITEM.c.snoozed_until,
-        _ITEM.c.private,
-    )
-    .select_from(_ITEM.outerjoin(_DELIVERABLE, _ITEM.c.deliverable_id == _DELIVERABLE.c.id))
-    .where(_ITEM.c.team_id == bindparam("team"), _ITEM.c.number == bindparam("number"))
-)
-_MARK_DONE = (
-    update(_ITEM)
-    .where(_ITEM.c.id == bindparam("item_id"))
-    .values(
-        status="done",
-        completed_at=bindparam("now"),
-        completed_by=bindparam("by"),
-        updated_at=bindparam("now"),
-    )
-)
-
-
 def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:
-    """Mark an item done.
-
-    The Done button is the most frequent write after `add`: its reads and writes are prebuilt Core statements in
-    the caller's transaction (the same checks as `get_item`, `visible_to` and `may_change`).
-    """
-    key = parse_key(key_text)
-    if key is None or key.kind != "A" or key.sub is not None:
-        raise BadInput(f'"{quote(key_text, 30)}" isn\'t an action item key. Keys look like A-12; try /action list.')
-    conn = session.connection()
-    row = conn.execute(_ITEM_BY_NUMBER, {"team": actor.team_id, "number": key.number}).first()
-    if row is None:
-        raise NotFound(f"I couldn't find {key} in this workspace. Try /action list.")
-    item_id, number, title, status, owner, created_by, channel = row[0], row[1], row[2], row[3], row[4], row[5], row[6]
-    private = bool(row[13])
-    if private and channel != actor.channel and actor.user_id not in (owner, created_by):
-        raise NotFound(f"I couldn't find A-{number} in this workspace. Try /action list.")
-    if actor.user_id not in (owner, created_by) and not actor.is_admin:
-        who = (
-            f"<@{owner}> (the owner and creator)"
-            if owner == created_by
-            else f"<@{owner}> (the owner), <@{created_by}> (who created it)"
-        )
-        raise PermissionDenied(f"Only {who} or a workspace admin can change A-{number}.")
-    if status == "done":
-        raise DomainError(f"A-{number} is already done. To undo that, try `/action reopen A-{number}`.")
-    if status == "cancelled":
-        raise DomainError(f"A-{number} was cancelled. Reopen it first: `/action reopen A-{number}`.")
-    conn.execute(_MARK_DONE, {"item_id": item_id, "now": clock.now(), "by": actor.user_id})
-    conn.execute(
-        insert(_AUDIT),
-        audit_row(
-            clock,
-            team_id=actor.team_id,
-            by=actor.user_id,
-            key=f"A-{number}",
-            change="done",
-            before={"status": status},
-            after={"status": "done"},
-        ),
-    )
-    return ItemView(
-        key=f"A-{number}",
-        title=title,
-        status="done",
-        owner=owner,
-        created_by=created_by,
-        channel=channel,
-        due_date=row[7],
-        due_time=row[8],
-        due_tz=row[9],
-        deliverable=f"D-{row[10]}" if row[10] is not None else None,
-        deliverable_title=row[11],
-        snoozed_until=row[12],
-        private=private,
-    )
+    """Mark an item done (its owner, its creator or an admin; a private item only where it can be seen)."""
+    item = get_item(session, actor.team_id, key_text)
+    if not visible_to(item, actor):
+        raise NotFound(f"I couldn't find A-{item.number} in this workspace. Try /action list.")
+    may_change(item, actor)
+    if item.status == "done":
+        raise DomainError(f"A-{item.number} is already done. To undo that, try `/action reopen A-{item.number}`.")
+    if item.status == "cancelled":
+        raise DomainError(f"A-{item.number} was cancelled. Reopen it first: `/action reopen A-{item.number}`.")
+    before = item.status
+    now = clock.now()
+    item.status, item.completed_at, item.completed_by, item.updated_at = "done", now, actor.user_id, now
+    session.add(item)
+    audit(session, clock, actor, f"A-{item.number}", "done", before={"status": before}, after={"status": "done"})
+    deliverable = session.get(Deliverable, item.deliverable_id) if item.deliverable_id else None
+    return view_of(item, deliverable)
 
 
 LIST_SCOPES = ("mine", "overdue", "week", "done", "channel", "user")

@@ -52,7 +52,7 @@ def feed_token(
             row_c.calendar_token = secrets.token_urlsafe(18)
             row_c.updated_by, row_c.updated_at = actor.user_id, clock.now()
             session.add(row_c)
-            audit(session, clock, team_id=actor.team_id, by=actor.user_id, key=channel, change="calendar feed reset")
+            audit(session, clock, actor, channel, "calendar feed reset")
         return _sign(secret_key, row_c.calendar_token)
     row = session.get(PersonSettings, (actor.team_id, actor.user_id)) or PersonSettings(
         team_id=actor.team_id, user_id=actor.user_id
@@ -61,7 +61,7 @@ def feed_token(
         row.calendar_token = secrets.token_urlsafe(18)
         row.updated_at = clock.now()
         session.add(row)
-        audit(session, clock, team_id=actor.team_id, by=actor.user_id, key=actor.user_id, change="calendar feed reset")
+        audit(session, clock, actor, actor.user_id, "calendar feed reset")
     return _sign(secret_key, row.calendar_token)
 
 

@@ -55,10 +55,9 @@ def apply_edit(
             audit(
                 session,
                 clock,
-                team_id=actor.team_id,
-                by=actor.user_id,
-                key=f"A-{item.number}",
-                change="edited in Slack",
+                actor,
+                f"A-{item.number}",
+                "edited in Slack",
                 before=before,
                 after={"title": item.title, "due_date": item.due_date},
             )

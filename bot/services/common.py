@@ -63,35 +63,32 @@ def _jsonable(value: Any) -> Any:
 def audit(
     session: Session,
     clock: Clock,
+    actor: Actor | None = None,
+    key: str = "",
+    change: str = "",
     *,
-    team_id: str,
-    by: str,
-    key: str,
-    change: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
+    team_id: str | None = None,
+    by: str | None = None,
 ) -> None:
-    """Keep one row per change: who, what, when, before -> after."""
-    session.add(
-        AuditEntry(**audit_row(clock, team_id=team_id, by=by, key=key, change=change, before=before, after=after))
-    )
+    """Keep one row per change: who (`actor`), what (`key`, `change`), when, before -> after."""
+    session.add(AuditEntry(**audit_row(clock, actor or Actor(team_id or "", by or ""), key, change, before, after)))
 
 
 def audit_row(
     clock: Clock,
-    *,
-    team_id: str,
-    by: str,
+    actor: Actor,
     key: str,
     change: str,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The audit row's columns, for a Core insert on a hot path."""
+    """The audit row's columns."""
     return {
-        "team_id": team_id,
+        "team_id": actor.team_id,
         "at": clock.now(),
-        "by": by,
+        "by": actor.user_id,
         "key": key,
         "change": change,
         "before": audit_json(before),

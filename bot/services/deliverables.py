@@ -208,10 +208,9 @@ def add(
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=f"D-{d.number}",
-        change="created",
+        actor,
+        f"D-{d.number}",
+        "created",
         after={"title": title, "owner": d.owner, "approver": approver, "due_date": due},
     )
     return view_of(d, milestone, outcome)

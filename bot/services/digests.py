@@ -116,10 +116,9 @@ def set_schedule(session: Session, clock: Clock, actor: Actor, *, cadence: str, 
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=actor.channel,
-        change="digest",
+        actor,
+        actor.channel,
+        "digest",
         before={"schedule": before},
         after={"schedule": after.describe()},
     )
@@ -139,15 +138,7 @@ def switch(
     if charts is not None:
         row.charts_enabled = charts
     session.add(row)
-    audit(
-        session,
-        clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=actor.channel,
-        change="digest",
-        after={"enabled": row.enabled, "charts": row.charts_enabled},
-    )
+    audit(session, clock, actor, actor.channel, "digest", after={"enabled": row.enabled, "charts": row.charts_enabled})
     return _schedule(row)
 
 

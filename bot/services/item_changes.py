@@ -67,16 +67,7 @@ def _save(
 ) -> ItemView:
     item.updated_at = clock.now()
     session.add(item)
-    audit(
-        session,
-        clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=f"A-{item.number}",
-        change=change,
-        before=before,
-        after=after,
-    )
+    audit(session, clock, actor, f"A-{item.number}", change, before=before, after=after)
     deliverable = session.get(Deliverable, item.deliverable_id) if item.deliverable_id else None
     return view_of(item, deliverable)
 

@@ -147,10 +147,9 @@ def add(
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=f"M-{m.number}",
-        change="created",
+        actor,
+        f"M-{m.number}",
+        "created",
         after={"title": title, "due_date": due, "owner": m.owner, "gate": gate},
     )
     return view_of_milestone(m, actor.today(clock))
@@ -258,9 +257,7 @@ def update(
             m.status = "upcoming"
         m.updated_at = clock.now()
         session.add(m)
-        audit(
-            session, clock, team_id=actor.team_id, by=actor.user_id, key=k, change="edited", before=before, after=after
-        )
+        audit(session, clock, actor, k, "edited", before=before, after=after)
         session.flush()
         progress.settle_milestone(session, clock, m, today=today, by=actor.user_id)
     return view_of_milestone(m, today), list(after)
@@ -276,16 +273,7 @@ def cancel(session: Session, clock: Clock, actor: Actor, key: str) -> MilestoneV
     before = m.status
     m.status, m.updated_at = "cancelled", clock.now()
     session.add(m)
-    audit(
-        session,
-        clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=k,
-        change="cancelled",
-        before={"status": before},
-        after={"status": "cancelled"},
-    )
+    audit(session, clock, actor, k, "cancelled", before={"status": before}, after={"status": "cancelled"})
     return view_of_milestone(m, actor.today(clock))
 
 
@@ -316,16 +304,7 @@ def decide(
     now = clock.now()
     m.decision, m.decided_by, m.decided_at, m.decision_note, m.updated_at = value, actor.user_id, now, note, now
     session.add(m)
-    audit(
-        session,
-        clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=k,
-        change=f"decided {value}",
-        before=before,
-        after={"decision": value, "note": note},
-    )
+    audit(session, clock, actor, k, f"decided {value}", before=before, after={"decision": value, "note": note})
     session.flush()
     changed = progress.settle_milestone(session, clock, m, today=actor.today(clock), by=actor.user_id)
     return view_of_milestone(m, actor.today(clock)), changed

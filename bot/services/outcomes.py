@@ -155,15 +155,7 @@ def add(session: Session, clock: Clock, actor: Actor, *, objective: str, owner: 
     )
     session.add(o)
     session.flush()
-    audit(
-        session,
-        clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=f"O-{o.number}",
-        change="created",
-        after={"objective": objective, "owner": o.owner},
-    )
+    audit(session, clock, actor, f"O-{o.number}", "created", after={"objective": objective, "owner": o.owner})
     return OutcomeView(f"O-{o.number}", o.objective, o.owner, o.created_by)
 
 
@@ -211,10 +203,9 @@ def add_key_result(
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=f"{k}.{kr.number}",
-        change="created",
+        actor,
+        f"{k}.{kr.number}",
+        "created",
         after={"metric": metric, "baseline": baseline, "target": target, "unit": unit},
     )
     [view] = _outcome_views(session, [o])
@@ -258,10 +249,9 @@ def check_in(
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=f"{k}.{kr.number}",
-        change="checked in",
+        actor,
+        f"{k}.{kr.number}",
+        "checked in",
         before={"current": previous},
         after={"current": value, "note": note},
     )

@@ -13,7 +13,7 @@ from sqlalchemy import and_, case, func, literal
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
-from bot.services.common import audit
+from bot.services.common import Actor, audit
 from storage.models import ActionItem, Deliverable, Milestone
 
 WORKDAY_LIMIT = 5  # Monday..Friday are weekdays 0..4
@@ -253,10 +253,9 @@ def settle_milestone(session: Session, clock: Clock, m: Milestone, *, today: dat
     audit(
         session,
         clock,
-        team_id=m.team_id,
-        by=by,
-        key=f"M-{m.number}",
-        change="status",
+        Actor(team_id=m.team_id, user_id=by),
+        f"M-{m.number}",
+        "status",
         before={"status": before},
         after={"status": new},
     )

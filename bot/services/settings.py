@@ -93,10 +93,9 @@ def save_prefs(session: Session, clock: Clock, actor: Actor, new: PersonPrefs) -
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=actor.user_id,
-        change="settings",
+        actor,
+        actor.user_id,
+        "settings",
         before=before.__dict__,
         after={**new.__dict__, "working_days": days},
     )
@@ -126,10 +125,9 @@ def set_capture(session: Session, clock: Clock, actor: Actor, channel: str, enab
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=channel,
-        change="capture",
+        actor,
+        channel,
+        "capture",
         before={"capture_enabled": before},
         after={"capture_enabled": enabled},
     )

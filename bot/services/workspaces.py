@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session
 
 from bot.clock import Clock
-from bot.services.common import audit, ensure_workspace
+from bot.services.common import Actor, audit, ensure_workspace
 from storage.models import Workspace
 
 
@@ -16,7 +16,7 @@ def deactivate(session: Session, clock: Clock, team_id: str, *, reason: str) -> 
     assert ws is not None
     ws.active, ws.uninstalled_at = False, clock.now()
     session.add(ws)
-    audit(session, clock, team_id=team_id, by="slack", key=team_id, change=reason)
+    audit(session, clock, Actor(team_id=team_id, user_id="slack"), team_id, reason)
 
 
 def activate(session: Session, clock: Clock, team_id: str, name: str = "") -> None:
