@@ -1,6 +1,7 @@
 """A modest Block Kit validator so the fake Web API rejects payloads real Slack would reject."""
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 KNOWN_BLOCKS = {
@@ -19,6 +20,7 @@ KNOWN_BLOCKS = {
 TEXT_TYPES = {"plain_text", "mrkdwn"}
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TIME = re.compile(r"([01]\d|2[0-3]):[0-5]\d")
+PICKERS = {"datepicker": ("initial_date", DATE, "YYYY-MM-DD date"), "timepicker": ("initial_time", TIME, "HH:mm time")}
 SELECTS = {
     "static_select",
     "external_select",
@@ -67,42 +69,57 @@ class _Checker:
         if not isinstance(el, dict) or not isinstance(el.get("type"), str):
             self.fail("must provide an element with a type", ptr)
             return
-        kind = el["type"]
         action_id = el.get("action_id")
         if action_id is not None and (not isinstance(action_id, str) or len(action_id) > 255):
             self.fail("must be a string of at most 255 characters", f"{ptr}/action_id")
-        if kind == "button":
-            self.text(el.get("text"), f"{ptr}/text", max_len=75, plain_only=True)
-            value = el.get("value")
-            if value is not None and (not isinstance(value, str) or len(value) > 2000):
-                self.fail("must be less than 2001 characters", f"{ptr}/value")
-            if el.get("style") not in (None, "primary", "danger"):
-                self.fail("must be one of: primary, danger", f"{ptr}/style")
-        elif kind in SELECTS or kind in {"overflow", "radio_buttons", "checkboxes"}:
-            if "placeholder" in el:
-                self.text(el.get("placeholder"), f"{ptr}/placeholder", max_len=150, plain_only=True)
-            options = el.get("options")
-            if options is not None:
-                self.options(options, f"{ptr}/options")
-            elif kind in {"static_select", "multi_static_select"} and "option_groups" not in el:
-                self.fail("must provide either options or option_groups", ptr)
-        elif kind == "plain_text_input":
-            if "placeholder" in el:
-                self.text(el.get("placeholder"), f"{ptr}/placeholder", max_len=150, plain_only=True)
-            limit = el.get("max_length", 3000)
-            if not isinstance(limit, int) or not 1 <= limit <= 3000:
-                self.fail("must be between 1 and 3000", f"{ptr}/max_length")
-            elif len(str(el.get("initial_value", ""))) > limit:
-                self.fail(f"must be at most {limit} characters (max_length)", f"{ptr}/initial_value")
-        elif kind in {"datepicker", "timepicker"}:
-            key, shape = ("initial_date", DATE) if kind == "datepicker" else ("initial_time", TIME)
-            if key in el and not (isinstance(el[key], str) and shape.fullmatch(el[key])):
-                self.fail("must be a valid " + ("YYYY-MM-DD date" if kind == "datepicker" else "HH:mm time"), ptr)
-        elif kind == "image":
-            if not el.get("image_url") and not el.get("slack_file"):
-                self.fail("missing required field: image_url", ptr)
-            if not el.get("alt_text"):
-                self.fail("missing required field: alt_text", ptr)
+        check = _ELEMENT_CHECKS.get(el["type"])
+        if check is not None:
+            check(self, el, ptr)
+
+    def button(self, el: dict[str, Any], ptr: str) -> None:
+        """Check a button's label, value and style."""
+        self.text(el.get("text"), f"{ptr}/text", max_len=75, plain_only=True)
+        value = el.get("value")
+        if value is not None and (not isinstance(value, str) or len(value) > 2000):
+            self.fail("must be less than 2001 characters", f"{ptr}/value")
+        if el.get("style") not in (None, "primary", "danger"):
+            self.fail("must be one of: primary, danger", f"{ptr}/style")
+
+    def placeholder(self, el: dict[str, Any], ptr: str) -> None:
+        """Check an optional placeholder."""
+        if "placeholder" in el:
+            self.text(el.get("placeholder"), f"{ptr}/placeholder", max_len=150, plain_only=True)
+
+    def choice(self, el: dict[str, Any], ptr: str) -> None:
+        """Check a select, overflow, radio group or checkbox group."""
+        self.placeholder(el, ptr)
+        options = el.get("options")
+        if options is not None:
+            self.options(options, f"{ptr}/options")
+        elif el["type"] in {"static_select", "multi_static_select"} and "option_groups" not in el:
+            self.fail("must provide either options or option_groups", ptr)
+
+    def text_input(self, el: dict[str, Any], ptr: str) -> None:
+        """Check a plain_text_input's max_length and initial value."""
+        self.placeholder(el, ptr)
+        limit = el.get("max_length", 3000)
+        if not isinstance(limit, int) or not 1 <= limit <= 3000:
+            self.fail("must be between 1 and 3000", f"{ptr}/max_length")
+        elif len(str(el.get("initial_value", ""))) > limit:
+            self.fail(f"must be at most {limit} characters (max_length)", f"{ptr}/initial_value")
+
+    def picker(self, el: dict[str, Any], ptr: str) -> None:
+        """Check a datepicker's or timepicker's initial value."""
+        key, shape, shown = PICKERS[el["type"]]
+        if key in el and not (isinstance(el[key], str) and shape.fullmatch(el[key])):
+            self.fail(f"must be a valid {shown}", ptr)
+
+    def image(self, el: dict[str, Any], ptr: str) -> None:
+        """Check an image element or block."""
+        if not el.get("image_url") and not el.get("slack_file"):
+            self.fail("missing required field: image_url", ptr)
+        if not el.get("alt_text"):
+            self.fail("missing required field: alt_text", ptr)
 
     def options(self, options: Any, ptr: str) -> None:
         """Check an options array."""
@@ -127,44 +144,73 @@ class _Checker:
         if kind not in KNOWN_BLOCKS:
             self.fail(f"unsupported type: {kind}", f"{ptr}/type")
             return
-        if kind == "section":
-            if "text" not in block and "fields" not in block:
-                self.fail("must provide either text or fields", ptr)
-            if "text" in block:
-                self.text(block["text"], f"{ptr}/text", max_len=3000)
-            fields = block.get("fields")
-            if fields is not None:
-                if not isinstance(fields, list) or len(fields) > 10:
-                    self.fail("must provide at most 10 fields", f"{ptr}/fields")
-                else:
-                    for i, f in enumerate(fields):
-                        self.text(f, f"{ptr}/fields/{i}", max_len=2000)
-            if "accessory" in block:
-                self.element(block["accessory"], f"{ptr}/accessory")
-        elif kind == "header":
-            self.text(block.get("text"), f"{ptr}/text", max_len=150, plain_only=True)
-        elif kind in {"actions", "context"}:
-            limit = 25 if kind == "actions" else 10
-            elements = block.get("elements")
-            if not isinstance(elements, list) or not elements or len(elements) > limit:
-                self.fail(f"must provide between 1 and {limit} elements", f"{ptr}/elements")
-                return
-            for i, el in enumerate(elements):
-                el_ptr = f"{ptr}/elements/{i}"
-                if kind == "context" and isinstance(el, dict) and el.get("type") in TEXT_TYPES:
-                    self.text(el, el_ptr, max_len=3000)
-                else:
-                    self.element(el, el_ptr)
-        elif kind == "input":
-            self.text(block.get("label"), f"{ptr}/label", max_len=2000, plain_only=True)
-            if "hint" in block:
-                self.text(block["hint"], f"{ptr}/hint", max_len=2000, plain_only=True)
-            if "element" not in block:
-                self.fail("missing required field: element", ptr)
+        check = _BLOCK_CHECKS.get(kind)
+        if check is not None:
+            check(self, block, ptr)
+
+    def section(self, block: dict[str, Any], ptr: str) -> None:
+        """Check a section's text, fields and accessory."""
+        if "text" not in block and "fields" not in block:
+            self.fail("must provide either text or fields", ptr)
+        if "text" in block:
+            self.text(block["text"], f"{ptr}/text", max_len=3000)
+        fields = block.get("fields")
+        if fields is not None:
+            if not isinstance(fields, list) or len(fields) > 10:
+                self.fail("must provide at most 10 fields", f"{ptr}/fields")
             else:
-                self.element(block["element"], f"{ptr}/element")
-        elif kind == "image":
-            self.element(block, ptr)
+                for i, f in enumerate(fields):
+                    self.text(f, f"{ptr}/fields/{i}", max_len=2000)
+        if "accessory" in block:
+            self.element(block["accessory"], f"{ptr}/accessory")
+
+    def header(self, block: dict[str, Any], ptr: str) -> None:
+        """Check a header's plain text."""
+        self.text(block.get("text"), f"{ptr}/text", max_len=150, plain_only=True)
+
+    def elements(self, block: dict[str, Any], ptr: str) -> None:
+        """Check the elements of an actions or context block (context also takes text objects)."""
+        kind = block["type"]
+        limit = 25 if kind == "actions" else 10
+        elements = block.get("elements")
+        if not isinstance(elements, list) or not elements or len(elements) > limit:
+            self.fail(f"must provide between 1 and {limit} elements", f"{ptr}/elements")
+            return
+        for i, el in enumerate(elements):
+            el_ptr = f"{ptr}/elements/{i}"
+            if kind == "context" and isinstance(el, dict) and el.get("type") in TEXT_TYPES:
+                self.text(el, el_ptr, max_len=3000)
+            else:
+                self.element(el, el_ptr)
+
+    def input_block(self, block: dict[str, Any], ptr: str) -> None:
+        """Check an input block's label, hint and element."""
+        self.text(block.get("label"), f"{ptr}/label", max_len=2000, plain_only=True)
+        if "hint" in block:
+            self.text(block["hint"], f"{ptr}/hint", max_len=2000, plain_only=True)
+        if "element" not in block:
+            self.fail("missing required field: element", ptr)
+        else:
+            self.element(block["element"], f"{ptr}/element")
+
+
+_Check = Callable[[_Checker, dict[str, Any], str], None]
+_ELEMENT_CHECKS: dict[str, _Check] = {
+    "button": _Checker.button,
+    **dict.fromkeys(SELECTS | {"overflow", "radio_buttons", "checkboxes"}, _Checker.choice),
+    "plain_text_input": _Checker.text_input,
+    "datepicker": _Checker.picker,
+    "timepicker": _Checker.picker,
+    "image": _Checker.image,
+}
+_BLOCK_CHECKS: dict[str, _Check] = {
+    "section": _Checker.section,
+    "header": _Checker.header,
+    "actions": _Checker.elements,
+    "context": _Checker.elements,
+    "input": _Checker.input_block,
+    "image": _Checker.element,  # an image block carries the same fields as an image element
+}
 
 
 def validate_blocks(blocks: Any, *, max_blocks: int = 50, pointer: str = "/blocks") -> list[str]:

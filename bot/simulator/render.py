@@ -1,25 +1,15 @@
 """Turn what the bot sends (mrkdwn, Block Kit messages, views) into readable console text."""
 
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.simulator.blockkit import SELECTS
 from bot.simulator.world import World
 
 DIVIDER = "─" * 40
 _TOKEN = re.compile(r"<([^<>]+)>")
-_SELECT_TYPES = {
-    "static_select",
-    "external_select",
-    "users_select",
-    "conversations_select",
-    "channels_select",
-    "multi_static_select",
-    "multi_external_select",
-    "multi_users_select",
-    "multi_conversations_select",
-    "multi_channels_select",
-}
 
 
 def _unescape(text: str) -> str:
@@ -93,45 +83,65 @@ def _option_label(option: Any, world: World | None) -> str:
     return _text(option.get("text"), world) if isinstance(option, dict) else ""
 
 
+def _select(el: dict[str, Any], world: World | None) -> str:
+    """A select shows its initial choice, else its placeholder."""
+    label = _text(el.get("placeholder"), world) or "Select"
+    if el.get("initial_option"):
+        label = _option_label(el["initial_option"], world)
+    elif el.get("initial_options"):
+        label = ", ".join(_option_label(o, world) for o in el["initial_options"])
+    elif el.get("initial_user"):
+        label = _user_name(str(el["initial_user"]), "", world)
+    elif el.get("initial_users"):
+        label = ", ".join(_user_name(str(u), "", world) for u in el["initial_users"])
+    elif el.get("initial_conversation") or el.get("initial_channel"):
+        label = _channel_name(str(el.get("initial_conversation") or el.get("initial_channel")), "", world)
+    return f"[{label} ▾]"
+
+
+def _picker(icon: str, key: str, blank: str) -> Callable[[dict[str, Any], World | None], str]:
+    """A date or time picker shows its initial value, else its placeholder."""
+    return lambda el, world: f"[{icon} {el.get(key) or _text(el.get('placeholder'), world) or blank}]"
+
+
+def _choices(el: dict[str, Any], world: World | None) -> str:
+    """Checkboxes or radio buttons, every option shown with its mark."""
+    chosen = el.get("initial_options") or ([el["initial_option"]] if el.get("initial_option") else [])
+    chosen_values = {o.get("value") for o in chosen if isinstance(o, dict)}
+    marks = ("☑", "☐") if el.get("type") == "checkboxes" else ("◉", "◯")
+    return "  ".join(
+        f"{marks[0] if o.get('value') in chosen_values else marks[1]} {_option_label(o, world)}"
+        for o in el.get("options", [])
+    )
+
+
+def _text_input(el: dict[str, Any], world: World | None) -> str:
+    """A text field shows its initial value, else its placeholder."""
+    shown = el.get("initial_value") or _text(el.get("placeholder"), world)
+    return f"[__ {shown} __]" if shown else "[____]"
+
+
+_Render = Callable[[dict[str, Any], World | None], str]
+_ELEMENTS: dict[str, _Render] = {
+    "button": lambda el, world: f"[{_text(el.get('text'), world)}]",
+    **dict.fromkeys(SELECTS, _select),
+    "datepicker": _picker("📅", "initial_date", "pick a date"),
+    "timepicker": _picker("🕒", "initial_time", "pick a time"),
+    "overflow": lambda el, world: "[⋯]",
+    "checkboxes": _choices,
+    "radio_buttons": _choices,
+    "image": lambda el, world: f"[image: {el.get('alt_text', '')}]",
+    **dict.fromkeys(
+        ("plain_text_input", "email_text_input", "url_text_input", "number_input", "rich_text_input"), _text_input
+    ),
+}
+
+
 def render_element(el: dict[str, Any], world: World | None = None) -> str:
     """Render one interactive element as a bracketed control."""
-    kind = el.get("type")
-    placeholder = _text(el.get("placeholder"), world)
-    if kind == "button":
-        return f"[{_text(el.get('text'), world)}]"
-    if kind in _SELECT_TYPES:
-        label = placeholder or "Select"
-        if el.get("initial_option"):
-            label = _option_label(el["initial_option"], world)
-        elif el.get("initial_options"):
-            label = ", ".join(_option_label(o, world) for o in el["initial_options"])
-        elif el.get("initial_user"):
-            label = _user_name(str(el["initial_user"]), "", world)
-        elif el.get("initial_users"):
-            label = ", ".join(_user_name(str(u), "", world) for u in el["initial_users"])
-        elif el.get("initial_conversation") or el.get("initial_channel"):
-            label = _channel_name(str(el.get("initial_conversation") or el.get("initial_channel")), "", world)
-        return f"[{label} ▾]"
-    if kind == "datepicker":
-        return f"[📅 {el.get('initial_date') or placeholder or 'pick a date'}]"
-    if kind == "timepicker":
-        return f"[🕒 {el.get('initial_time') or placeholder or 'pick a time'}]"
-    if kind == "overflow":
-        return "[⋯]"
-    if kind in ("checkboxes", "radio_buttons"):
-        chosen = el.get("initial_options") or ([el["initial_option"]] if el.get("initial_option") else [])
-        chosen_values = {o.get("value") for o in chosen if isinstance(o, dict)}
-        marks = ("☑", "☐") if kind == "checkboxes" else ("◉", "◯")
-        return "  ".join(
-            f"{marks[0] if o.get('value') in chosen_values else marks[1]} {_option_label(o, world)}"
-            for o in el.get("options", [])
-        )
-    if kind == "image":
-        return f"[image: {el.get('alt_text', '')}]"
-    if kind in ("plain_text_input", "email_text_input", "url_text_input", "number_input", "rich_text_input"):
-        shown = el.get("initial_value") or placeholder
-        return f"[__ {shown} __]" if shown else "[____]"
-    return f"[{kind}]"
+    kind: Any = el.get("type")
+    render = _ELEMENTS.get(kind)
+    return render(el, world) if render else f"[{kind}]"
 
 
 def _rich_element(el: dict[str, Any], world: World | None) -> str:
@@ -194,39 +204,50 @@ def _section(block: dict[str, Any], world: World | None) -> str:
     return "\n".join(lines)
 
 
+def _context(block: dict[str, Any], world: World | None) -> str:
+    """A context line: its texts and images side by side."""
+    parts = [
+        f"[image: {el.get('alt_text', '')}]" if el.get("type") == "image" else _text(el, world)
+        for el in block.get("elements", [])
+    ]
+    return "› " + "  ".join(p for p in parts if p)
+
+
+def _image(block: dict[str, Any], world: World | None) -> str:
+    """An image block: its alt text and title."""
+    title = _text(block.get("title"), world)
+    return f"[image: {block.get('alt_text', '')}]" + (f" {title}" if title else "")
+
+
+def _input(block: dict[str, Any], world: World | None) -> str:
+    """An input block: label, control, then hint."""
+    label = _text(block.get("label"), world) + (" (optional)" if block.get("optional") else "")
+    lines = [label, render_element(block.get("element") or {}, world)]
+    if block.get("hint"):
+        lines.append("› " + _text(block["hint"], world))
+    return "\n".join(lines)
+
+
+_BLOCKS: dict[str, _Render] = {
+    "header": lambda block, world: f"# {_text(block.get('text'), world)}",
+    "section": _section,
+    "divider": lambda block, world: DIVIDER,
+    "context": _context,
+    "actions": lambda block, world: " ".join(render_element(el, world) for el in block.get("elements", [])),
+    "image": _image,
+    "input": _input,
+    "rich_text": _rich_text,
+    "markdown": lambda block, world: str(block.get("text", "")),
+    "file": lambda block, world: f"[file: {block.get('file_id', '')}]",
+    "video": lambda block, world: f"[video: {block.get('title', {}).get('text', '')}]",
+}
+
+
 def render_block(block: dict[str, Any], world: World | None = None) -> str:
     """Render a single layout block."""
-    kind = block.get("type")
-    if kind == "header":
-        return f"# {_text(block.get('text'), world)}"
-    if kind == "section":
-        return _section(block, world)
-    if kind == "divider":
-        return DIVIDER
-    if kind == "context":
-        parts = [
-            f"[image: {el.get('alt_text', '')}]" if el.get("type") == "image" else _text(el, world)
-            for el in block.get("elements", [])
-        ]
-        return "› " + "  ".join(p for p in parts if p)
-    if kind == "actions":
-        return " ".join(render_element(el, world) for el in block.get("elements", []))
-    if kind == "image":
-        title = _text(block.get("title"), world)
-        return f"[image: {block.get('alt_text', '')}]" + (f" {title}" if title else "")
-    if kind == "input":
-        label = _text(block.get("label"), world) + (" (optional)" if block.get("optional") else "")
-        lines = [label, render_element(block.get("element") or {}, world)]
-        if block.get("hint"):
-            lines.append("› " + _text(block["hint"], world))
-        return "\n".join(lines)
-    if kind == "rich_text":
-        return _rich_text(block, world)
-    if kind == "markdown":
-        return str(block.get("text", ""))
-    if kind in ("file", "video"):
-        return f"[{kind}: {block.get('title', {}).get('text', '') if kind == 'video' else block.get('file_id', '')}]"
-    return f"[{kind}]"
+    kind: Any = block.get("type")
+    render = _BLOCKS.get(kind)
+    return render(block, world) if render else f"[{kind}]"
 
 
 def render_blocks(blocks: list[dict[str, Any]], *, world: World | None = None) -> str:
