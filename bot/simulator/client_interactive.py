@@ -18,6 +18,7 @@ from bot.simulator.webapi_views import build_view
 from bot.simulator.world import SimChannel, SimUser
 
 Located = tuple[SimChannel | None, dict[str, Any] | None, dict[str, Any] | None, bool]
+Candidate = tuple[float, str, dict[str, Any], bool]
 
 
 class InteractiveSender(SenderBase):
@@ -62,17 +63,20 @@ class InteractiveSender(SenderBase):
                 return self.world.channels.get(channel_id)
         return None
 
-    def _locate(self, user: SimUser, action_id: str, channel: SimChannel | None) -> Located:
-        """Find where an action_id is shown: (channel, message, view, is_ephemeral); newest message wins."""
+    def _view_showing(self, user: SimUser, action_id: str) -> dict[str, Any] | None:
+        """The user's open modal (top of the stack first), else their Home tab, that shows an action_id."""
         state = self.api.state
-        if channel is None:
-            stack = state.view_stacks.get(user.id, [])
-            views = [state.views[v] for v in reversed(stack) if v in state.views]
-            home = state.home_views.get(user.id)
-            for view in [*views, *([home] if home else [])]:
-                if find_element(view.get("blocks", []), action_id)[1] is not None:
-                    return None, None, view, False
-        candidates: list[tuple[float, str, dict[str, Any], bool]] = []
+        views = [state.views[v] for v in reversed(state.view_stacks.get(user.id, [])) if v in state.views]
+        home = state.home_views.get(user.id)
+        for view in [*views, *([home] if home else [])]:
+            if find_element(view.get("blocks", []), action_id)[1] is not None:
+                return view
+        return None
+
+    def _messages_showing(self, user: SimUser, action_id: str, channel: SimChannel | None) -> list[Candidate]:
+        """Messages (and the user's ephemerals) showing an action_id, in `channel` when given."""
+        state = self.api.state
+        found: list[Candidate] = []
         for source, ephemeral in ((state.messages, False), (state.ephemerals, True)):
             for channel_id, messages in source.items():
                 if channel is not None and channel_id != channel.id:
@@ -81,7 +85,15 @@ class InteractiveSender(SenderBase):
                     if ephemeral and msg.get("to_user") != user.id:
                         continue
                     if find_element(msg.get("blocks") or [], action_id)[1] is not None:
-                        candidates.append((float(msg.get("ts", 0)), channel_id, msg, ephemeral))
+                        found.append((float(msg.get("ts", 0)), channel_id, msg, ephemeral))
+        return found
+
+    def _locate(self, user: SimUser, action_id: str, channel: SimChannel | None) -> Located:
+        """Find where an action_id is shown: (channel, message, view, is_ephemeral); newest message wins."""
+        view = self._view_showing(user, action_id) if channel is None else None
+        if view is not None:
+            return None, None, view, False
+        candidates = self._messages_showing(user, action_id, channel)
         if not candidates:
             return channel or self.world.dm_channel_for(user.id), None, None, False
         _, channel_id, msg, ephemeral = max(candidates, key=lambda c: c[0])

@@ -27,27 +27,29 @@ def json_answer(status: int, payload: dict[str, Any], headers: dict[str, str] | 
     return Answer(status, json.dumps(payload).encode(), headers=headers or {})
 
 
-def parse_body(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
-    """Merge query-string and body params (form, JSON or multipart) and decode JSON-string fields."""
-    params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
-    ctype = content_type.split(";")[0].strip().lower()
-    text = raw.decode("utf-8", errors="replace")
-    if ctype == "multipart/form-data":
-        message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
-        for part in message.iter_parts():
-            name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True)
-            if isinstance(name, str) and isinstance(payload, bytes):
-                params[name] = payload if part.get_filename() else payload.decode("utf-8", errors="replace")
-    elif ctype == "application/json" or (ctype != "application/x-www-form-urlencoded" and text.startswith("{")):
-        try:
-            decoded = json.loads(text) if text.strip() else {}
-        except json.JSONDecodeError:
-            decoded = {}
-        if isinstance(decoded, dict):
-            params.update(decoded)
-    elif text:
-        params.update(parse_qsl(text, keep_blank_values=True))
+def _multipart(raw: bytes, content_type: str) -> dict[str, Any]:
+    """Fields of a multipart/form-data body: file parts as bytes, the others as text."""
+    params: dict[str, Any] = {}
+    message = BytesParser(policy=HTTP).parsebytes(f"Content-Type: {content_type}\r\n\r\n".encode() + raw)
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        payload = part.get_payload(decode=True)
+        if isinstance(name, str) and isinstance(payload, bytes):
+            params[name] = payload if part.get_filename() else payload.decode("utf-8", errors="replace")
+    return params
+
+
+def _json_object(text: str) -> dict[str, Any]:
+    """A JSON object body; anything else (blank, malformed, not an object) counts as no params."""
+    try:
+        decoded = json.loads(text) if text.strip() else {}
+    except json.JSONDecodeError:
+        return {}
+    return decoded if isinstance(decoded, dict) else {}
+
+
+def _decode_json_fields(params: dict[str, Any]) -> None:
+    """Form posts carry blocks, view and the like as JSON strings: decode those that parse."""
     for key in JSON_FIELDS:
         value = params.get(key)
         if isinstance(value, str) and value[:1] in ("[", "{"):
@@ -55,6 +57,20 @@ def parse_body(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
                 params[key] = json.loads(value)
             except json.JSONDecodeError:
                 pass
+
+
+def parse_body(raw: bytes, content_type: str, query: str) -> dict[str, Any]:
+    """Merge query-string and body params (form, JSON or multipart) and decode JSON-string fields."""
+    params: dict[str, Any] = dict(parse_qsl(query, keep_blank_values=True))
+    ctype = content_type.split(";")[0].strip().lower()
+    text = raw.decode("utf-8", errors="replace")
+    if ctype == "multipart/form-data":
+        params.update(_multipart(raw, content_type))
+    elif ctype == "application/json" or (ctype != "application/x-www-form-urlencoded" and text.startswith("{")):
+        params.update(_json_object(text))
+    elif text:
+        params.update(parse_qsl(text, keep_blank_values=True))
+    _decode_json_fields(params)
     return params
 
 
