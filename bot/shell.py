@@ -7,6 +7,7 @@ import sys
 import textwrap
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, TextIO
@@ -177,48 +178,63 @@ class Shell:
 
     def _console(self, line: str) -> bool:
         cmd, _, arg = line[1:].partition(" ")
-        arg = arg.strip()
-        world = self.bot.world
         if cmd in ("q", "quit", "exit"):
             return False
-        if cmd == "help":
-            self.out.write(HELP + "\n")
-        elif cmd == "as":
-            user = world.user_by_name(arg)
-            if user is None or user.is_bot:
-                self.out.write(f"No person called {arg!r}. Try :people.\n")
-            else:
-                self.me = user.name
-                self.out.write(f"You are now {user.name} ({user.tz}).\n")
-        elif cmd == "in":
-            channel = world.channel_by_name(arg)
-            if channel is None:
-                self.out.write(f"No channel {arg!r}. Try :channels.\n")
-            else:
-                self.where = "#" + channel.name
-                self.out.write(f"Now posting in {self.where}.\n")
-        elif cmd == "people":
-            for u in world.users.values():
-                flags = " (bot)" if u.is_bot else " (deactivated)" if u.deleted else " (admin)" if u.is_admin else ""
-                self.out.write(f"  @{u.name:<10} {u.id:<10} {u.tz}{flags}\n")
-        elif cmd == "channels":
-            for c in world.channels.values():
-                if not c.is_im:
-                    self.out.write(f"  #{c.name:<14} {c.id:<9} {'private' if c.is_private else 'public'}\n")
-        elif cmd == "click":
-            self._click(arg)
-        elif cmd == "tick":
-            self._tick(arg)
-        elif cmd == "now":
-            now = self.bot.clock.now()
-            tz = ZoneInfo(world.resolve_user(self.me).tz)
-            self.out.write(f"It is {now.astimezone(tz):%a %Y-%m-%d %H:%M} for {self.me} ({tz.key}).\n")
-        elif cmd == "home":
-            self.bot.sender.app_home_opened(self.me)
-            time.sleep(0.4)
-        else:
+        commands: dict[str, Callable[[str], None]] = {
+            "help": self._help,
+            "as": self._act_as,
+            "in": self._post_in,
+            "people": self._people,
+            "channels": self._channels,
+            "click": self._click,
+            "tick": self._tick,
+            "now": self._now,
+            "home": self._home,
+        }
+        command = commands.get(cmd)
+        if command is None:
             self.out.write(f"Unknown console command :{cmd}. Try :help.\n")
+        else:
+            command(arg.strip())
         return True
+
+    def _help(self, _: str) -> None:
+        self.out.write(HELP + "\n")
+
+    def _act_as(self, arg: str) -> None:
+        user = self.bot.world.user_by_name(arg)
+        if user is None or user.is_bot:
+            self.out.write(f"No person called {arg!r}. Try :people.\n")
+            return
+        self.me = user.name
+        self.out.write(f"You are now {user.name} ({user.tz}).\n")
+
+    def _post_in(self, arg: str) -> None:
+        channel = self.bot.world.channel_by_name(arg)
+        if channel is None:
+            self.out.write(f"No channel {arg!r}. Try :channels.\n")
+            return
+        self.where = "#" + channel.name
+        self.out.write(f"Now posting in {self.where}.\n")
+
+    def _people(self, _: str) -> None:
+        for u in self.bot.world.users.values():
+            flags = " (bot)" if u.is_bot else " (deactivated)" if u.deleted else " (admin)" if u.is_admin else ""
+            self.out.write(f"  @{u.name:<10} {u.id:<10} {u.tz}{flags}\n")
+
+    def _channels(self, _: str) -> None:
+        for c in self.bot.world.channels.values():
+            if not c.is_im:
+                self.out.write(f"  #{c.name:<14} {c.id:<9} {'private' if c.is_private else 'public'}\n")
+
+    def _now(self, _: str) -> None:
+        now = self.bot.clock.now()
+        tz = ZoneInfo(self.bot.world.resolve_user(self.me).tz)
+        self.out.write(f"It is {now.astimezone(tz):%a %Y-%m-%d %H:%M} for {self.me} ({tz.key}).\n")
+
+    def _home(self, _: str) -> None:
+        self.bot.sender.app_home_opened(self.me)
+        time.sleep(0.4)
 
     def _tick(self, arg: str) -> None:
         tz = ZoneInfo(self.bot.world.resolve_user(self.me).tz)

@@ -43,15 +43,31 @@ def _discard(environ: WSGIEnvironment, length: int) -> None:
         remaining -= len(chunk)
 
 
-class _BoltHandler(SlackRequestHandler):
-    """Bolt's WSGI adapter, with one parsing fix.
+def _refuse_early(environ: WSGIEnvironment, start_response: StartResponse, method: str) -> list[bytes] | None:
+    """Answer a POST to the events path that Bolt should never see (wrong method, oversized body, bad timestamp)."""
+    if method != "POST":
+        return _answer(start_response, "405 Method Not Allowed", {"error": "POST only"})
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = -1
+    if length < 0 or length > MAX_BODY_BYTES:
+        _discard(environ, length)
+        return _answer(start_response, "413 Content Too Large", {"error": "request body too large"})
+    timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
+    # ASCII digits only: str.isdigit() also takes "²", which int() then refuses inside Bolt's verifier.
+    if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
+        return _answer(start_response, "400 Bad Request", {"error": "invalid request timestamp"})
+    return None
 
-    Bolt takes any form body that contains the word "payload" for an interactivity payload; a slash command whose
-    text says "payload" then parses to nothing and matches no listener (the user saw a 404). Such a body is parsed
-    again as the plain form it is. The signature is still checked by Bolt over the raw body, which is unchanged.
-    """
+
+class _BoltHandler(SlackRequestHandler):
+    """Bolt's WSGI adapter, with one parsing fix: a form body that mentions "payload" stays a form."""
 
     def dispatch(self, request: WsgiHttpRequest) -> BoltResponse:
+        # Bolt takes any form body containing the word "payload" for an interactivity payload, so a slash command
+        # whose text says "payload" parsed to nothing and matched no listener (the user saw a 404). Such a body is
+        # parsed again as the plain form it is; Bolt still checks the signature over the unchanged raw body.
         bolt_request = BoltRequest(body=request.get_body(), query=request.query_string, headers=request.get_headers())
         raw = bolt_request.raw_body
         is_form = raw and not raw.startswith("{") and bolt_request.content_type != "application/json"
@@ -101,19 +117,9 @@ def make_wsgi(app: App, db: Database, *, clock: Clock | None = None, secret_key:
             status = "200 OK" if ready else "503 Service Unavailable"
             return _answer(start_response, status, {"status": "ready" if ready else "not ready"})
         if path == EVENTS_PATH:
-            if method != "POST":
-                return _answer(start_response, "405 Method Not Allowed", {"error": "POST only"})
-            try:
-                length = int(environ.get("CONTENT_LENGTH") or 0)
-            except ValueError:
-                length = -1
-            if length < 0 or length > MAX_BODY_BYTES:
-                _discard(environ, length)
-                return _answer(start_response, "413 Content Too Large", {"error": "request body too large"})
-            timestamp = environ.get("HTTP_X_SLACK_REQUEST_TIMESTAMP", "")
-            # ASCII digits only: str.isdigit() also takes "²", which int() then refuses inside Bolt's verifier.
-            if not (timestamp.isascii() and timestamp.isdigit()) or len(timestamp) > 12:
-                return _answer(start_response, "400 Bad Request", {"error": "invalid request timestamp"})
+            refused = _refuse_early(environ, start_response, method)
+            if refused is not None:
+                return refused
         return bolt(environ, start_response)
 
     return wsgi
