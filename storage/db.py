@@ -161,11 +161,6 @@ class Database:
             with self._reads.connect() as conn:
                 yield conn
 
-    @property
-    def reads_beside(self) -> bool:
-        """True when a second connection can read at the same time (not SQLite in memory, one shared connection)."""
-        return not isinstance(self.engine.pool, StaticPool)
-
     def warm(self, connections: int) -> int:
         """Open up to `connections` pooled connections now and plan a statement on every table through each;
         returns how many were opened. A fresh PostgreSQL connection costs a backend start, and its first

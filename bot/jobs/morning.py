@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -35,30 +34,14 @@ def cyclic_gc_paused() -> Iterator[None]:
 
 
 def collect(rt: Runtime) -> list[nudges.Morning]:
-    """The database work: who is due now and what each DM says, in a read-only transaction — and, where the
-    database allows a second connection, the parts of the DMs that do not depend on who is due (done by others,
-    reviews, stale key results) read beside it on another, while the first works out who is due (the database and
-    the driver wait on the socket or in SQLite's C code, without Python's lock). Two snapshots a moment apart: an
-    item finished between them shows as such the next morning, as one finished a moment after the sweep would."""
+    """Who is due now and what each DM says, in one read-only transaction."""
     return collect_at(rt.db, rt.clock.now(), rt.default_tz)
 
 
 def collect_at(db: Database, now: datetime, default_tz: ZoneInfo) -> list[nudges.Morning]:
     """`collect` for a database and an instant."""
-    if not db.reads_beside:
-        with cyclic_gc_paused(), db.session(readonly=True) as session:
-            return nudges.compose_all(session, now, nudges.due_recipients(session, now, default_tz))
-    with cyclic_gc_paused(), ThreadPoolExecutor(1, thread_name_prefix="morning-extras") as pool:
-        extras = pool.submit(_read_extras, db, now)
-        with db.session(readonly=True) as session:
-            recipients = nudges.due_recipients(session, now, default_tz)
-            return nudges.compose_all(session, now, recipients, extras.result)
-
-
-def _read_extras(db: Database, now: datetime) -> nudges.Extras:
-    with db.session(readonly=True) as session:
-        teams = sorted(nudges.active_teams(session))
-        return nudges.read_extras(session, now, teams, mondays=nudges.monday_somewhere(now))
+    with cyclic_gc_paused(), db.session(readonly=True) as session:
+        return nudges.compose_all(session, now, nudges.due_recipients(session, now, default_tz))
 
 
 def run_morning(rt: Runtime) -> int:

@@ -46,6 +46,26 @@ class ItemView:
     snoozed_until: date | None
     private: bool
 
+    @classmethod
+    def from_row(cls, r: Any) -> ItemView:
+        """From a row of `storage.repositories.items.ITEM_COLUMNS` (or an ActionItem without its deliverable)."""
+        d_number = getattr(r, "deliverable_number", None)
+        return cls(
+            key=f"A-{r.number}",
+            title=r.title,
+            status=r.status,
+            owner=r.owner,
+            created_by=r.created_by,
+            channel=r.channel,
+            due_date=r.due_date,
+            due_time=r.due_time,
+            due_tz=r.due_tz,
+            deliverable=f"D-{d_number}" if d_number is not None else None,
+            deliverable_title=getattr(r, "deliverable_title", None) if d_number is not None else None,
+            snoozed_until=r.snoozed_until,
+            private=bool(r.private),
+        )
+
 
 @dataclass(frozen=True)
 class ItemList:
@@ -57,22 +77,11 @@ class ItemList:
 
 
 def view_of(item: ActionItem, deliverable: Deliverable | None = None) -> ItemView:
-    """The view of one row."""
-    return ItemView(
-        key=f"A-{item.number}",
-        title=item.title,
-        status=item.status,
-        owner=item.owner,
-        created_by=item.created_by,
-        channel=item.channel,
-        due_date=item.due_date,
-        due_time=item.due_time,
-        due_tz=item.due_tz,
-        deliverable=f"D-{deliverable.number}" if deliverable else None,
-        deliverable_title=deliverable.title if deliverable else None,
-        snoozed_until=item.snoozed_until,
-        private=item.private,
-    )
+    """The view of one stored item (and the deliverable it serves)."""
+    view = ItemView.from_row(item)
+    if deliverable is None:
+        return view
+    return replace(view, deliverable=f"D-{deliverable.number}", deliverable_title=deliverable.title)
 
 
 def check_owners(owners: list[str], people: dict[str, PersonInfo]) -> None:
@@ -363,8 +372,8 @@ def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
         p.c.due_date,
         p.c.due_time,
         p.c.due_tz,
-        d.c.number,
-        d.c.title,
+        d.c.number.label("deliverable_number"),
+        d.c.title.label("deliverable_title"),
         p.c.snoozed_until,
         p.c.private,
         count.scalar_subquery().label("total"),
@@ -395,25 +404,8 @@ def list_items(
     conn = session.connection() if isinstance(session, Session) else session
     rows = conn.execute(page, {**params, "offset": max(offset, 0), "limit": LIST_LIMIT}).all()
     # Past the last page there is no row to carry the total: count then (a stale "Next page" click).
-    total = rows[0][13] if rows else (conn.execute(count, params).scalar_one() if offset > 0 else 0)
-    items = [
-        ItemView(
-            key=f"A-{r[0]}",
-            title=r[1],
-            status=r[2],
-            owner=r[3],
-            created_by=r[4],
-            channel=r[5],
-            due_date=r[6],
-            due_time=r[7],
-            due_tz=r[8],
-            deliverable=f"D-{r[9]}" if r[9] is not None else None,
-            deliverable_title=r[10],
-            snoozed_until=r[11],
-            private=bool(r[12]),
-        )
-        for r in rows
-    ]
+    total = rows[0].total if rows else (conn.execute(count, params).scalar_one() if offset > 0 else 0)
+    items = [ItemView.from_row(r) for r in rows]
     return ItemList(items=items, total=int(total), scope=scope)
 
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import case, func
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col
 
-from bot.services.action_items import ItemView
 from bot.services.deliverables import DeliverableView
 from bot.services.progress import ItemCounts
 from storage.models import ActionItem, CheckIn, Deliverable, KeyResult, Milestone, Outcome
@@ -26,65 +24,6 @@ class StaleKr:
     key: str
     metric: str
     last: datetime | None
-
-
-ITEM_COLUMNS = (
-    col(ActionItem.team_id),
-    col(ActionItem.number),
-    col(ActionItem.title),
-    col(ActionItem.status),
-    col(ActionItem.owner),
-    col(ActionItem.created_by),
-    col(ActionItem.channel),
-    col(ActionItem.due_date),
-    col(ActionItem.due_time),
-    col(ActionItem.due_tz),
-    col(ActionItem.snoozed_until),
-    col(ActionItem.private),
-    col(Deliverable.number),
-    col(Deliverable.title),
-)
-
-
-_new = object.__new__
-_set = object.__setattr__
-
-
-def item_view(row: Any) -> ItemView:
-    """An ItemView from a row of ITEM_COLUMNS (what view_of builds from the ORM objects).
-
-    The sweep builds tens of thousands of these; a frozen dataclass's `__init__` sets each of its 13 fields through
-    `object.__setattr__`, which was most of the cost. This fills the instance's `__dict__` in one step instead, as
-    `pickle` and `copy` do; `tests/unit/test_nudge_reads.py` checks the result equals `ItemView(...)`.
-    """
-    _team, number, title, status, owner, created_by, channel, due, at, tz, snoozed, private, d_num, d_title = row[:14]
-    view: ItemView = _new(ItemView)
-    _set(
-        view,
-        "__dict__",
-        {
-            "key": f"A-{number}",
-            "title": title,
-            "status": status,
-            "owner": owner,
-            "created_by": created_by,
-            "channel": channel,
-            "due_date": due,
-            "due_time": at,
-            "due_tz": tz,
-            "deliverable": None if d_num is None else f"D-{d_num}",
-            "deliverable_title": None if d_num is None else d_title,
-            "snoozed_until": snoozed,
-            "private": private,
-        },
-    )
-    return view
-
-
-def items_select(*extra: Any) -> Any:
-    return sa_select(*ITEM_COLUMNS, *extra).join(
-        Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id), isouter=True
-    )
 
 
 REVIEW_COLUMNS = (

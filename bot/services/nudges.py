@@ -3,39 +3,21 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, literal, or_, union_all
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.services.action_items import ItemView
 from bot.services.deliverables import DeliverableView
-from bot.services.nudge_reads import (
-    STALE_KR_DAYS,
-    StaleKr,
-    item_view,
-    items_select,
-    reviews_by_reviewer,
-    stale_krs_by_owner,
-)
+from bot.services.nudge_reads import STALE_KR_DAYS, StaleKr, reviews_by_reviewer, stale_krs_by_owner
 from bot.services.people import PersonInfo
 from bot.services.settings import PersonPrefs, parse_working_days
-from storage.models import (
-    ActionItem,
-    Deliverable,
-    Milestone,
-    OutboundClaim,
-    Outcome,
-    Person,
-    PersonSettings,
-    Workspace,
-)
-from storage.types import UtcDateTime
+from storage.repositories import morning
 
 __all__ = [
     "KIND",
@@ -47,7 +29,6 @@ __all__ = [
     "Morning",
     "Recipient",
     "StaleKr",
-    "active_teams",
     "Extras",
     "compose_all",
     "due_recipients",
@@ -165,122 +146,42 @@ def next_working_day(today: date, days: frozenset[int]) -> date:
     return today + timedelta(days=1)
 
 
-def active_teams(session: Session) -> list[str]:
-    """The workspaces the app is installed in (and not uninstalled from)."""
-    execute = session.connection().execute
-    return [team for (team,) in execute(sa_select(col(Workspace.team_id)).where(col(Workspace.active).is_(True)))]
-
-
-def _candidates(session: Session, now: datetime) -> set[tuple[str, str]]:
-    """Everyone who might have something to hear about: owners, creators waiting, reviewers, outcome owners."""
-    execute = session.connection().execute
-    # The active workspaces first, as values: joined per row instead, they cost as much as the scans themselves.
-    active = active_teams(session)
-    if not active:
-        return set()
-    reviewer = func.coalesce(col(Deliverable.approver), col(Milestone.owner), col(Deliverable.created_by))
-    every = union_all(
-        sa_select(col(ActionItem.team_id), col(ActionItem.owner))
-        .where(col(ActionItem.status) == "open", col(ActionItem.team_id).in_(active))
-        .distinct(),
-        sa_select(col(ActionItem.team_id), col(ActionItem.created_by))
-        .where(
-            col(ActionItem.team_id).in_(active),
-            col(ActionItem.owner) != col(ActionItem.created_by),
-            or_(col(ActionItem.status) == "open", col(ActionItem.completed_at) >= now - timedelta(days=4)),
-        )
-        .distinct(),
-        sa_select(col(Deliverable.team_id), reviewer)
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-        .where(col(Deliverable.status) == "submitted", col(Deliverable.team_id).in_(active))
-        .distinct(),
-        sa_select(col(Outcome.team_id), func.coalesce(col(Outcome.owner), col(Outcome.created_by)))
-        .where(col(Outcome.team_id).in_(active))
-        .distinct(),
-    )
-    # One statement, plain tuples: sets of ORM rows compared them in Python.
-    return {(team, user) for team, user in execute(every).all() if team and user}
-
-
 def due_recipients(session: Session, now: datetime, default_tz: ZoneInfo) -> list[Recipient]:
     """People whose local hour has come today, on one of their working days, not paused, and not yet served today."""
+    teams = morning.active_teams(session)
     by_team: dict[str, set[str]] = defaultdict(set)
-    for team, user in _candidates(session, now):
+    for team, user in morning.candidates(session, now, teams) if teams else ():
         by_team[team].add(user)
     out: list[Recipient] = []
-    execute = session.connection().execute
-    zones: dict[str | None, ZoneInfo] = {}
-    local_by_zone: dict[ZoneInfo, datetime] = {}
     for team, wanted in by_team.items():
         # Whole-team reads filtered here: an IN list of every candidate would grow with the workspace.
-        people = {
-            row[0]: PersonInfo(*row)
-            for row in execute(
-                sa_select(
-                    col(Person.user_id),
-                    col(Person.name),
-                    col(Person.real_name),
-                    col(Person.tz),
-                    col(Person.is_bot),
-                    col(Person.is_admin),
-                    col(Person.deleted),
-                ).where(col(Person.team_id) == team)
-            ).all()
-            if row[0] in wanted
-        }
-        settings = {
-            row[0]: PersonPrefs(*row[1:])
-            for row in execute(
-                sa_select(
-                    col(PersonSettings.user_id),
-                    col(PersonSettings.reminder_hour),
-                    col(PersonSettings.working_days),
-                    col(PersonSettings.paused_until),
-                    col(PersonSettings.reminders_enabled),
-                    col(PersonSettings.notify_done_now),
-                ).where(col(PersonSettings.team_id) == team)
-            ).all()
-            if row[0] in wanted
-        }
-        due: list[Recipient] = []
-        for user in wanted:
-            person = people.get(user)
-            if person is None:
-                tz = default_tz
-            elif person.deleted or person.is_bot:
-                continue
-            elif (tz_or_none := zones.get(person.tz)) is None:
-                tz = zones[person.tz] = person.zone(default_tz)
-            else:
-                tz = tz_or_none
-            p = settings.get(user, DEFAULT_PREFS)
-            local = local_by_zone.get(tz)
-            if local is None:
-                local = local_by_zone[tz] = now.astimezone(tz)
-            today = local.date()
-            if not p.reminders_enabled or local.hour < p.reminder_hour or today.weekday() not in weekdays(p):
-                continue
-            if p.paused_until is not None and today < p.paused_until:
-                continue
-            due.append(Recipient(team, user, tz, today, p, person))
+        people = {row.user_id: PersonInfo(*row) for row in morning.people(session, team) if row.user_id in wanted}
+        prefs = {row.user_id: PersonPrefs(*row[1:]) for row in morning.settings(session, team) if row.user_id in wanted}
+        due = [
+            r
+            for user in wanted
+            if (r := _recipient(team, user, people.get(user), prefs.get(user, DEFAULT_PREFS), now, default_tz))
+        ]
         if due:
-            slots = {r.slot for r in due}
-            served = {
-                (recipient, slot)
-                for recipient, slot in execute(
-                    sa_select(col(OutboundClaim.recipient), col(OutboundClaim.slot)).where(
-                        col(OutboundClaim.team_id) == team,
-                        col(OutboundClaim.kind) == KIND,
-                        col(OutboundClaim.slot).in_(slots),
-                        or_(
-                            col(OutboundClaim.state).in_(["sent", "skipped"]),
-                            col(OutboundClaim.claimed_at) >= now - timedelta(minutes=5),
-                        ),
-                    )
-                ).all()
-            }
+            served = morning.served(session, team, KIND, {r.slot for r in due})
             out.extend(r for r in due if (r.user_id, r.slot) not in served)
     return out
+
+
+def _recipient(
+    team: str, user: str, person: PersonInfo | None, prefs: PersonPrefs, now: datetime, default_tz: ZoneInfo
+) -> Recipient | None:
+    """This person, when their morning DM is due now (None otherwise)."""
+    if person is not None and (person.deleted or person.is_bot):
+        return None
+    tz = person.zone(default_tz) if person is not None else default_tz
+    local = now.astimezone(tz)
+    today = local.date()
+    if not prefs.reminders_enabled or local.hour < prefs.reminder_hour or today.weekday() not in weekdays(prefs):
+        return None
+    if prefs.paused_until is not None and today < prefs.paused_until:
+        return None
+    return Recipient(team, user, tz, today, prefs, person)
 
 
 # ---- composing every due DM at once: a fixed number of queries, however many people and items ----------------
@@ -296,56 +197,19 @@ class Extras:
     stale: dict[tuple[str, str], list[StaleKr]]
 
 
-def _any_monday(recipients: list[Recipient]) -> bool:
-    return any(r.local_date.weekday() == 0 for r in recipients)
-
-
 def monday_somewhere(now: datetime) -> bool:
-    """True when it is Monday in some time zone (UTC-12 to UTC+14) at `now`: any day from the westernmost zone's
-    to the easternmost's (not only those two: at 10:00 UTC on a Monday they are Sunday and Tuesday)."""
+    """True when it is Monday in some time zone (UTC-12 to UTC+14) at `now`."""
     first, last = (now - timedelta(hours=12)).date(), (now + timedelta(hours=14)).date()
     return any((first + timedelta(days=d)).weekday() == 0 for d in range((last - first).days + 1))
 
 
 def read_extras(session: Session, now: datetime, teams: list[str], *, mondays: bool) -> Extras:
-    """The parts of the morning DMs of `teams` that do not depend on who is due: three set-wide reads, which
-    `jobs/morning.py` runs on a connection of their own while who is due is worked out."""
-    rows = session.connection().execute
-    # Done by others since the creator's last morning DM (else the last day).
-    last = (
-        select(
-            col(OutboundClaim.team_id).label("team_id"),
-            col(OutboundClaim.recipient).label("recipient"),
-            func.max(col(OutboundClaim.sent_at)).label("last"),
-        )
-        .where(
-            col(OutboundClaim.team_id).in_(teams),
-            col(OutboundClaim.kind) == KIND,
-            col(OutboundClaim.state) == "sent",
-        )
-        .group_by(col(OutboundClaim.team_id), col(OutboundClaim.recipient))
-        .subquery()
-    )
-    since = func.coalesce(last.c.last, literal(now - timedelta(days=1), UtcDateTime()))
+    """The parts of the morning DMs of `teams` that do not depend on who is due: three set-wide reads."""
     completed: dict[tuple[str, str], list[ItemView]] = defaultdict(list)
-    for row in rows(
-        items_select()
-        .join(
-            last,
-            (last.c.team_id == col(ActionItem.team_id)) & (last.c.recipient == col(ActionItem.created_by)),
-            isouter=True,
-        )
-        .where(
-            col(ActionItem.team_id).in_(teams),
-            col(ActionItem.status) == "done",
-            col(ActionItem.owner) != col(ActionItem.created_by),
-            col(ActionItem.completed_at) > since,
-        )
-        .order_by(col(ActionItem.completed_at), col(ActionItem.number))
-    ).all():
-        shown = completed[(row[0], row[5])]
+    for row in morning.done_by_others(session, now, teams, KIND):
+        shown = completed[(row.team_id, row.created_by)]
         if len(shown) < SHOWN_DONE:
-            shown.append(item_view((*row[:12], None, None)))  # shown without its deliverable
+            shown.append(replace(ItemView.from_row(row), deliverable=None, deliverable_title=None))
     stale = stale_krs_by_owner(session, now, teams) if mondays else {}
     return Extras(dict(completed), reviews_by_reviewer(session, teams), stale)
 
@@ -357,132 +221,85 @@ def _horizon(today: date, working_days: str) -> tuple[date, str]:
     return horizon, "tomorrow" if horizon == today + timedelta(days=1) else f"by {horizon:%a}"
 
 
-class _Sorting:
+@dataclass
+class _Draft:
     """One recipient's DM while the rows are sorted out: their day, and the lists filled so far."""
 
-    __slots__ = ("completed", "counts", "days", "horizon", "m", "orphaned", "own", "shown", "today", "waiting")
+    morning: Morning
+    horizon: date
+    own: tuple[list[ItemView], list[ItemView], list[ItemView]] = field(default_factory=lambda: ([], [], []))
+    counts: list[int] = field(default_factory=lambda: [0, 0, 0])
+    waiting: list[tuple[ItemView, int]] = field(default_factory=list)
+    orphaned: list[ItemView] = field(default_factory=list)
 
-    def __init__(self, m: Morning, horizon: date) -> None:
-        self.m = m
-        self.today = m.recipient.local_date
-        self.days = weekdays(m.recipient.prefs)
-        self.horizon = horizon
-        self.own: tuple[list[ItemView], list[ItemView], list[ItemView]] = ([], [], [])
-        self.counts = [0, 0, 0]
-        self.shown = 0
-        self.waiting: list[tuple[ItemView, int]] = []
-        self.orphaned: list[ItemView] = []
-        self.completed: list[ItemView] = []
+    @property
+    def today(self) -> date:
+        """The recipient's local date."""
+        return self.morning.recipient.local_date
 
-    def done(self) -> Morning:
-        """The Morning with what was found (lists only where there is something)."""
-        m = self.m
+    def add_own(self, row: Any) -> None:
+        """An item of the recipient's own, due by their horizon: counted, and listed while there is room."""
+        section = 0 if row.due_date < self.today else 1 if row.due_date == self.today else 2
+        self.counts[section] += 1
+        if sum(len(listed) for listed in self.own) < SHOWN_OWN:
+            self.own[section].append(ItemView.from_row(row))
+
+    def add_given(self, row: Any) -> None:
+        """An item the recipient gave someone else: orphaned (owner gone) or waiting (two working days late)."""
+        if row.owner_deleted:
+            if len(self.orphaned) < SHOWN_ORPHANED:
+                self.orphaned.append(ItemView.from_row(row))
+            return
+        if row.due_date is None or row.due_date >= self.today or len(self.waiting) >= SHOWN_WAITING:
+            return
+        if row.snoozed_until is not None and row.snoozed_until > self.today:
+            return
+        late = working_days_between(row.due_date, self.today, weekdays(self.morning.recipient.prefs))
+        if late >= WAITING_WORKING_DAYS:
+            self.waiting.append((ItemView.from_row(row), late))
+
+    def finish(self, extras: Extras) -> Morning:
+        """The Morning with what was found (an empty section stays the shared `()`)."""
+        m, who = self.morning, (self.morning.recipient.team_id, self.morning.recipient.user_id)
         overdue, today, soon = self.own
-        if self.shown:
-            m.overdue, m.today, m.soon = overdue or (), today or (), soon or ()
-            if self.shown < sum(self.counts):
-                m.own_counts = (self.counts[0], self.counts[1], self.counts[2])
-        if self.waiting:
-            m.waiting = self.waiting
-        if self.orphaned:
-            m.orphaned = self.orphaned
-        if self.completed:
-            m.completed = self.completed
+        m.overdue, m.today, m.soon = overdue or (), today or (), soon or ()
+        if len(overdue) + len(today) + len(soon) < sum(self.counts):
+            m.own_counts = (self.counts[0], self.counts[1], self.counts[2])
+        m.waiting, m.orphaned = self.waiting or (), self.orphaned or ()
+        m.completed = extras.completed.get(who) or ()
+        m.reviews = list(reviews) if (reviews := extras.reviews.get(who)) else ()
+        if self.today.weekday() == 0:
+            m.stale_krs = extras.stale.get(who) or ()
         return m
 
 
-def compose_all(
-    session: Session, now: datetime, recipients: list[Recipient], extras: Callable[[], Extras] | None = None
-) -> list[Morning]:
-    """The content of every recipient's morning DM, in one pass of set-wide queries (no query per person).
+def _owns(draft: _Draft | None, row: Any) -> bool:
+    """True when the row is one of the draft's recipient's own items for this morning."""
+    if draft is None or row.due_date is None or row.due_date > draft.horizon:
+        return False
+    return row.snoozed_until is None or row.snoozed_until <= draft.today
 
-    One read of the open items serves both sides of each: its owner's own list (due by their next working day,
-    not snoozed past today) and its creator's "waiting on others" (overdue, or its owner deactivated). Rows come
-    sorted, so a DM's lists fill in order; only the items a DM lists become `ItemView`s, the rest are counted.
-    `extras`, when given, supplies what `read_extras` reads (read beside, on another connection).
-    """
+
+def compose_all(session: Session, now: datetime, recipients: list[Recipient]) -> list[Morning]:
+    """The content of every recipient's morning DM, from a fixed number of set-wide reads (no query per person):
+    one read of the open items serves both its owner's own list and its creator's "waiting on others"."""
     if not recipients:
         return []
-    teams = sorted({r.team_id for r in recipients})
-    latest_today = max(r.local_date for r in recipients)
-    out: list[Morning] = []
-    sorting: dict[tuple[str, str], _Sorting] = {}
+    drafts: dict[tuple[str, str], _Draft] = {}
     for r in recipients:
         horizon, soon_label = _horizon(r.local_date, r.prefs.working_days)
-        m = Morning(r, soon_label=soon_label)
-        out.append(m)
-        sorting[(r.team_id, r.user_id)] = _Sorting(m, horizon)
-    latest_horizon = max(s.horizon for s in sorting.values())
-    in_teams = col(ActionItem.team_id).in_(teams)
-    owner_deleted = col(Person.deleted)
-    rows = session.connection().execute  # Core rows: these are plain columns, the ORM adds only overhead
-
-    open_items = rows(
-        items_select(owner_deleted)
-        .join(
-            Person,
-            (col(Person.team_id) == col(ActionItem.team_id)) & (col(Person.user_id) == col(ActionItem.owner)),
-            isouter=True,
-        )
-        .where(
-            in_teams,
-            col(ActionItem.status) == "open",
-            or_(
-                # the owner's own: due by the latest horizon, not snoozed past the latest day
-                (col(ActionItem.due_date) <= latest_horizon)
-                & or_(col(ActionItem.snoozed_until).is_(None), col(ActionItem.snoozed_until) <= latest_today),
-                # given to someone else: only overdue ones can be "waiting", any of a deactivated owner is "orphaned"
-                (col(ActionItem.owner) != col(ActionItem.created_by))
-                & or_(col(ActionItem.due_date) < latest_today, owner_deleted.is_(True)),
-            ),
-        )
-        .order_by(col(ActionItem.due_date), col(ActionItem.number))
-    ).all()
-
-    by_team: dict[str, dict[str, _Sorting]] = defaultdict(dict)
-    for (team, user), sorted_out in sorting.items():
-        by_team[team][user] = sorted_out
-    current_team, people = "", by_team.get("", {})
-    shown_own, shown_waiting, shown_orphaned, waiting_days = (
-        SHOWN_OWN,
-        SHOWN_WAITING,
-        SHOWN_ORPHANED,
-        WAITING_WORKING_DAYS,
-    )
-    for row in open_items:
-        team, _n, _t, _s, owner, creator, _c, due, _at, _tz, snoozed, _p, _dn, _dt, owner_deleted = row
-        if team != current_team:
-            current_team, people = team, by_team.get(team, {})
-        view: ItemView | None = None
-        s = people.get(owner)
-        if s is not None and due is not None and due <= s.horizon and (snoozed is None or snoozed <= s.today):
-            today = s.today
-            section = 0 if due < today else 1 if due == today else 2
-            s.counts[section] += 1
-            if s.shown < shown_own:
-                s.shown += 1
-                view = item_view(row)
-                s.own[section].append(view)
-        if creator == owner or (s := people.get(creator)) is None:
-            continue
-        if owner_deleted:
-            if len(s.orphaned) < shown_orphaned:
-                s.orphaned.append(view or item_view(row))
-        elif due is not None and (today := s.today) > due and (snoozed is None or snoozed <= today):
-            if len(s.waiting) < shown_waiting:
-                late = working_days_between(due, today, s.days)
-                if late >= waiting_days:
-                    s.waiting.append((view or item_view(row), late))
-
-    got = extras() if extras is not None else read_extras(session, now, teams, mondays=_any_monday(recipients))
-    for who, done_by_others in got.completed.items():
-        if (s := sorting.get(who)) is not None:
-            s.completed = done_by_others
-    reviews, stale = got.reviews, got.stale
-    for who, s in sorting.items():
-        m = s.done()
-        if who in reviews:
-            m.reviews = list(reviews[who])
-        if s.today.weekday() == 0 and who in stale:
-            m.stale_krs = stale[who]
-    return out
+        drafts[(r.team_id, r.user_id)] = _Draft(Morning(r, soon_label=soon_label), horizon)
+    teams = sorted({r.team_id for r in recipients})
+    latest_today = max(r.local_date for r in recipients)
+    latest_horizon = max(d.horizon for d in drafts.values())
+    for row in morning.open_items(session, teams, latest_horizon, latest_today):
+        owner = drafts.get((row.team_id, row.owner))
+        if _owns(owner, row):
+            assert owner is not None
+            owner.add_own(row)
+        creator = drafts.get((row.team_id, row.created_by))
+        if creator is not None and row.created_by != row.owner:
+            creator.add_given(row)
+    mondays = any(r.local_date.weekday() == 0 for r in recipients)
+    extras = read_extras(session, now, teams, mondays=mondays)
+    return [d.finish(extras) for d in drafts.values()]
