@@ -2,23 +2,22 @@
 
 import json
 import logging
-import math
 import secrets
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any, Self
 
 from bot.simulator.webapi_chat import ChatMethods
+from bot.simulator.webapi_faults import Fault, Faults
 from bot.simulator.webapi_http import Answer, QuietServer, json_answer, parse_body, serve
 from bot.simulator.webapi_methods import SlackState
 from bot.simulator.webapi_views import register_view_methods
 from bot.simulator.world import World
 
 log = logging.getLogger(__name__)
-FAULT_ERRORS = {500: "internal_error", 502: "bad_gateway", 503: "service_unavailable", 504: "request_timeout"}
 
 
 @dataclass(frozen=True)
@@ -31,38 +30,6 @@ class RecordedCall:
     at: float
     token: str | None = None
     response: dict[str, Any] | None = None
-
-
-@dataclass
-class _Fault:
-    """A scripted failure for the next call(s) to a method."""
-
-    status: int
-    retry_after: int
-    error: str | None
-    delay: float
-    empty_body: bool
-    remaining: int
-
-
-@dataclass
-class _Bucket:
-    """Token bucket used by rate_limit()."""
-
-    rate: float
-    tokens: float
-    updated: float = field(default_factory=time.monotonic)
-
-    def take(self) -> float:
-        """Consume one token; return 0 when allowed, else the seconds until one is available."""
-        now = time.monotonic()
-        capacity = max(1.0, self.rate)
-        self.tokens = min(capacity, self.tokens + (now - self.updated) * self.rate)
-        self.updated = now
-        if self.tokens >= 1.0:
-            self.tokens -= 1.0
-            return 0.0
-        return (1.0 - self.tokens) / self.rate
 
 
 class FakeSlackAPI:
@@ -89,14 +56,11 @@ class FakeSlackAPI:
         self.files = self.state.files
         self._calls: list[RecordedCall] = []
         self._lock = threading.Lock()
-        self._faults: dict[str, list[_Fault]] = {}
-        self._channel_rate: float | None = None
-        self._workspace_rate: float | None = None
-        self._buckets: dict[str, _Bucket] = {}
         self._response_contexts: dict[str, dict[str, Any]] = {}
         self._server: QuietServer | None = None
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
+        self._faults = Faults(self.state, self._stopping)
 
     # ---- lifecycle -----------------------------------------------------------------------------------
 
@@ -236,64 +200,15 @@ class FakeSlackAPI:
         empty_body: bool = False,
     ) -> None:
         """Make the next `times` calls to `method` fail (error -> 200 ok:false; status 200 -> only delay)."""
-        fault = _Fault(status, retry_after, error, delay, empty_body, times)
-        with self._lock:
-            self._faults.setdefault(method, []).append(fault)
+        self._faults.add(method, Fault(status, retry_after, error, delay, empty_body, times))
 
     def clear_faults(self, method: str | None = None) -> None:
         """Forget scripted failures still queued (for one method, or all): the outage is over."""
-        with self._lock:
-            self._faults = {} if method is None else {m: q for m, q in self._faults.items() if m != method}
+        self._faults.clear(method)
 
     def rate_limit(self, per_channel_per_second: float | None, per_workspace_per_second: float | None) -> None:
         """Rate-limit chat.postMessage per channel and/or per workspace (None disables a limit)."""
-        with self._lock:
-            self._channel_rate = per_channel_per_second
-            self._workspace_rate = per_workspace_per_second
-            self._buckets.clear()
-
-    def _take_fault(self, method: str) -> _Fault | None:
-        """Pop the next scripted fault for a method."""
-        with self._lock:
-            queue = self._faults.get(method)
-            if not queue:
-                return None
-            fault = queue[0]
-            fault.remaining -= 1
-            if fault.remaining <= 0:
-                queue.pop(0)
-            return fault
-
-    def _fault_answer(self, fault: _Fault) -> Answer | None:
-        """Sleep for the fault's delay and build its answer (None = continue normally)."""
-        if fault.delay > 0:
-            self._stopping.wait(fault.delay)
-        if fault.error is not None:
-            return json_answer(200, {"ok": False, "error": fault.error})
-        if fault.status == 200:
-            return None
-        headers = {"Retry-After": str(fault.retry_after)} if fault.status == 429 else {}
-        if fault.empty_body:
-            return Answer(fault.status, b"", content_type="text/plain", headers=headers)
-        error = "ratelimited" if fault.status == 429 else FAULT_ERRORS.get(fault.status, "http_error")
-        return json_answer(fault.status, {"ok": False, "error": error}, headers)
-
-    def _rate_limited(self, params: dict[str, Any]) -> int | None:
-        """Return Retry-After seconds when chat.postMessage exceeds a configured limit."""
-        with self._lock:
-            keys: list[tuple[str, float]] = []
-            if self._workspace_rate:
-                keys.append(("*", self._workspace_rate))
-            if self._channel_rate:
-                ref = str(params.get("channel", ""))
-                channel = self.state.resolve_channel(ref) if ref else None
-                keys.append((channel.id if channel else ref, self._channel_rate))
-            waits = []
-            for key, rate in keys:
-                bucket = self._buckets.setdefault(key, _Bucket(rate=rate, tokens=max(1.0, rate)))
-                waits.append(bucket.take())
-            wait = max(waits, default=0.0)
-        return max(1, math.ceil(wait)) if wait > 0 else None
+        self._faults.rate_limit(per_channel_per_second, per_workspace_per_second)
 
     # ---- request handling ----------------------------------------------------------------------------
 
@@ -361,11 +276,9 @@ class FakeSlackAPI:
 
     def _handle_api(self, method: str, params: dict[str, Any], token: str | None) -> Answer:
         """Answer a Web API method call."""
-        fault = self._take_fault(method)
-        if fault is not None:
-            faulted = self._fault_answer(fault)
-            if faulted is not None:
-                return self._finish(method, params, faulted, token)
+        faulted = self._faults.intercept(method)
+        if faulted is not None:
+            return self._finish(method, params, faulted, token)
         if method == "oauth.v2.access":
             return self._finish(method, params, json_answer(200, self._oauth_access(params)), token)
         if method not in self.state.methods:
@@ -374,7 +287,7 @@ class FakeSlackAPI:
             error = "not_authed" if not token else "invalid_auth"
             return self._finish(method, params, json_answer(200, {"ok": False, "error": error}), token)
         if method == "chat.postMessage":
-            retry_after = self._rate_limited(params)
+            retry_after = self._faults.rate_limited(params)
             if retry_after is not None:
                 body = {"ok": False, "error": "ratelimited"}
                 answer = json_answer(429, body, {"Retry-After": str(retry_after)})
@@ -387,11 +300,9 @@ class FakeSlackAPI:
 
     def _handle_simple(self, kind: str, ident: str, headers: dict[str, str], raw: bytes, query: str) -> Answer:
         """Answer a response_url POST or a file upload."""
-        fault = self._take_fault(kind)
-        if fault is not None:
-            faulted = self._fault_answer(fault)
-            if faulted is not None:
-                return self._finish(kind, {"id": ident}, faulted)
+        faulted = self._faults.intercept(kind)
+        if faulted is not None:
+            return self._finish(kind, {"id": ident}, faulted)
         if kind == "upload":
             if ident not in self.state.files:
                 return self._finish(kind, {"file_id": ident}, Answer(404, b"Not Found", "text/plain"))
