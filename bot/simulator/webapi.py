@@ -14,7 +14,7 @@ from bot.simulator.webapi_chat import ChatMethods
 from bot.simulator.webapi_faults import Fault, Faults
 from bot.simulator.webapi_http import Answer, QuietServer, json_answer, parse_body, serve
 from bot.simulator.webapi_methods import SlackState
-from bot.simulator.webapi_views import register_view_methods
+from bot.simulator.webapi_views import ViewMethods
 from bot.simulator.world import World
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class FakeSlackAPI:
         self.state = SlackState(world)
         self.chat = ChatMethods(self.state)
         self.chat.register()
-        register_view_methods(self.state)
+        ViewMethods(self.state).register()
         self.messages = self.state.messages
         self.ephemerals = self.state.ephemerals
         self.views = self.state.views

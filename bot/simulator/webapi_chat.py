@@ -4,31 +4,26 @@ import time
 from typing import Any
 
 from bot.simulator.blockkit import validate_blocks
-from bot.simulator.webapi_methods import ApiError, Params, Response, SlackState, int_param, text_param
+from bot.simulator.webapi_methods import ApiError, Method, MethodGroup, Params, Response, int_param, text_param
 from bot.simulator.world import SimChannel
 
 
-class ChatMethods:
+class ChatMethods(MethodGroup):
     """Message, reaction and file methods operating on a SlackState."""
 
-    def __init__(self, state: SlackState) -> None:
-        self.state = state
-
-    def register(self) -> None:
-        """Add the methods to the state's method table."""
-        self.state.methods.update(
-            {
-                "chat.postMessage": self.chat_post_message,
-                "chat.postEphemeral": self.chat_post_ephemeral,
-                "chat.update": self.chat_update,
-                "chat.delete": self.chat_delete,
-                "chat.getPermalink": self.chat_get_permalink,
-                "reactions.add": self.reactions_add,
-                "reactions.remove": self.reactions_remove,
-                "files.getUploadURLExternal": self.files_get_upload_url,
-                "files.completeUploadExternal": self.files_complete_upload,
-            }
-        )
+    def table(self) -> dict[str, Method]:
+        """chat.*, reactions.* and files.* by name."""
+        return {
+            "chat.postMessage": self.chat_post_message,
+            "chat.postEphemeral": self.chat_post_ephemeral,
+            "chat.update": self.chat_update,
+            "chat.delete": self.chat_delete,
+            "chat.getPermalink": self.chat_get_permalink,
+            "reactions.add": self.reactions_add,
+            "reactions.remove": self.reactions_remove,
+            "files.getUploadURLExternal": self.files_get_upload_url,
+            "files.completeUploadExternal": self.files_complete_upload,
+        }
 
     # ---- chat ----------------------------------------------------------------------------------------
 

@@ -12,6 +12,7 @@ from bot.simulator.world import SimChannel, World
 
 Params = dict[str, Any]
 Response = dict[str, Any]
+Method = Callable[[Params], Response]
 
 
 class ApiError(Exception):
@@ -70,7 +71,7 @@ class SlackState:
         self.triggers: dict[str, dict[str, Any]] = {}
         self.trigger_ttl: float | None = None
         self._last_us = 0
-        self.methods: dict[str, Callable[[Params], Response]] = {}
+        self.methods: dict[str, Method] = {}
         self._register_core()
 
     # ---- ids -----------------------------------------------------------------------------------------
@@ -302,3 +303,18 @@ class SlackState:
         if not thread:
             raise ApiError("thread_not_found")
         return {"messages": thread, "has_more": False, "response_metadata": {"next_cursor": ""}}
+
+
+class MethodGroup:
+    """A family of Web API methods working on a SlackState, installed in its method table by register()."""
+
+    def __init__(self, state: SlackState) -> None:
+        self.state = state
+
+    def table(self) -> dict[str, Method]:
+        """Each Slack method name with the function that answers it."""
+        raise NotImplementedError
+
+    def register(self) -> None:
+        """Add the methods to the state's method table."""
+        self.state.methods.update(self.table())

@@ -5,7 +5,7 @@ import time
 from typing import Any
 
 from bot.simulator.blockkit import validate_view
-from bot.simulator.webapi_methods import ApiError, Params, Response, SlackState, text_param
+from bot.simulator.webapi_methods import ApiError, Method, MethodGroup, Params, Response, SlackState, text_param
 
 MAX_STACK = 3
 
@@ -38,22 +38,17 @@ def build_view(
     }
 
 
-class ViewMethods:
+class ViewMethods(MethodGroup):
     """Implements views.open / views.push / views.update / views.publish on a SlackState."""
 
-    def __init__(self, state: SlackState) -> None:
-        self.state = state
-
-    def register(self) -> None:
-        """Add the view methods to the state's method table."""
-        self.state.methods.update(
-            {
-                "views.open": self.views_open,
-                "views.push": self.views_push,
-                "views.update": self.views_update,
-                "views.publish": self.views_publish,
-            }
-        )
+    def table(self) -> dict[str, Method]:
+        """views.* by name."""
+        return {
+            "views.open": self.views_open,
+            "views.push": self.views_push,
+            "views.update": self.views_update,
+            "views.publish": self.views_publish,
+        }
 
     def _spec(self, params: Params) -> dict[str, Any]:
         """Extract and validate the `view` argument."""
@@ -152,8 +147,3 @@ class ViewMethods:
         self.state.home_views[user_id] = view
         self._store(view, user_id)
         return {"view": view}
-
-
-def register_view_methods(state: SlackState) -> None:
-    """Install views.* on a SlackState."""
-    ViewMethods(state).register()
