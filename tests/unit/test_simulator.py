@@ -207,6 +207,20 @@ def test_per_channel_rate_limit(client: WebClient, api: FakeSlackAPI) -> None:
     assert client.chat_postMessage(channel="C0WEB", text="three")["ok"]
 
 
+def test_clear_faults_for_one_method_or_all_and_faults_on_response_urls(client: WebClient, api: FakeSlackAPI) -> None:
+    api.fail("users.info", error="fatal_error", times=5)
+    api.fail("chat.postMessage", status=500, times=5)
+    api.fail("response_url", status=503)
+    api.clear_faults("users.info")
+    assert client.users_info(user="U0BOB")["ok"]
+    with pytest.raises(SlackApiError):
+        client.chat_postMessage(channel="C0WEB", text="still down")
+    assert WebhookClient(api.new_response_url(channel_id="C0WEB")).send(text="x").status_code == 503
+    api.clear_faults()
+    assert client.chat_postMessage(channel="C0WEB", text="back")["ok"]
+    assert [c.status for c in api.calls_to("response_url")] == [503]
+
+
 def test_response_url_posts_are_recorded_and_shown(api: FakeSlackAPI) -> None:
     url = api.new_response_url(channel_id="C0WEB", user_id="U0ALICE")
     resp = WebhookClient(url).send(text="Only you can see this", response_type="ephemeral", replace_original=False)
