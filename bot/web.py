@@ -79,31 +79,35 @@ class _BoltHandler(SlackRequestHandler):
         return self.app.dispatch(bolt_request)
 
 
+def _calendar(
+    db: Database, clock: Clock, secret_key: str | None, start_response: StartResponse, token: str
+) -> list[bytes]:
+    """Serve one person's calendar feed by its token."""
+    try:
+        with db.session(readonly=True) as session:
+            owner = calendar.owner_of(session, token, secret_key)
+            body = calendar.build_feed(session, clock, owner) if owner else None
+    except (OperationalError, PoolTimeout):
+        # Calendar apps poll; a 503 with Retry-After makes them come back instead of dropping the feed.
+        start_response("503 Service Unavailable", [("Content-Type", "application/json"), ("Retry-After", "60")])
+        return [json.dumps({"error": "the database is not answering; try again in a minute"}).encode()]
+    if body is None:
+        return _answer(start_response, "404 Not Found", {"error": "no such calendar feed"})
+    start_response(
+        "200 OK",
+        [
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Cache-Control", "private, max-age=300"),
+        ],
+    )
+    return [body]
+
+
 def make_wsgi(app: App, db: Database, *, clock: Clock | None = None, secret_key: str | None = None) -> WsgiApp:
     """Route /healthz, /readyz and Slack's POSTs; refuse oversized bodies and malformed timestamps early."""
     bolt = _BoltHandler(app, path=EVENTS_PATH)
     feed_clock = clock or SystemClock()
-
-    def _calendar(start_response: StartResponse, token: str) -> list[bytes]:
-        try:
-            with db.session(readonly=True) as session:
-                owner = calendar.owner_of(session, token, secret_key)
-                body = calendar.build_feed(session, feed_clock, owner) if owner else None
-        except (OperationalError, PoolTimeout):
-            # Calendar apps poll; a 503 with Retry-After makes them come back instead of dropping the feed.
-            start_response("503 Service Unavailable", [("Content-Type", "application/json"), ("Retry-After", "60")])
-            return [json.dumps({"error": "the database is not answering; try again in a minute"}).encode()]
-        if body is None:
-            return _answer(start_response, "404 Not Found", {"error": "no such calendar feed"})
-        start_response(
-            "200 OK",
-            [
-                ("Content-Type", "text/calendar; charset=utf-8"),
-                ("Content-Length", str(len(body))),
-                ("Cache-Control", "private, max-age=300"),
-            ],
-        )
-        return [body]
 
     def wsgi(environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
@@ -111,7 +115,8 @@ def make_wsgi(app: App, db: Database, *, clock: Clock | None = None, secret_key:
         if path == "/healthz":
             return _answer(start_response, "200 OK", {"status": "ok"})
         if path.startswith("/calendar/") and path.endswith(".ics") and method == "GET":
-            return _calendar(start_response, path.removeprefix("/calendar/").removesuffix(".ics"))
+            token = path.removeprefix("/calendar/").removesuffix(".ics")
+            return _calendar(db, feed_clock, secret_key, start_response, token)
         if path == "/readyz":
             ready = db.ready()
             status = "200 OK" if ready else "503 Service Unavailable"
