@@ -19,7 +19,7 @@ from bot.blocks.cards import refusal
 from bot.clock import Clock
 from bot.deps import CONTEXT_KEY, Deps
 from bot.errors import DomainError
-from bot.listeners import actions, commands, digest, events, gates, home, lifecycle, plan, shortcuts, views
+from bot.listeners import acting, actions, commands, digest, events, gates, home, lifecycle, plan, shortcuts, views
 from bot.logs import describe_request, request_context
 from bot.settings import Settings
 from bot.slack.client import make_client
@@ -73,6 +73,7 @@ def create_app(
             request_context.reset(token)
 
     app.use(inject)
+    app.use(acting.resolve_actor)
     commands.register(app)
     actions.register(app)
     events.register(app)

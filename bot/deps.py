@@ -9,7 +9,7 @@ from slack_sdk import WebClient
 from slack_sdk.oauth.installation_store import InstallationStore
 
 from bot.clock import Clock
-from bot.services.common import Actor
+from bot.services.common import Actor, channel_is_private
 from bot.settings import Settings
 from bot.slack.directory import PeopleDirectory
 from storage.db import Database
@@ -52,3 +52,9 @@ class Deps:
             channel=channel,
             channel_private=private,
         )
+
+    def author(self, client: WebClient, team_id: str, said: dict[str, Any]) -> Actor:
+        """The author of a message event (or of a held capture), where they wrote it."""
+        channel = said.get("channel")
+        private = said.get("channel_type") in ("group", "im", "mpim") or channel_is_private(channel)
+        return self.actor(client, team_id, said["user"], channel, private=private)

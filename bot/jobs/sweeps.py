@@ -74,20 +74,13 @@ def run_held_captures(rt: Runtime) -> int:
         held = capture_flow.read_held(rt.db, team_id, event_id)
         if client is None or held is None:
             continue  # not installed (kept for when it is), or written meanwhile
-        actor = deps.actor(client, team_id, held.said["user"], held.said["channel"], private=_private(held.said))
+        actor = deps.author(client, team_id, held.said)
         resolve = (lambda c, t: lambda ids: deps.directory.resolve(c, t, ids))(client, team_id)
         try:
             written += capture_flow.write(rt.db, rt.clock, held, actor, resolve)
         except Exception:  # noqa: BLE001 - one capture that cannot be written must not stop the others
             log.exception("held capture %s of %s not written; tried again later", event_id, team_id)
     return written
-
-
-def _private(said: dict[str, object]) -> bool:
-    from bot.services.common import channel_is_private
-
-    channel = said.get("channel")
-    return said.get("channel_type") in ("group", "im", "mpim") or channel_is_private(str(channel) if channel else None)
 
 
 def install(rt: Runtime) -> None:

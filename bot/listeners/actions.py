@@ -18,7 +18,7 @@ from bot.listeners import home, outbox
 from bot.listeners.commands import list_page, parse_page_value
 from bot.listeners.notify import notify_done
 from bot.services import action_items, item_changes
-from bot.services.common import Actor, channel_is_private
+from bot.services.common import Actor
 
 # A click's redraw, left by the listener for after its answer: (redraw, body, request).
 REDRAW_KEY = "followthrough_redraw"
@@ -33,13 +33,6 @@ def register(app: App) -> None:
     app.action(ActionId.ITEM_REASSIGN.value)(handle_reassign)
     app.action(ActionId.ITEM_UNDO.value)(outbox.after_answer(handle_undo, redraw_clicked, when=redraw_later))
     app.action(ActionId.LIST_PAGE.value)(handle_page)
-
-
-def actor_of(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
-    """The person who clicked, where."""
-    team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-    channel = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    return deps.actor(client, team_id, body["user"]["id"], channel, private=channel_is_private(channel))
 
 
 def _update(
@@ -104,9 +97,10 @@ def handle_done(
     client: WebClient,
     respond: Respond,
     request: BoltRequest,
+    actor: Actor,
 ) -> None:
     """Done: the item completed, the creator told when they asked to be, and the clicked card redrawn."""
-    _complete_clicked(body, action, context, client, respond, request)
+    _complete_clicked(body, action, context, client, respond, request, actor)
     ack()
 
 
@@ -117,9 +111,9 @@ def _complete_clicked(
     client: WebClient,
     respond: Respond,
     request: BoltRequest,
+    actor: Actor,
 ) -> None:
     deps = Deps.of(context)
-    actor = actor_of(deps, client, body)
     today = actor.today(deps.clock)
     with deps.db.session() as session:
         item = action_items.complete(session, deps.clock, actor, str(action.get("value", "")))
@@ -149,12 +143,12 @@ def handle_snooze(
     client: WebClient,
     respond: Respond,
     request: BoltRequest,
+    actor: Actor,
 ) -> None:
     """Snooze ▾: 1 day or next Monday at once (the card is redrawn after the answer); "Pick a date…" opens a small
     modal."""
     deps = Deps.of(context)
     choice, _, key = str((action.get("selected_option") or {}).get("value", "")).partition("|")
-    actor = actor_of(deps, client, body)
     today = actor.today(deps.clock)
     if choice == "pick":
         with deps.db.session(readonly=True) as session:
@@ -174,11 +168,10 @@ def handle_snooze(
 
 
 def handle_edit(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Edit: open the item form, filled."""
     deps = Deps.of(context)
-    actor = actor_of(deps, client, body)
     key = str(action.get("value", ""))
     with deps.db.session(readonly=True) as session:
         item_changes.check_may_change(session, actor, key)
@@ -197,11 +190,10 @@ def handle_edit(
 
 
 def handle_reassign(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Reassign: pick the new owner in a modal."""
     deps = Deps.of(context)
-    actor = actor_of(deps, client, body)
     key = str(action.get("value", ""))
     with deps.db.session(readonly=True) as session:
         item_changes.check_may_change(session, actor, key)
@@ -218,10 +210,10 @@ def handle_undo(
     client: WebClient,
     respond: Respond,
     request: BoltRequest,
+    actor: Actor,
 ) -> None:
     """Undo on the add confirmation: cancel the item (kept, and reopenable); the card is redrawn after the answer."""
     deps = Deps.of(context)
-    actor = actor_of(deps, client, body)
     with deps.db.session() as session:
         item = item_changes.cancel(session, deps.clock, actor, str(action.get("value", "")))
     ack()
@@ -233,11 +225,16 @@ def handle_undo(
 
 
 def handle_page(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    actor: Actor,
 ) -> None:
     """Next page ▸ of a list."""
     deps = Deps.of(context)
-    actor = actor_of(deps, client, body)
     scope, user, offset = parse_page_value(str(action.get("value", "{}")))
     message = list_page(deps, actor, scope, user, offset)
     ack()

@@ -22,7 +22,7 @@ from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees, notify_done
 from bot.services import action_items, calendar, item_changes, settings
 from bot.services.action_items import check_owners
-from bot.services.common import Actor, channel_is_private
+from bot.services.common import Actor
 from bot.services.csv_export import rows_csv
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
@@ -49,7 +49,7 @@ def register(app: App) -> None:
     app.command("/action")(outbox.after_answer(handle_action, upload_export, when=_PENDING))
 
 
-def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
     """`/action <verb> ...`."""
     deps = Deps.of(context)
     text = (command.get("text") or "").strip()
@@ -63,14 +63,6 @@ def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, clien
         raise BadInput(
             f"I don't know `/action {quote(verb, 30)}`. Try `/action add`, `list`, `show`, `done` — or `/action help`."
         )
-    channel_id = command.get("channel_id")
-    actor = deps.actor(
-        client,
-        command["team_id"],
-        command["user_id"],
-        channel_id,
-        private=channel_is_private(channel_id, command.get("channel_name")),
-    )
     message = handler(Verb(deps, actor, client, context, command, rest.strip(), actor.today(deps.clock)))
     if message is None:
         ack()

@@ -16,7 +16,6 @@ from bot.capture.text import mentions
 from bot.deps import Deps
 from bot.listeners import outbox
 from bot.services import capture
-from bot.services.common import Actor, channel_is_private
 from bot.slack.directory import person_from_slack
 from storage.repositories import captures
 
@@ -43,12 +42,6 @@ def register(app: App) -> None:
     app.event("message")(outbox.after_answer(handle_message, write_held, when=(CAPTURE_KEY,)))
     app.event("app_mention")(outbox.after_answer(handle_mention, write_held, when=(CAPTURE_KEY,)))
     app.event("user_change")(handle_user_change)
-
-
-def _actor(deps: Deps, client: WebClient, team_id: str, event: dict[str, Any], user_id: str) -> Actor:
-    channel = event.get("channel")
-    private = event.get("channel_type") in ("group", "im", "mpim") or channel_is_private(channel)
-    return deps.actor(client, team_id, user_id, channel, private=private)
 
 
 def _hold(
@@ -91,7 +84,7 @@ def write_held(context: BoltContext, client: WebClient) -> None:
 
 def write_capture(deps: Deps, client: WebClient, held: capture_flow.Held) -> bool:
     """Write a held capture once, as its author (dates read as of the day it was received, in their zone)."""
-    actor = _actor(deps, client, held.team_id, held.said, held.said["user"])
+    actor = deps.author(client, held.team_id, held.said)
     resolve = functools.partial(deps.directory.resolve, client, held.team_id)
     return capture_flow.write(deps.db, deps.clock, held, actor, resolve)
 
@@ -124,7 +117,7 @@ def _handle_edit(
     if new.get("bot_id") or not new.get("user"):
         return
     team_id = body.get("team_id") or context.team_id or ""
-    actor = _actor(deps, client, team_id, event, new["user"])
+    actor = deps.author(client, team_id, {**event, "user": new["user"]})
     drafts = drafts_from_message(new.get("text") or "", actor.today(deps.clock))
     if not drafts:
         return

@@ -17,6 +17,7 @@ from bot.errors import DomainError
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners import outbox
 from bot.services import milestones
+from bot.services.common import Actor
 
 UPDATE_KEY = "followthrough_gate_update"
 
@@ -60,14 +61,12 @@ def handle_gate_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], c
 
 
 def handle_gate_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Record the decision; a refusal (not the owner, not a gate) shows on the note field."""
     deps = Deps.of(context)
     meta = json.loads(view.get("private_metadata") or "{}")
     note = plain(str(state_value(view, BlockId.GATE_NOTE).get("value") or "")).strip() or None
-    team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-    actor = deps.actor(client, team_id, body["user"]["id"], None, private=True)
     try:
         with deps.db.session() as session:
             milestone, changed = milestones.decide(session, deps.clock, actor, meta["key"], meta["decision"], note)

@@ -40,35 +40,23 @@ def publish(client: WebClient, deps: Deps, actor: Actor, expand: str | None = No
     client.views_publish(user_id=actor.user_id, view=view)
 
 
-def handle_home_opened(
-    ack: Ack, event: dict[str, Any], body: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
+def handle_home_opened(ack: Ack, event: dict[str, Any], context: BoltContext, actor: Actor) -> None:
     """The Home tab is published after the answer (the Messages tab needs nothing)."""
     if event.get("tab", "home") == "home":
-        context[OPENED_KEY] = (body.get("team_id") or context.team_id or "", event["user"])
+        context[OPENED_KEY] = actor
     ack()
 
 
 def publish_opened(context: BoltContext, client: WebClient) -> None:
     """After the answer: publish the Home tab of who opened it."""
-    team_id, user_id = context[OPENED_KEY]
-    deps = Deps.of(context)
-    publish(client, deps, deps.actor(client, team_id, user_id, None, private=True))
+    publish(client, Deps.of(context), context[OPENED_KEY])
 
 
-def _clicker(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
-    team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-    return deps.actor(client, team_id, body["user"]["id"], None, private=True)
-
-
-def handle_refresh(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
-) -> None:
+def handle_refresh(ack: Ack, action: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
     """Refresh, or "Show all" of one group."""
     ack()
-    deps = Deps.of(context)
     value = str(action.get("value", ""))
-    publish(client, deps, _clicker(deps, client, body), expand=value if value in GROUPS else None)
+    publish(client, Deps.of(context), actor, expand=value if value in GROUPS else None)
 
 
 def handle_new_item(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
@@ -77,10 +65,9 @@ def handle_new_item(ack: Ack, body: dict[str, Any], context: BoltContext, client
     ack()
 
 
-def handle_open_settings(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def handle_open_settings(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
     """⚙️ Settings from the Home tab (no channel switches there)."""
     deps = Deps.of(context)
-    actor = _clicker(deps, client, body)
     with deps.db.session(readonly=True) as session:
         prefs = settings.prefs(session, actor.team_id, actor.user_id)
     client.views_open(trigger_id=body["trigger_id"], view=modals.settings_modal(prefs, channel=None, capture_on=False))

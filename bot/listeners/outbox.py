@@ -33,7 +33,8 @@ def after_answer(handler: Callable[..., None], *jobs: Job, when: Sequence[str]) 
     @functools.wraps(handler)  # Bolt reads the wrapped handler's parameters to know what to pass
     def run(**kwargs: Any) -> None:
         handler(**kwargs)
-        context, client = kwargs["context"], kwargs["client"]
+        context = kwargs["context"]
+        client = kwargs.get("client") or context.client
         if any(context.get(key) for key in when):
             with _idle:
                 _pending[0] += 1

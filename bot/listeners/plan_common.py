@@ -15,7 +15,7 @@ from slack_sdk.webhook import WebhookClient
 from bot.blocks.cards import Message
 from bot.deps import Deps
 from bot.listeners import outbox
-from bot.services.common import Actor, channel_is_private
+from bot.services.common import Actor
 from bot.services.plan_lookup import check_people
 
 log = logging.getLogger(__name__)
@@ -41,28 +41,9 @@ def reply(ack: Ack, message: Message) -> None:
     ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
-def command_actor(deps: Deps, client: WebClient, command: dict[str, Any]) -> Actor:
-    """The person who typed the command, where."""
-    channel_id = command.get("channel_id")
-    return deps.actor(
-        client,
-        command["team_id"],
-        command["user_id"],
-        channel_id,
-        private=channel_is_private(channel_id, command.get("channel_name")),
-    )
-
-
 def team_of(body: dict[str, Any]) -> str:
     """The workspace of an interactivity payload."""
     return str((body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id") or "")
-
-
-def action_actor(deps: Deps, client: WebClient, body: dict[str, Any]) -> Actor:
-    """The person who clicked or submitted, and the channel the card was in (if any)."""
-    ch = (body.get("channel") or {}).get("id") or (body.get("container") or {}).get("channel_id")
-    name = (body.get("channel") or {}).get("name")
-    return deps.actor(client, team_of(body), body["user"]["id"], ch, private=channel_is_private(ch, name))
 
 
 def check_named(deps: Deps, client: WebClient, team_id: str, named: list[tuple[str, str | None]]) -> None:

@@ -19,13 +19,16 @@ from bot.capture.keys import parse_key
 from bot.capture.text import mentions, plain
 from bot.deps import Deps
 from bot.errors import BadInput
-from bot.listeners.plan_common import Call, check_named, command_actor, dm, past_warning, reply
+from bot.listeners.plan_common import Call, check_named, dm, past_warning, reply
 from bot.services import deliverable_changes, deliverables
+from bot.services.common import Actor
 from bot.services.deliverable_changes import Decision, SubmitResult
 from bot.services.plan_lookup import find_deliverable, require_manager
 
 
-def handle_deliverable(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def handle_deliverable(
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
+) -> None:
     """`/deliverable <verb> ...`."""
     deps = Deps.of(context)
     verb, rest = plan_commands.first_word(plan_commands.clean(command.get("text") or ""))
@@ -39,7 +42,6 @@ def handle_deliverable(ack: Ack, command: dict[str, Any], context: BoltContext, 
             f"I don't know `/deliverable {verb[:20]}`. Try `add`, `list`, `show`, `edit`, `submit`, `approve`, "
             "`reject` or `cancel` — or `/deliverable help`."
         )
-    actor = command_actor(deps, client, command)
     call = Call(deps, actor, client, context, command, rest, actor.today(deps.clock))
     message = handler(call)
     if message is None:

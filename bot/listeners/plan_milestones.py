@@ -17,15 +17,16 @@ from bot.capture import plan_commands
 from bot.capture.text import plain
 from bot.deps import Deps
 from bot.errors import BadInput
-from bot.listeners.plan_common import Call, check_named, command_actor, past_warning, reply
+from bot.listeners.plan_common import Call, check_named, past_warning, reply
 from bot.services import milestones, outcomes
+from bot.services.common import Actor
 from bot.services.plan_lookup import find_milestone, require_manager
 
 Verbs = dict[str, Callable[[Call], Message | None]]
 
 
 def _dispatch(
-    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, *, name: str, verbs: Verbs
+    ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor, *, name: str, verbs: Verbs
 ) -> None:
     deps = Deps.of(context)
     verb, rest = plan_commands.first_word(plan_commands.clean(command.get("text") or ""))
@@ -37,7 +38,6 @@ def _dispatch(
     if handler is None:
         known = ", ".join(f"`{v}`" for v in dict.fromkeys(verbs) if v in PRIMARY_VERBS)
         raise BadInput(f"I don't know `{name} {verb[:20]}`. Try {known} — or `{name} help`.")
-    actor = command_actor(deps, client, command)
     call = Call(deps, actor, client, context, command, rest, actor.today(deps.clock))
     message = handler(call)
     if message is None:
@@ -46,14 +46,14 @@ def _dispatch(
         reply(ack, message)
 
 
-def handle_milestone(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def handle_milestone(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
     """`/milestone <verb> ...`."""
-    _dispatch(ack, command, context, client, name="/milestone", verbs=MILESTONE_VERBS)
+    _dispatch(ack, command, context, client, actor=actor, name="/milestone", verbs=MILESTONE_VERBS)
 
 
-def handle_outcome(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def handle_outcome(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
     """`/outcome <verb> ...`."""
-    _dispatch(ack, command, context, client, name="/outcome", verbs=OUTCOME_VERBS)
+    _dispatch(ack, command, context, client, actor=actor, name="/outcome", verbs=OUTCOME_VERBS)
 
 
 # ---- milestones --------------------------------------------------------------------------------------

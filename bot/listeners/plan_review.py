@@ -20,12 +20,10 @@ from bot.errors import DomainError
 from bot.ids import PlanBlockId
 from bot.listeners import outbox
 from bot.listeners.plan_common import (
-    action_actor,
     check_named,
     dm,
     queue_card_update,
     queue_home_refresh,
-    team_of,
 )
 from bot.listeners.plan_deliverables import ask_review, tell_owner
 from bot.services import deliverable_changes, deliverables, milestones
@@ -57,12 +55,17 @@ def _answer(context: BoltContext, respond: Respond, body: dict[str, Any], actor:
 
 
 def handle_approve(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    actor: Actor,
 ) -> None:
     """Approve on a review card."""
     ack()
     deps = Deps.of(context)
-    actor = action_actor(deps, client, body)
     with deps.db.session() as session:
         decision = deliverable_changes.approve(session, deps.clock, actor, str(action.get("value", "")))
     tell_owner(context, actor.team_id, decision)
@@ -70,12 +73,11 @@ def handle_approve(
 
 
 def handle_request_changes(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Request changes on a review card: open a modal asking for the reason."""
     ack()
     deps = Deps.of(context)
-    actor = action_actor(deps, client, body)
     with deps.db.session(readonly=True) as session:
         view = deliverable_changes.check_reviewer(
             session, deps.clock, actor, str(action.get("value", "")), doing="request changes on"
@@ -99,9 +101,9 @@ def _submit_click(
     client: WebClient,
     respond: Respond,
     anyway: bool,
+    actor: Actor,
 ) -> None:
     deps = Deps.of(context)
-    actor = action_actor(deps, client, body)
     with deps.db.session() as session:
         result = deliverable_changes.submit(session, deps.clock, actor, str(action.get("value", "")), anyway=anyway)
     today = actor.today(deps.clock)
@@ -113,19 +115,31 @@ def _submit_click(
 
 
 def handle_submit(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    actor: Actor,
 ) -> None:
     """Submit for review on a deliverable card (asks first when action items are open)."""
     ack()
-    _submit_click(body, action, context, client, respond, anyway=False)
+    _submit_click(body, action, context, client, respond, actor=actor, anyway=False)
 
 
 def handle_submit_anyway(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, respond: Respond
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    actor: Actor,
 ) -> None:
     """Submit anyway, after being told action items are still open."""
     ack()
-    _submit_click(body, action, context, client, respond, anyway=True)
+    _submit_click(body, action, context, client, respond, actor=actor, anyway=True)
 
 
 def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -149,12 +163,8 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _modal_actor(deps: Deps, client: WebClient, body: dict[str, Any], channel: str | None) -> Actor:
-    return deps.actor(client, team_of(body), body["user"]["id"], channel)
-
-
 def handle_request_changes_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """The reason is required; the owner gets it in a DM and the review card says what was decided."""
     deps = Deps.of(context)
@@ -163,7 +173,6 @@ def handle_request_changes_submission(
     if not reason:
         ack(response_action="errors", errors={PlanBlockId.REASON.value: "Say what needs to change."})
         return
-    actor = _modal_actor(deps, client, body, meta.get("channel"))
     try:
         with deps.db.session() as session:
             decision = deliverable_changes.request_changes(session, deps.clock, actor, str(meta.get("key", "")), reason)
@@ -207,7 +216,7 @@ def _saved(context: BoltContext, actor: Actor, meta: dict[str, Any], message: Me
 
 
 def handle_edit_deliverable_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Save the deliverable form; problems stay in the modal, next to the field."""
     deps = Deps.of(context)
@@ -221,7 +230,6 @@ def handle_edit_deliverable_submission(
     if not title:
         ack(response_action="errors", errors={PlanBlockId.TITLE.value: "Give it a title."})
         return
-    actor = _modal_actor(deps, client, body, meta.get("channel"))
     edit = DeliverableEdit(
         title=title,
         owner=owner,
@@ -256,7 +264,7 @@ def handle_edit_deliverable_submission(
 
 
 def handle_edit_milestone_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Save the milestone form; problems stay in the modal."""
     deps = Deps.of(context)
@@ -274,7 +282,6 @@ def handle_edit_milestone_submission(
     if errors:
         ack(response_action="errors", errors=errors)
         return
-    actor = _modal_actor(deps, client, body, meta.get("channel"))
     block = PlanBlockId.OWNER.value
     try:
         check_named(deps, client, actor.team_id, [("milestone owner", owner)])

@@ -21,7 +21,7 @@ from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees
 from bot.services import action_items, capture, item_changes, settings
 from bot.services.action_items import check_owners
-from bot.services.common import Actor, channel_is_private
+from bot.services.common import Actor
 from bot.services.lookup import deliverable_options
 from bot.services.settings import PersonPrefs
 
@@ -45,11 +45,6 @@ def _meta(view: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _actor(deps: Deps, client: WebClient, body: dict[str, Any], channel: str | None) -> Actor:
-    team_id = (body.get("team") or {}).get("id") or body["user"].get("team_id", "")
-    return deps.actor(client, team_id, body["user"]["id"], channel, private=channel_is_private(channel))
-
-
 def _errors(ack: Ack, block_id: str, message: str) -> None:
     ack(response_action="errors", errors={block_id: message[:150]})
 
@@ -62,11 +57,10 @@ def _where_to_answer(actor: Actor) -> tuple[str, str | None]:
 
 
 def handle_item_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Create (one item per owner) or save an edit; every problem is shown on its field."""
     deps, meta = Deps.of(context), _meta(view)
-    actor = _actor(deps, client, body, meta.get("channel"))
     title = str(state_value(view, BlockId.TITLE).get("value") or "").strip()
     owner_state = state_value(view, BlockId.OWNERS)
     owners = list(
@@ -166,11 +160,10 @@ def link_permalink(context: BoltContext, client: WebClient) -> None:
 
 
 def handle_snooze_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Snooze until the picked day."""
     deps, key = Deps.of(context), str(_meta(view).get("key"))
-    actor = _actor(deps, client, body, None)
     picked = state_value(view, BlockId.SNOOZE_DATE).get("selected_date")
     if not picked:
         return _errors(ack, BlockId.SNOOZE_DATE, "Pick the day reminders should resume.")
@@ -183,11 +176,10 @@ def handle_snooze_modal(
 
 
 def handle_reassign_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Give the item to the picked person; they get a DM card."""
     deps, key = Deps.of(context), str(_meta(view).get("key"))
-    actor = _actor(deps, client, body, None)
     owner = state_value(view, BlockId.NEW_OWNER).get("selected_user")
     if not owner:
         return _errors(ack, BlockId.NEW_OWNER, "Pick the new owner.")
@@ -202,12 +194,11 @@ def handle_reassign_modal(
 
 
 def handle_settings_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Save reminder settings and this channel's capture switch."""
     deps, meta = Deps.of(context), _meta(view)
     channel = meta.get("channel")
-    actor = _actor(deps, client, body, channel)
     hour = int((state_value(view, BlockId.REMINDER_HOUR).get("selected_option") or {}).get("value", 9))
     days = [o["value"] for o in state_value(view, BlockId.WORKING_DAYS).get("selected_options") or []]
     if not days:
