@@ -4,11 +4,12 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A refusal a user caused and can fix; its message is shown to them as is."""
+    """A refusal a user caused and can fix; its message is shown to them as is, beside `field` in a form."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        self.field = field  # the form field it is about ("title", "deliverable", "owners", "due"), if any
 
 
 class NotFound(DomainError):

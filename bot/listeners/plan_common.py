@@ -41,11 +41,6 @@ def reply(ack: Ack, message: Message) -> None:
     ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
 
 
-def team_of(body: dict[str, Any]) -> str:
-    """The workspace of an interactivity payload."""
-    return str((body.get("user") or {}).get("team_id") or (body.get("team") or {}).get("id") or "")
-
-
 def check_named(deps: Deps, client: WebClient, team_id: str, named: list[tuple[str, str | None]]) -> None:
     """Refuse bots, deactivated people and strangers in the roles named."""
     roles = [(role, uid) for role, uid in named if uid]

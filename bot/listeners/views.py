@@ -25,6 +25,13 @@ from bot.services.common import Actor
 from bot.services.lookup import deliverable_options
 from bot.services.settings import PersonPrefs
 
+# A domain error's field, and the item form's block it is shown beside.
+_FIELD_BLOCKS = {
+    "title": BlockId.TITLE,
+    "owners": BlockId.OWNERS,
+    "due": BlockId.DUE_DATE,
+    "deliverable": BlockId.DELIVERABLE,
+}
 PERMALINK_KEY = "followthrough_permalink"  # items made from a message, to link to its permalink after the answer
 
 
@@ -114,7 +121,7 @@ def handle_item_modal(
                 )
                 what = ""
     except DomainError as exc:
-        block = BlockId.DELIVERABLE if "D-" in exc.message or "deliverable" in exc.message else BlockId.TITLE
+        block = _FIELD_BLOCKS.get(exc.field or "", BlockId.TITLE)
         return _errors(ack, block, exc.message.replace("`", ""))
     ack()
     to, ephemeral_user = _where_to_answer(actor)

@@ -104,7 +104,7 @@ def find_deliverable(session: Session, team_id: str, key: Key) -> Deliverable:
         select(Deliverable).where(col(Deliverable.team_id) == team_id, col(Deliverable.number) == key.number)
     ).first()
     if row is None:
-        raise NotFound(f"I couldn't find {key} in this workspace. Try /deliverable list.")
+        raise NotFound(f"I couldn't find {key} in this workspace. Try /deliverable list.", field="deliverable")
     return row
 
 
@@ -160,7 +160,10 @@ def plan_items(
     ensure_workspace(session, clock, actor.team_id)
     deliverable = find_deliverable(session, actor.team_id, deliverable_key) if deliverable_key else None
     if deliverable is not None and deliverable.status in ("approved", "cancelled"):
-        raise BadInput(f"D-{deliverable.number} is {deliverable.status}; link the item to an open deliverable.")
+        raise BadInput(
+            f"D-{deliverable.number} is {deliverable.status}; link the item to an open deliverable.",
+            field="deliverable",
+        )
     who = list(dict.fromkeys(owners)) if owners else [actor.user_id]
     due_day, due_at = (due.day, due.at) if due else (None, None)
     views = [

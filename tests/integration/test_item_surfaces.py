@@ -282,3 +282,13 @@ def test_done_by_command_tells_the_creator_at_once_when_they_asked(bot: LocalBot
     assert "A-1" in cmd(bot, "bob", "done A-1")["text"]
     [notice] = dms_to(bot, "U0ALICE")
     assert "A-1" in notice.params["text"]
+
+
+def test_a_refusal_about_the_deliverable_shows_beside_the_deliverable_field(bot: LocalBot) -> None:
+    bot.sender.command("alice", "/deliverable", "add Homepage mockup")
+    assert "D-1" in bot.sender.command("alice", "/deliverable", "cancel D-1").json()["text"]
+    bot.sender.global_shortcut("carol", "new-action-item")
+    view = opened_view(bot)
+    refused = bot.sender.view_submission("carol", view, {"title": "Pick fonts", "deliverable": "D-1"}).json()
+    assert refused["response_action"] == "errors" and list(refused["errors"]) == ["deliverable"]
+    assert "D-1 is cancelled" in refused["errors"]["deliverable"]
