@@ -31,7 +31,7 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         from bot.clock import SystemClock
         from bot.jobs.runtime import build_runtime
         from bot.web import make_wsgi
-        from storage.db import Database, is_sqlite
+        from storage.db import Database
 
         db = Database(self._settings.database_url)
         app = create_app(self._settings, SystemClock(), db, token_verification=False, people_in_memory=True)
@@ -40,11 +40,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
         drainer = build_runtime(self._settings, db, SystemClock()).drainer
         drainer.start()
         _DRAINER.append(drainer)
-        # PostgreSQL: a connection for each request thread and the after-answer pool, opened now rather than by the
-        # first burst. (SQLite connections start cheaply.)
+        # A connection for each request thread and the after-answer pool, opened now rather than by the first burst
+        # (a new PostgreSQL connection costs a backend start and its first look at each table).
         try:
-            if not is_sqlite(db.engine):
-                db.warm(int(self._options.get("threads", 1)) + 2)
+            db.warm(int(self._options.get("threads", 1)) + 2)
         except SQLAlchemyError as exc:  # a database down or behind at start: requests open their own, as before
             log.warning("could not open the database connections ahead of requests: %s", str(exc).splitlines()[0])
         # Everything built so far (modules, the app, SQLAlchemy's metadata) lives as long as the worker. Left to the

@@ -112,8 +112,7 @@ class LocalBot:
         return self
 
     def settle(self, timeout: float = 10.0) -> bool:
-        """After a request: wait for the work its answer left, then send what it queued (as the drainer thread
-        would, in step); False when the work did not finish within `timeout`."""
+        """After a request: wait for the work its answer left, then send what it queued, as the drainer would."""
         idle = outbox.wait_idle(timeout)
         if self.drains and self._enqueued.is_set():
             self._enqueued.clear()

@@ -235,10 +235,9 @@ class LockingAuthorize(Authorize):
         """Under a row lock: whoever waited sees the token the first one refreshed, and does not refresh again."""
         db = self.store.db
         with db.session() as session:
-            query = select(InstallationRow).where(InstallationRow.team_id == team_id)  # type: ignore[arg-type]
-            if db.engine.dialect.name == "postgresql":
-                query = query.with_for_update()
-            row = session.execute(query).scalar_one_or_none()  # SQLite: BEGIN IMMEDIATE already serialises
+            # A row lock on PostgreSQL; SQLite renders no FOR UPDATE (its BEGIN IMMEDIATE already serialises).
+            query = select(InstallationRow).where(InstallationRow.team_id == team_id).with_for_update()  # type: ignore[arg-type]
+            row = session.execute(query).scalar_one_or_none()
             if row is None:
                 return None
             current = Bot(
