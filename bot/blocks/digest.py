@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.blocks.cards import Message
 from bot.blocks.common import Block, context, esc, section, short_date, user
-from bot.blocks.plan import bar
+from bot.blocks.plan_common import bar
 from bot.blocks.plan_status import when_text
 from bot.services.action_items import ItemView
 from bot.services.digests import DigestData, Schedule

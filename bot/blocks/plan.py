@@ -1,89 +1,18 @@
-"""Deliverable cards, lists, the review card and its buttons; bars and numbers shared by the planning surfaces."""
+"""Deliverable cards, lists, the review card and its buttons, and the replies to `/deliverable`."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from bot.blocks.cards import Message
-from bot.blocks.common import MAX_TEXT, Block, button, context, due_text, esc, section, short_date, user
+from bot.blocks.common import Block, button, context, due_text, esc, section, short_date, user
+from bot.blocks.plan_common import bar, day, line_sections, message, quote
 from bot.ids import PlanActionId
 from bot.services.deliverable_changes import Decision, EditResult, SubmitResult
 from bot.services.deliverables import STATUS_WORDS, DeliverableDetail, DeliverableList, DeliverableView, LinkedItem
 from bot.services.progress import working_days_left
 
-BAR_WIDTH = 10
-MAX_BLOCKS = 45  # Slack allows 50; keep room for a footer
 REVIEW_CARD_BLOCK = "plan-review-card"  # marks our own review DM, which a decision may replace
-
-
-# ---- shared pieces -----------------------------------------------------------------------------------
-
-
-def bar(done: int, total: int, width: int = BAR_WIDTH) -> str:
-    """`▓▓▓▓▓░░░░░ 2/4`."""
-    filled = round(width * done / total) if total > 0 else 0
-    filled = max(0, min(width, filled))
-    return "▓" * filled + "░" * (width - filled) + f" {done}/{total}"
-
-
-def percent_text(pct: float) -> str:
-    """`40 %` (the real value, even beyond 0–100)."""
-    return f"{round(pct)} %"
-
-
-def percent_bar(pct: float, width: int = BAR_WIDTH) -> str:
-    """`▓▓▓▓░░░░░░ 40 %`: the bar held within 0–100, the number as it is."""
-    filled = round(width * min(100.0, max(0.0, pct)) / 100)
-    return "▓" * filled + "░" * (width - filled) + f" {percent_text(pct)}"
-
-
-def number(value: float) -> str:
-    """2 / 2.6 / 1200 / 0.125 — no trailing zeros."""
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    return f"{value:.4f}".rstrip("0").rstrip(".")
-
-
-def amount(value: float, unit: str | None) -> str:
-    """`2.6 %`, `1200 signups`."""
-    return f"{number(value)} {esc(unit)}" if unit else number(value)
-
-
-def day(d: date, today: date) -> str:
-    """`Fri, Dec 18` (with the year when it is not this one)."""
-    return short_date(d) + ("" if d.year == today.year else f" {d.year}")
-
-
-def quote(text: str) -> str:
-    """User text as a mrkdwn quote."""
-    return "\n".join("> " + esc(line) for line in text.splitlines() or [""])
-
-
-def line_sections(lines: list[str], *, limit: int = MAX_TEXT) -> list[Block]:
-    """Lines packed into as few sections as fit Slack's text limit."""
-    blocks: list[Block] = []
-    chunk: list[str] = []
-    size = 0
-    for line in lines:
-        if chunk and size + len(line) + 1 > limit:
-            blocks.append(section("\n".join(chunk)))
-            chunk, size = [], 0
-        chunk.append(line)
-        size += len(line) + 1
-    if chunk:
-        blocks.append(section("\n".join(chunk)))
-    return blocks
-
-
-def message(text: str, blocks: list[Block]) -> Message:
-    """A Message, held under Slack's 50-block limit."""
-    if len(blocks) > MAX_BLOCKS:
-        blocks = [*blocks[: MAX_BLOCKS - 1], context(f"…and {len(blocks) - MAX_BLOCKS + 1} more blocks.")]
-    # User text is escaped where it is put in; this is the last line of defence for the notification text.
-    return Message(text=text.replace("<!", "&lt;!"), blocks=blocks)
-
-
-# ---- deliverables ------------------------------------------------------------------------------------
 
 
 def status_text(view: DeliverableView) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.common import Block, context, esc, section, user
-from bot.blocks.plan import quote
+from bot.blocks.plan_common import quote
 from bot.ids import PlanBlockId, PlanCallbackId
 from bot.services.deliverables import MAX_TEXT, MAX_TITLE, DeliverableView
 from bot.services.milestones import MilestoneView

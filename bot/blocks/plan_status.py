@@ -6,16 +6,8 @@ from datetime import date, datetime
 
 from bot.blocks.cards import Message
 from bot.blocks.common import Block, channel, context, esc, section, short_date, user
-from bot.blocks.plan import (
-    amount,
-    bar,
-    day,
-    deliverable_line,
-    line_sections,
-    message,
-    percent_bar,
-    percent_text,
-)
+from bot.blocks.plan import deliverable_line
+from bot.blocks.plan_common import amount, bar, day, line_sections, message, percent_bar, percent_text
 from bot.services.milestones import MilestoneList, MilestoneStatus, MilestoneView
 from bot.services.outcomes import STALE_DAYS, CheckInResult, KeyResultView, OutcomeStatus, OutcomeView
 from bot.services.progress import working_days_left

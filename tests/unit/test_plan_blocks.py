@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.blocks import plan
+from bot.blocks import plan, plan_common
 from bot.ids import PlanActionId
 from bot.services.deliverables import DeliverableDetail, DeliverableList, DeliverableView, LinkedItem
 from bot.services.progress import ItemCounts
@@ -29,18 +29,18 @@ def view(key: str = "D-4", title: str = "Homepage design mockup", **kw: object) 
 
 
 def test_bars() -> None:
-    assert plan.bar(2, 4) == "▓▓▓▓▓░░░░░ 2/4"
-    assert plan.bar(0, 0) == "░░░░░░░░░░ 0/0"
-    assert plan.bar(5, 8) == "▓▓▓▓▓▓░░░░ 5/8"
-    assert plan.percent_bar(40) == "▓▓▓▓░░░░░░ 40 %"
-    assert plan.percent_bar(130) == "▓▓▓▓▓▓▓▓▓▓ 130 %"
-    assert plan.percent_bar(-20) == "░░░░░░░░░░ -20 %"
+    assert plan_common.bar(2, 4) == "▓▓▓▓▓░░░░░ 2/4"
+    assert plan_common.bar(0, 0) == "░░░░░░░░░░ 0/0"
+    assert plan_common.bar(5, 8) == "▓▓▓▓▓▓░░░░ 5/8"
+    assert plan_common.percent_bar(40) == "▓▓▓▓░░░░░░ 40 %"
+    assert plan_common.percent_bar(130) == "▓▓▓▓▓▓▓▓▓▓ 130 %"
+    assert plan_common.percent_bar(-20) == "░░░░░░░░░░ -20 %"
 
 
 def test_numbers_and_amounts() -> None:
-    assert plan.number(2.0) == "2" and plan.number(2.6) == "2.6" and plan.number(0.125) == "0.125"
-    assert plan.amount(2.6, "%") == "2.6 %" and plan.amount(1200, "signups") == "1200 signups"
-    assert plan.amount(3, "<b>") == "3 &lt;b&gt;"
+    assert plan_common.number(2.0) == "2" and plan_common.number(2.6) == "2.6" and plan_common.number(0.125) == "0.125"
+    assert plan_common.amount(2.6, "%") == "2.6 %" and plan_common.amount(1200, "signups") == "1200 signups"
+    assert plan_common.amount(3, "<b>") == "3 &lt;b&gt;"
 
 
 def test_review_buttons_are_an_actions_block_wired_to_the_listeners() -> None:
