@@ -104,26 +104,21 @@ def _risk_line(status: MilestoneStatus, today: date) -> str | None:
     return "⚠️ Risk: " + " · ".join(risks) if risks else None
 
 
-def milestone_status(status: MilestoneStatus, *, today: date) -> Message:
-    """`/milestone status`: deliverables with their state, progress bars, risks and the forecast."""
+def _deliverable_blocks(status: MilestoneStatus, today: date) -> list[Block]:
     view = status.view
-    ctx = ["⚠️ at risk" if status.at_risk else _status_word(view.status)]
-    if view.channel:
-        ctx.append(channel(view.channel))
-    blocks: list[Block] = [section(_headline(view, today)), context(" · ".join(ctx))]
-    gate = _gate_line(view, today)
-    if gate:
-        blocks.append(section(gate))
     lines = [deliverable_line(v, today, show_milestone=False) for v in status.deliverables]
     shown = len(status.deliverables) + status.hidden
     if status.deliverables_total > shown:
         lines.append(f"…and {status.deliverables_total - shown} more: `/deliverable list {view.key}`")
     if status.hidden:
         lines.append(f"…and {status.hidden} private deliverable{'s' if status.hidden != 1 else ''}")
-    if lines:
-        blocks += line_sections(lines)
-    else:
-        blocks.append(context(f"No deliverables yet. Add one: `/deliverable add &lt;title&gt; for {view.key}`."))
+    if not lines:
+        return [context(f"No deliverables yet. Add one: `/deliverable add &lt;title&gt; for {view.key}`.")]
+    return line_sections(lines)
+
+
+def _summary(status: MilestoneStatus, today: date) -> str:
+    view = status.view
     progress = [f"Progress: deliverables {bar(status.deliverables_approved, status.deliverables_total)}"]
     if status.items.total:
         progress.append(f"action items {bar(status.items.done, status.items.total)}")
@@ -140,7 +135,21 @@ def milestone_status(status: MilestoneStatus, *, today: date) -> Message:
             f"✗ Missed: the date passed with {status.deliverables_approved}/{status.deliverables_total} deliverables "
             f"approved. Move it with `/milestone edit {view.key} on &lt;date&gt;`."
         )
-    blocks.append(section("\n".join(summary)))
+    return "\n".join(summary)
+
+
+def milestone_status(status: MilestoneStatus, *, today: date) -> Message:
+    """`/milestone status`: deliverables with their state, progress bars, risks and the forecast."""
+    view = status.view
+    ctx = ["⚠️ at risk" if status.at_risk else _status_word(view.status)]
+    if view.channel:
+        ctx.append(channel(view.channel))
+    blocks: list[Block] = [section(_headline(view, today)), context(" · ".join(ctx))]
+    gate = _gate_line(view, today)
+    if gate:
+        blocks.append(section(gate))
+    blocks += _deliverable_blocks(status, today)
+    blocks.append(section(_summary(status, today)))
     flag = " — at risk" if status.at_risk else ""
     text = (
         f"{view.key} {esc(view.title)} ({_status_word(view.status)}{flag}): "
