@@ -6,18 +6,21 @@ from typing import Any
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.blocks.digest import digest_message, schedule_card
+from bot.clock import Clock
 from bot.deps import Deps
 from bot.errors import BadInput
 from bot.jobs.digests import enqueue_digest
 from bot.listeners import outbox
 from bot.services import digests
-from bot.services.common import channel_is_private
+from bot.services.common import Actor, channel_is_private
 from bot.services.digests import DueDigest, Schedule
 
 NOW_KEY = "followthrough_digest_now"
 DIGEST_COMMANDS = ("/digest",)
+PREVIEW_VERBS = ("", "preview", "show")
 
 
 def register(app: App) -> None:
@@ -44,39 +47,8 @@ def handle_digest(ack: Ack, command: dict[str, Any], context: BoltContext, clien
     )
     words = (command.get("text") or "").lower().split()
     verb = words[0] if words else ""
-    existing: Schedule | None = None
     with deps.db.session() as session:
-        if verb == "weekly":
-            if len(words) != 3:
-                raise BadInput("Try `/digest weekly monday 09:00` (your time zone).")
-            schedule = digests.set_schedule(
-                session,
-                deps.clock,
-                actor,
-                cadence="weekly",
-                day=digests.parse_day(words[1]),
-                at=digests.parse_time(words[2]),
-            )
-        elif verb == "daily":
-            if len(words) != 2:
-                raise BadInput("Try `/digest daily 09:00` (your time zone).")
-            schedule = digests.set_schedule(
-                session, deps.clock, actor, cadence="daily", day=None, at=digests.parse_time(words[1])
-            )
-        elif verb in ("off", "on"):
-            schedule = digests.switch(session, deps.clock, actor, enabled=verb == "on")
-        elif verb == "charts" and len(words) == 2 and words[1] in ("on", "off"):
-            schedule = digests.switch(session, deps.clock, actor, charts=words[1] == "on")
-        elif verb in ("", "now", "preview", "show"):
-            existing = digests.get(session, actor.team_id, channel)
-            schedule = existing or Schedule(
-                channel, "weekly", "monday", "09:00", actor.tz.key, False, True, actor.user_id
-            )
-        else:
-            raise BadInput(
-                "Try `/digest`, `/digest weekly monday 09:00`, `/digest daily 09:00`, `/digest off`, "
-                "`/digest now` or `/digest charts on|off`."
-            )
+        schedule, saved = _apply(session, deps.clock, actor, channel, words)
     if verb == "now":
         context[NOW_KEY] = {"team_id": actor.team_id, "channel": channel, "schedule": schedule.__dict__}
         _reply(
@@ -86,12 +58,45 @@ def handle_digest(ack: Ack, command: dict[str, Any], context: BoltContext, clien
         )
         return
     preview = None
-    if verb in ("", "preview", "show"):
+    if verb in PREVIEW_VERBS:
         with deps.db.session(readonly=True) as session:
             data = digests.collect(session, deps.clock, actor.team_id, schedule, None)
         preview = digest_message(data, schedule)
-    card = schedule_card(schedule if verb not in ("", "preview", "show") or existing else None, preview)
+    card = schedule_card(saved, preview)
     _reply(ack, card.text, card.blocks)
+
+
+def _apply(
+    session: Session, clock: Clock, actor: Actor, channel: str, words: list[str]
+) -> tuple[Schedule, Schedule | None]:
+    """The schedule the verb leaves, and the one the channel has saved (None when it has none yet)."""
+    verb = words[0] if words else ""
+    if verb == "weekly":
+        if len(words) != 3:
+            raise BadInput("Try `/digest weekly monday 09:00` (your time zone).")
+        day, at = digests.parse_day(words[1]), digests.parse_time(words[2])
+        schedule = digests.set_schedule(session, clock, actor, cadence="weekly", day=day, at=at)
+    elif verb == "daily":
+        if len(words) != 2:
+            raise BadInput("Try `/digest daily 09:00` (your time zone).")
+        schedule = digests.set_schedule(
+            session, clock, actor, cadence="daily", day=None, at=digests.parse_time(words[1])
+        )
+    elif verb in ("off", "on"):
+        schedule = digests.switch(session, clock, actor, enabled=verb == "on")
+    elif verb == "charts" and len(words) == 2 and words[1] in ("on", "off"):
+        schedule = digests.switch(session, clock, actor, charts=words[1] == "on")
+    elif verb in ("now", *PREVIEW_VERBS):
+        existing = digests.get(session, actor.team_id, channel)
+        # None set yet: preview or post with the default, and save nothing.
+        default = Schedule(channel, "weekly", "monday", "09:00", actor.tz.key, False, True, actor.user_id)
+        return existing or default, existing
+    else:
+        raise BadInput(
+            "Try `/digest`, `/digest weekly monday 09:00`, `/digest daily 09:00`, `/digest off`, "
+            "`/digest now` or `/digest charts on|off`."
+        )
+    return schedule, schedule
 
 
 def post_now(context: BoltContext, client: WebClient) -> None:
