@@ -77,6 +77,22 @@ def _require_open(d: Deliverable, doing: str) -> None:
         raise DomainError(f"D-{d.number} was cancelled, so there is nothing to {doing}. Try `/deliverable list`.")
 
 
+def _fields(edit: DeliverableEdit) -> dict[str, object]:
+    """The fields an edit sets, cleaned, in the order the reply names them."""
+    fields: dict[str, object] = {}
+    if edit.title is not None:
+        fields["title"] = clean_title(edit.title)
+    if edit.owner is not None:
+        fields["owner"] = edit.owner
+    if edit.approver is not None or edit.clear_approver:
+        fields["approver"] = None if edit.clear_approver else edit.approver
+    if edit.due_date is not None or edit.clear_due:
+        fields["due_date"] = None if edit.clear_due else edit.due_date
+    if edit.criteria is not None or edit.clear_criteria:
+        fields["acceptance_criteria"] = None if edit.clear_criteria else clean_criteria(edit.criteria)
+    return fields
+
+
 def update(session: Session, clock: Clock, actor: Actor, key: str, edit: DeliverableEdit) -> EditResult:
     """Change title, owner, approver, due date, criteria or milestone/outcome (owner, creator or admin)."""
     row = find_deliverable(session, actor, key, lock=True)
@@ -91,25 +107,11 @@ def update(session: Session, clock: Clock, actor: Actor, key: str, edit: Deliver
     before_reviewer = reviewer_of(d, m)[0]
     before: dict[str, object] = {}
     after: dict[str, object] = {}
-
-    def change(name: str, attr: str, value: object) -> None:
+    for attr, value in _fields(edit).items():
         old = getattr(d, attr)
         if old != value:
-            before[name], after[name] = old, value
+            before[attr], after[attr] = old, value
             setattr(d, attr, value)
-
-    if edit.title is not None:
-        change("title", "title", clean_title(edit.title))
-    if edit.owner is not None:
-        change("owner", "owner", edit.owner)
-    if edit.approver is not None or edit.clear_approver:
-        change("approver", "approver", None if edit.clear_approver else edit.approver)
-    if edit.due_date is not None or edit.clear_due:
-        change("due_date", "due_date", None if edit.clear_due else edit.due_date)
-    if edit.criteria is not None or edit.clear_criteria:
-        change(
-            "acceptance_criteria", "acceptance_criteria", None if edit.clear_criteria else clean_criteria(edit.criteria)
-        )
     old_milestone = m
     if edit.link is not None:
         new_m, new_o = resolve_links(session, actor, [edit.link])
