@@ -174,21 +174,24 @@ def refusal(text: str) -> Message:
     return Message(text=safe, blocks=[section(safe)])
 
 
-ACTION_USAGE = "\n".join(
-    [
-        "*/action* — track what people promised",
-        "• `/action add <title> [@owner…] [by <date>] [for D-n]` — one item per owner; no mention: you own it",
-        "• `/action list [mine|@user|overdue|week|done]` — this channel's open items by default",
-        "• `/action show A-12` — details and history",
-        "• `/action done|reopen|cancel A-12` · `/action assign A-12 @dana` · `/action due A-12 Friday`",
-        "• `/action snooze A-12 [date]` — no reminders until then (default: tomorrow) · `/action edit A-12`",
-        "• `/action settings` — your reminder hour, working days, holidays; capture on/off for this channel",
-        "Dates: `2026-12-02`, `today`, `tomorrow`, `Friday`, `next week`, `in 3 days`, `end of week`, `Dec 5`,"
-        " with an optional time (`3pm`).",
-    ]
-)
+def usage_card(command: str, lines: list[str]) -> Message:
+    """The answer to a command typed alone: what it does and its verbs, one a line."""
+    return Message(text=f"How to use {command}", blocks=[section(esc("\n".join(lines)))])
+
+
+ACTION_USAGE = [
+    "*/action* — track what people promised",
+    "• `/action add <title> [@owner…] [by <date>] [for D-n]` — one item per owner; no mention: you own it",
+    "• `/action list [mine|@user|overdue|week|done]` — this channel's open items by default",
+    "• `/action show A-12` — details and history",
+    "• `/action done|reopen|cancel A-12` · `/action assign A-12 @dana` · `/action due A-12 Friday`",
+    "• `/action snooze A-12 [date]` — no reminders until then (default: tomorrow) · `/action edit A-12`",
+    "• `/action settings` — your reminder hour, working days, holidays; capture on/off for this channel",
+    "Dates: `2026-12-02`, `today`, `tomorrow`, `Friday`, `next week`, `in 3 days`, `end of week`, `Dec 5`,"
+    " with an optional time (`3pm`).",
+]
 
 
 def usage() -> Message:
     """`/action` alone."""
-    return Message(text="How to use /action", blocks=[section(esc(ACTION_USAGE))])
+    return usage_card("/action", ACTION_USAGE)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.blocks.cards import Message
+from bot.blocks.cards import Message, usage_card
 from bot.blocks.common import Block, button, context, due_text, esc, section, short_date, user
-from bot.blocks.plan_common import bar, day, line_sections, message, quote
+from bot.blocks.plan_common import bar, changed_message, day, line_sections, message, note_blocks, quote
 from bot.ids import PlanActionId
 from bot.services.deliverable_changes import Decision, EditResult, SubmitResult
 from bot.services.deliverables import STATUS_WORDS, DeliverableDetail, DeliverableList, DeliverableView, LinkedItem
@@ -259,14 +259,21 @@ def review_request(result: SubmitResult, *, today: date) -> Message:
     return message(f"{user(view.submitted_by)} asks you to review {view.key} {esc(view.title)}", blocks)
 
 
+def _reached(decision: Decision) -> list[Block]:
+    if not decision.milestone_reached:
+        return []
+    return [section(f"🏁 *{decision.milestone_reached}*  {esc(decision.view.milestone_title or '')} is reached.")]
+
+
 def decided(decision: Decision) -> Message:
     """The reviewer's answer (and what replaces the review card)."""
     view = decision.view
     if decision.approved:
-        blocks: list[Block] = [section(f"✅ *{view.key}*  {esc(view.title)} is approved.")]
-        if view.decision_note:
-            blocks.append(context(f"Note: “{esc(view.decision_note)}”"))
-        blocks.append(context(f"I told {user(view.owner)}."))
+        blocks: list[Block] = [
+            section(f"✅ *{view.key}*  {esc(view.title)} is approved."),
+            *note_blocks(view.decision_note),
+            context(f"I told {user(view.owner)}."),
+        ]
         text = f"{view.key} {esc(view.title)} is approved."
     else:
         blocks = [
@@ -275,18 +282,18 @@ def decided(decision: Decision) -> Message:
         ]
         text = f"Changes requested on {view.key} {esc(view.title)}."
     if decision.milestone_reached:
-        blocks.append(section(f"🏁 *{decision.milestone_reached}*  {esc(view.milestone_title or '')} is reached."))
         text += f" {decision.milestone_reached} is reached."
-    return message(text, blocks)
+    return message(text, blocks + _reached(decision))
 
 
 def decision_notice(decision: Decision) -> Message:
     """The DM to the owner: approved, or what needs to change."""
     view = decision.view
     if decision.approved:
-        blocks: list[Block] = [section(f"✅ {user(decision.decided_by)} approved *{view.key}*  {esc(view.title)}.")]
-        if view.decision_note:
-            blocks.append(context(f"Note: “{esc(view.decision_note)}”"))
+        blocks: list[Block] = [
+            section(f"✅ {user(decision.decided_by)} approved *{view.key}*  {esc(view.title)}."),
+            *note_blocks(view.decision_note),
+        ]
         text = f"{view.key} {esc(view.title)} was approved."
     else:
         blocks = [
@@ -297,16 +304,13 @@ def decision_notice(decision: Decision) -> Message:
             context(f"When it's ready, submit it again: `/deliverable submit {view.key}`."),
         ]
         text = f"Changes requested on {view.key} {esc(view.title)}: {esc(view.decision_note or '')}"
-    if decision.milestone_reached:
-        blocks.append(section(f"🏁 *{decision.milestone_reached}*  {esc(view.milestone_title or '')} is reached."))
-    return message(text, blocks)
+    return message(text, blocks + _reached(decision))
 
 
 def deliverable_changed(view: DeliverableView, *, what: str, today: date) -> Message:
     """Cancelled or edited."""
-    icon = "🚫" if view.status == "cancelled" else "✏️"
-    blocks = [section(f"{icon} *{view.key}*  {esc(view.title)} {what}."), context(_facts(view, today))]
-    return message(f"{view.key} {esc(view.title)} {what}.", blocks)
+    facts = _facts(view, today)
+    return changed_message(view.key, view.title, what=what, facts=facts, cancelled=view.status == "cancelled")
 
 
 def edited(result: EditResult, *, today: date) -> Message:
@@ -320,20 +324,18 @@ def edited(result: EditResult, *, today: date) -> Message:
     return msg
 
 
-USAGE = "\n".join(
-    [
-        "*/deliverable* — tangible outputs someone approves",
-        '• `/deliverable add <title> [for M-n|O-n] [owner @u] [approver @u] [due <date>] [criteria "<text>"]`',
-        "• `/deliverable list [mine|review|@user|M-n|O-n|all]` — open ones by default",
-        "• `/deliverable show D-n` — details, criteria, action items",
-        "• `/deliverable edit D-n` (a form) or `edit D-n title|due|owner|approver|criteria|for <value>`",
-        "• `/deliverable submit D-n` — asks the approver; `approve D-n`, `reject D-n <reason>`",
-        "• `/deliverable cancel D-n`",
-        "Link work to it with `/action add <title> for D-n`.",
-    ]
-)
+USAGE = [
+    "*/deliverable* — tangible outputs someone approves",
+    '• `/deliverable add <title> [for M-n|O-n] [owner @u] [approver @u] [due <date>] [criteria "<text>"]`',
+    "• `/deliverable list [mine|review|@user|M-n|O-n|all]` — open ones by default",
+    "• `/deliverable show D-n` — details, criteria, action items",
+    "• `/deliverable edit D-n` (a form) or `edit D-n title|due|owner|approver|criteria|for <value>`",
+    "• `/deliverable submit D-n` — asks the approver; `approve D-n`, `reject D-n <reason>`",
+    "• `/deliverable cancel D-n`",
+    "Link work to it with `/action add <title> for D-n`.",
+]
 
 
 def usage() -> Message:
     """`/deliverable` alone."""
-    return Message(text="How to use /deliverable", blocks=[section(esc(USAGE))])
+    return usage_card("/deliverable", USAGE)

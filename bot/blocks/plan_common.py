@@ -73,3 +73,15 @@ def message(text: str, blocks: list[Block]) -> Message:
         blocks = [*blocks[: MAX_BLOCKS - 1], context(f"…and {len(blocks) - MAX_BLOCKS + 1} more blocks.")]
     # User text is escaped where it is put in; this is the last line of defence for the notification text.
     return Message(text=text.replace("<!", "&lt;!"), blocks=blocks)
+
+
+def note_blocks(note: str | None) -> list[Block]:
+    """`Note: “…”` under a decision or a check-in, when there is one."""
+    return [context(f"Note: “{esc(note)}”")] if note else []
+
+
+def changed_message(key: str, title: str, *, what: str, facts: str, cancelled: bool) -> Message:
+    """`✏️ *D-4*  Title updated (due date).` (🚫 when cancelled) with the record's facts under it."""
+    icon = "🚫" if cancelled else "✏️"
+    blocks = [section(f"{icon} *{key}*  {esc(title)} {what}."), context(facts)]
+    return message(f"{key} {esc(title)} {what}.", blocks)

@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from bot.blocks.cards import Message
+from bot.blocks.cards import Message, usage_card
 from bot.blocks.common import Block, channel, context, esc, section, short_date, user
 from bot.blocks.plan import deliverable_line
-from bot.blocks.plan_common import amount, bar, day, line_sections, message, percent_bar, percent_text
+from bot.blocks.plan_common import (
+    amount,
+    bar,
+    changed_message,
+    day,
+    line_sections,
+    message,
+    note_blocks,
+    percent_bar,
+    percent_text,
+    quote,
+)
 from bot.services.milestones import MilestoneList, MilestoneStatus, MilestoneView
 from bot.services.outcomes import STALE_DAYS, CheckInResult, KeyResultView, OutcomeStatus, OutcomeView
 from bot.services.progress import working_days_left
@@ -189,15 +200,14 @@ def milestone_list(result: MilestoneList, *, today: date) -> Message:
 
 def milestone_changed(view: MilestoneView, *, what: str, today: date) -> Message:
     """Edited or cancelled."""
-    icon = "🚫" if view.status == "cancelled" else "✏️"
-    blocks = [section(f"{icon} *{view.key}*  {esc(view.title)} {what}."), context(_headline(view, today)[2:])]
-    return message(f"{view.key} {esc(view.title)} {what}.", blocks)
+    facts = _headline(view, today)[2:]
+    return changed_message(view.key, view.title, what=what, facts=facts, cancelled=view.status == "cancelled")
 
 
 def gate_decided(view: MilestoneView, changed: str | None, *, today: date) -> Message:
     """The reply to `/milestone decide`."""
     word = DECISION_WORDS.get(view.decision or "", "")
-    note = f"\n{_quote(view.decision_note)}" if view.decision_note else ""
+    note = f"\n{quote(view.decision_note)}" if view.decision_note else ""
     blocks: list[Block] = [section(f"🚦 *{view.key}*  {esc(view.title)}: *{word}*{note}")]
     if view.status == "reached":
         blocks.append(section(f"🏁 *{view.key}* is reached."))
@@ -209,26 +219,20 @@ def gate_decided(view: MilestoneView, changed: str | None, *, today: date) -> Me
     return message(f"{view.key} {esc(view.title)}: {word}.{reached}", blocks)
 
 
-def _quote(text: str) -> str:
-    return "\n".join("> " + esc(line) for line in text.splitlines() or [""])
-
-
-MILESTONE_USAGE = "\n".join(
-    [
-        "*/milestone* — dated checkpoints and go/no-go gates",
-        "• `/milestone add <title> on <date> [owner @u] [gate]`",
-        "• `/milestone list [all]` — open ones by default",
-        "• `/milestone status M-n` — deliverables, action items, progress, risks and a forecast",
-        "• `/milestone edit M-n` (a form) or `edit M-n title|on|owner|gate <value>`",
-        "• `/milestone decide M-n go|no-go <note>` — gates only",
-        "• `/milestone cancel M-n`",
-    ]
-)
+MILESTONE_USAGE = [
+    "*/milestone* — dated checkpoints and go/no-go gates",
+    "• `/milestone add <title> on <date> [owner @u] [gate]`",
+    "• `/milestone list [all]` — open ones by default",
+    "• `/milestone status M-n` — deliverables, action items, progress, risks and a forecast",
+    "• `/milestone edit M-n` (a form) or `edit M-n title|on|owner|gate <value>`",
+    "• `/milestone decide M-n go|no-go <note>` — gates only",
+    "• `/milestone cancel M-n`",
+]
 
 
 def milestone_usage() -> Message:
     """`/milestone` alone."""
-    return Message(text="How to use /milestone", blocks=[section(esc(MILESTONE_USAGE))])
+    return usage_card("/milestone", MILESTONE_USAGE)
 
 
 # ---- outcomes ----------------------------------------------------------------------------------------
@@ -287,9 +291,7 @@ def checked_in(result: CheckInResult) -> Message:
         f"📈 *{kr.key}*  {esc(kr.metric)}: {amount(kr.current, kr.unit)} (was {amount(result.previous, kr.unit)})"
         f" → target {amount(kr.target, kr.unit)}\n{percent_bar(kr.percent)}"
     )
-    blocks: list[Block] = [section(head)]
-    if kr.last_note:
-        blocks.append(context(f"Note: “{esc(kr.last_note)}”"))
+    blocks: list[Block] = [section(head), *note_blocks(kr.last_note)]
     view = result.outcome
     if len(view.key_results) > 1 and view.percent is not None:
         blocks.append(context(f"{view.key} {esc(view.objective)}: {percent_text(view.percent)} overall"))
@@ -337,17 +339,15 @@ def outcome_list(views: list[OutcomeView], total: int) -> Message:
     return message(f"Outcomes ({total}): " + "; ".join(f"{v.key} {esc(v.objective)}" for v in views), blocks)
 
 
-OUTCOME_USAGE = "\n".join(
-    [
-        "*/outcome* — the value the work should move",
-        "• `/outcome add <objective> [owner @u]`",
-        "• `/outcome kr O-n <metric> from <baseline> to <target> [unit]` — adds key result O-n.k",
-        "• `/outcome checkin O-n.k <value> [note]` — a bare O-n works when it has one key result",
-        "• `/outcome status O-n` · `/outcome list`",
-    ]
-)
+OUTCOME_USAGE = [
+    "*/outcome* — the value the work should move",
+    "• `/outcome add <objective> [owner @u]`",
+    "• `/outcome kr O-n <metric> from <baseline> to <target> [unit]` — adds key result O-n.k",
+    "• `/outcome checkin O-n.k <value> [note]` — a bare O-n works when it has one key result",
+    "• `/outcome status O-n` · `/outcome list`",
+]
 
 
 def outcome_usage() -> Message:
     """`/outcome` alone."""
-    return Message(text="How to use /outcome", blocks=[section(esc(OUTCOME_USAGE))])
+    return usage_card("/outcome", OUTCOME_USAGE)
