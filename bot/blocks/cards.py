@@ -33,10 +33,7 @@ def snooze_menu(key: str) -> Block:
 def item_actions(
     item: ItemView, viewer: str, *, in_list: bool = False, undo: bool = False, list_ctx: str | None = None
 ) -> Block | None:
-    """Done and Snooze for the owner; Edit (and Reassign in lists) for the owner or creator.
-
-    `list_ctx` (scope|user|offset) rides in the block_id so a click can redraw the list page it came from.
-    """
+    """Done and Snooze for the owner; Edit (and Reassign in lists) for the owner or creator."""
     if item.status != "open":
         return None
     elements: list[Block] = []
@@ -50,6 +47,7 @@ def item_actions(
             elements.append(button("Undo", ActionId.ITEM_UNDO, item.key))
     if not elements:
         return None
+    # `list_ctx` (scope|user|offset) rides in the block_id so a click can redraw the list page it came from.
     block_id = f"item:{item.key}" + (f"|{list_ctx}" if list_ctx else "")
     return {"type": "actions", "block_id": block_id[:255], "elements": elements}
 
@@ -168,8 +166,8 @@ def item_list(
 
 
 def refusal(text: str) -> Message:
-    """A one-line answer that says what to type instead; a special mention can never survive into it, and an
-    echoed word however long never takes it past Slack's limits."""
+    """A one-line answer that says what to type instead."""
+    # It may echo what was typed: no special mention may survive, and no word however long may pass Slack's limits.
     safe = clip(text.replace("<!", "&lt;!"))
     return Message(text=safe, blocks=[section(safe)])
 

@@ -19,11 +19,10 @@ def _count(n: int, what: str) -> str | None:
 
 
 def _own(items: Sequence[ItemView], count: int, heading: str, m: Morning, budget: list[int]) -> list[Block]:
-    """A section of the person's own items; its heading shows whenever it has items, listed or not (a heading whose
-    items did not fit says how many there are, rather than standing empty)."""
+    """A section of the person's own items; its heading shows whenever it has items, listed or not."""
     if not count:
         return []
-    if budget[0] <= 0:
+    if budget[0] <= 0:  # none fit: the heading says how many there are rather than standing empty
         return [section(f"*{heading}* · {count} not listed here")]
     today = m.recipient.local_date
     blocks: list[Block] = [section(f"*{heading}*")]
