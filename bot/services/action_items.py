@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
-from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, or_
-from sqlalchemy import select as core_select
+from sqlalchemy import Connection
 from sqlmodel import Session, col, select
 
 from bot.capture.dates import ParsedDate
@@ -18,14 +16,12 @@ from bot.clock import Clock
 from bot.errors import BadInput, DomainError, NotFound, PermissionDenied
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.people import PersonInfo
-from storage.models import ActionItem, AuditEntry, Deliverable
+from storage.models import ActionItem, Deliverable
+from storage.repositories import items
 from storage.repositories.keys import reserve_numbers
 
 MAX_TITLE = 500
 LIST_LIMIT = 15  # two blocks an item keeps a page well under Slack's 50
-_ITEM: Table = ActionItem.__table__  # type: ignore[attr-defined]
-_DELIVERABLE: Table = Deliverable.__table__  # type: ignore[attr-defined]
-_AUDIT: Table = AuditEntry.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -259,9 +255,7 @@ def get_item(session: Session, team_id: str, key_text: str) -> ActionItem:
     key = parse_key(key_text)
     if key is None or key.kind != "A" or key.sub is not None:
         raise BadInput(f'"{quote(key_text, 30)}" isn\'t an action item key. Keys look like A-12; try /action list.')
-    item = session.exec(
-        select(ActionItem).where(col(ActionItem.team_id) == team_id, col(ActionItem.number) == key.number)
-    ).first()
+    item = items.by_number(session, team_id, key.number)
     if item is None:
         raise NotFound(f"I couldn't find {key} in this workspace. Try /action list.")
     return item
@@ -306,88 +300,6 @@ def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> Ite
 LIST_SCOPES = ("mine", "overdue", "week", "done", "channel", "user")
 
 
-def _list_conditions(scope: str) -> list[ColumnElement[bool]]:
-    t = _ITEM
-    conditions: list[ColumnElement[bool]] = [t.c.team_id == bindparam("team")]
-    if scope != "channel":  # in the channel's own list every item is visible: it is in this channel
-        conditions.append(
-            or_(
-                t.c.private.is_(False),
-                t.c.channel == bindparam("channel"),
-                t.c.owner == bindparam("me"),
-                t.c.created_by == bindparam("me"),
-            )
-        )
-    conditions.append(t.c.status == ("done" if scope == "done" else "open"))
-    if scope == "channel":
-        conditions.append(t.c.channel == bindparam("channel"))
-    elif scope in ("user", "mine", "overdue", "week", "done"):
-        conditions.append(t.c.owner == bindparam("owner"))
-    if scope == "overdue":
-        conditions.append(t.c.due_date < bindparam("today"))
-    elif scope == "week":
-        conditions.append(t.c.due_date <= bindparam("week_end"))
-    return conditions
-
-
-@cache
-def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
-    """The count and the page for one scope, built once per process.
-
-    `/action list` is the most frequent request; building its statement anew each time (and SQLAlchemy hashing it
-    to find the compiled form) cost more than running it. Built once, SQLAlchemy keeps its cache key too.
-    """
-    t, d = _ITEM, _DELIVERABLE
-    conditions = _list_conditions(scope)
-    count = core_select(func.count()).select_from(t).where(*conditions)
-    # The page is the first rows of an index range in the list's order (the owner and channel indexes end in
-    # due date, number; SQLite and PostgreSQL both walk an ascending index for NULLS LAST), and the total a count
-    # of that range, evaluated once — not every open item read and sorted for each page. Only the page's rows are
-    # joined to their deliverables: joined first, PostgreSQL hashed every deliverable of the workspace for each
-    # list. SQLite, 200 open items in the channel: 0.30 → 0.08 ms (docs/benchmarks.md, round 6).
-    if scope == "done":
-        order: tuple[Any, ...] = (t.c.completed_at.desc(), t.c.number.desc())
-    else:
-        order = (t.c.due_date.asc().nulls_last(), t.c.number)
-    inner = core_select(
-        t.c.number,
-        t.c.title,
-        t.c.status,
-        t.c.owner,
-        t.c.created_by,
-        t.c.channel,
-        t.c.due_date,
-        t.c.due_time,
-        t.c.due_tz,
-        t.c.deliverable_id,
-        t.c.snoozed_until,
-        t.c.private,
-        t.c.completed_at,
-    ).where(*conditions)
-    p = inner.order_by(*order).offset(bindparam("offset")).limit(bindparam("limit")).subquery("page")
-    page = core_select(
-        p.c.number,
-        p.c.title,
-        p.c.status,
-        p.c.owner,
-        p.c.created_by,
-        p.c.channel,
-        p.c.due_date,
-        p.c.due_time,
-        p.c.due_tz,
-        d.c.number.label("deliverable_number"),
-        d.c.title.label("deliverable_title"),
-        p.c.snoozed_until,
-        p.c.private,
-        count.scalar_subquery().label("total"),
-    ).select_from(p.outerjoin(d, p.c.deliverable_id == d.c.id))
-    if scope == "done":
-        page = page.order_by(p.c.completed_at.desc(), p.c.number.desc())
-    else:
-        page = page.order_by(p.c.due_date.asc().nulls_last(), p.c.number)
-    return count, page
-
-
 def list_items(
     session: Session | Connection, clock: Clock, actor: Actor, *, scope: str, user: str | None = None, offset: int = 0
 ) -> ItemList:
@@ -395,7 +307,6 @@ def list_items(
     if scope not in LIST_SCOPES:
         raise ValueError(f"unknown list scope {scope!r}")
     today = actor.today(clock)
-    count, page = _list_statements(scope)
     params = {
         "team": actor.team_id,
         "channel": actor.channel,
@@ -404,23 +315,19 @@ def list_items(
         "today": today,
         "week_end": today + timedelta(days=7),
     }
-    conn = session.connection() if isinstance(session, Session) else session
-    rows = conn.execute(page, {**params, "offset": max(offset, 0), "limit": LIST_LIMIT}).all()
-    # Past the last page there is no row to carry the total: count then (a stale "Next page" click).
-    total = rows[0].total if rows else (conn.execute(count, params).scalar_one() if offset > 0 else 0)
-    items = [ItemView.from_row(r) for r in rows]
-    return ItemList(items=items, total=int(total), scope=scope)
+    rows, total = items.list_page(session, scope, params, offset=max(offset, 0), limit=LIST_LIMIT)
+    return ItemList(items=[ItemView.from_row(r) for r in rows], total=total, scope=scope)
 
 
 def export_rows(session: Session, actor: Actor, *, mine: bool) -> list[dict[str, object]]:
     """Rows for `/action export`: this channel's items (private ones only here), or all of mine."""
-    q = select(ActionItem, Deliverable).join(
-        Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id), isouter=True
+    found = (
+        items.for_export(session, actor.team_id, owner=actor.user_id)
+        if mine
+        else items.for_export(session, actor.team_id, channel=actor.channel)
     )
-    q = q.where(col(ActionItem.team_id) == actor.team_id)
-    q = q.where(col(ActionItem.owner) == actor.user_id) if mine else q.where(col(ActionItem.channel) == actor.channel)
     rows: list[dict[str, object]] = []
-    for item, d in session.exec(q.order_by(col(ActionItem.number)).limit(10_000)).all():
+    for item, d in found:
         rows.append(
             {
                 "team_id": item.team_id,

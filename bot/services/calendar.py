@@ -19,7 +19,8 @@ from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.services.common import Actor, audit
-from storage.models import ActionItem, ChannelSettings, Deliverable, Milestone, PersonSettings
+from storage.models import ChannelSettings, Deliverable, Milestone, PersonSettings
+from storage.repositories import items
 
 OPEN_DELIVERABLE = ("planned", "in_progress", "submitted", "changes_requested")
 
@@ -109,9 +110,6 @@ def build_feed(session: Session, clock: Clock, owner: FeedOwner) -> bytes:
     cal.add("x-wr-calname", name)
     stamp = clock.now()
     team = owner.team_id
-    items = select(ActionItem).where(
-        col(ActionItem.team_id) == team, col(ActionItem.status) == "open", col(ActionItem.due_date).is_not(None)
-    )
     deliverables = select(Deliverable).where(
         col(Deliverable.team_id) == team,
         col(Deliverable.status).in_(OPEN_DELIVERABLE),
@@ -119,16 +117,14 @@ def build_feed(session: Session, clock: Clock, owner: FeedOwner) -> bytes:
     )
     milestones = select(Milestone).where(col(Milestone.team_id) == team, col(Milestone.status) == "upcoming")
     if owner.user_id:
-        items = items.where(col(ActionItem.owner) == owner.user_id)
         deliverables = deliverables.where(
             or_(col(Deliverable.owner) == owner.user_id, col(Deliverable.approver) == owner.user_id)
         )
         milestones = milestones.where(col(Milestone.owner) == owner.user_id)
     else:
-        items = items.where(col(ActionItem.channel) == owner.channel)
         deliverables = deliverables.where(col(Deliverable.channel) == owner.channel)
         milestones = milestones.where(col(Milestone.channel) == owner.channel)
-    for a in session.exec(items.order_by(col(ActionItem.number))).all():
+    for a in items.dated_open(session, team, owner=owner.user_id, channel=owner.channel):
         assert a.due_date is not None
         cal.add_component(
             _event(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.capture.drafts import Draft
 from bot.clock import Clock
@@ -11,21 +11,12 @@ from bot.services.action_items import ItemView, check_owners, view_of
 from bot.services.common import Actor, audit
 from bot.services.people import PersonInfo
 from storage.models import ActionItem
+from storage.repositories import items
 
 
 def items_from_message(session: Session, team_id: str, channel: str, ts: str) -> list[ActionItem]:
     """Items captured from one message, in creation order."""
-    return list(
-        session.exec(
-            select(ActionItem)
-            .where(
-                col(ActionItem.team_id) == team_id,
-                col(ActionItem.source_channel) == channel,
-                col(ActionItem.source_ts) == ts,
-            )
-            .order_by(col(ActionItem.number))
-        ).all()
-    )
+    return items.from_message(session, team_id, channel, ts)
 
 
 def apply_edit(
@@ -33,9 +24,9 @@ def apply_edit(
 ) -> list[ItemView]:
     """An edited message updates its still-open items line by line; deleting a line deletes nothing."""
     assert actor.channel is not None
-    items = items_from_message(session, actor.team_id, actor.channel, ts)
+    found = items_from_message(session, actor.team_id, actor.channel, ts)
     updated: list[ItemView] = []
-    for item, draft in zip(items, drafts, strict=False):
+    for item, draft in zip(found, drafts, strict=False):
         if item.status != "open":
             continue
         before = {"title": item.title, "due_date": item.due_date}
@@ -67,8 +58,8 @@ def apply_edit(
 
 def link_source(session: Session, team_id: str, channel: str, ts: str, url: str) -> int:
     """Point items captured from a message at its permalink; returns how many were linked."""
-    items = items_from_message(session, team_id, channel, ts)
-    for item in items:
+    found = items_from_message(session, team_id, channel, ts)
+    for item in found:
         item.source_url = url
         session.add(item)
-    return len(items)
+    return len(found)

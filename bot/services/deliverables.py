@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import func, or_
 from sqlmodel import Session, col, select
 
 from bot.capture.keys import Key
@@ -22,7 +22,8 @@ from bot.services.plan_lookup import (
     reviewer_of,
 )
 from bot.services.progress import ItemCounts
-from storage.models import ActionItem, Deliverable, Milestone, Outcome
+from storage.models import Deliverable, Milestone, Outcome
+from storage.repositories import items
 from storage.repositories.keys import next_number
 
 MAX_TITLE = 500
@@ -222,33 +223,11 @@ def item_counts(session: Session, clock: Clock, actor: Actor, ids: list[int]) ->
     )
 
 
-def _visible_items(actor: Actor) -> ColumnElement[bool]:
-    return or_(
-        col(ActionItem.private).is_(False),
-        col(ActionItem.channel) == actor.channel,
-        col(ActionItem.owner) == actor.user_id,
-        col(ActionItem.created_by) == actor.user_id,
-    )
-
-
 def linked_items(session: Session, actor: Actor, deliverable_id: int, *, limit: int = ITEMS_SHOWN) -> list[LinkedItem]:
     """The first few action items of a deliverable the actor may see: open ones first, by due date."""
-    rows = session.exec(
-        select(ActionItem)
-        .where(
-            col(ActionItem.team_id) == actor.team_id,
-            col(ActionItem.deliverable_id) == deliverable_id,
-            col(ActionItem.status) != "cancelled",
-            _visible_items(actor),
-        )
-        .order_by(
-            col(ActionItem.status) == "done",
-            col(ActionItem.due_date).is_(None),
-            col(ActionItem.due_date),
-            col(ActionItem.number),
-        )
-        .limit(limit)
-    ).all()
+    rows = items.of_deliverable(
+        session, actor.team_id, deliverable_id, channel=actor.channel, user_id=actor.user_id, limit=limit
+    )
     return [LinkedItem(f"A-{a.number}", a.title, a.status, a.owner, a.due_date) for a in rows]
 
 

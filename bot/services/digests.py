@@ -15,8 +15,8 @@ from bot.services import milestones
 from bot.services.action_items import ItemView, view_of
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.milestones import MilestoneStatus
-from storage.models import ActionItem, Deliverable, DigestSubscription, Milestone, Workspace
-from storage.repositories import outbox
+from storage.models import DigestSubscription, Milestone, Workspace
+from storage.repositories import items, outbox
 
 KIND = "digest"
 LATE_WINDOW = timedelta(hours=12)
@@ -252,18 +252,9 @@ def collect(session: Session, clock: Clock, team_id: str, schedule: Schedule, si
         .order_by(col(Milestone.due_date))
     ).all()
     data.milestones = [milestones.status(session, clock, actor, f"M-{n}") for n in numbers[:8]]
-    here = (col(ActionItem.team_id) == team_id) & (col(ActionItem.channel) == schedule.channel)
-    done = session.exec(
-        select(ActionItem)
-        .where(here, col(ActionItem.status) == "done", col(ActionItem.completed_at) > since)
-        .order_by(col(ActionItem.completed_at))
-    ).all()
+    done = items.done_in_channel(session, team_id, schedule.channel, since)
     data.done_since = [view_of(i) for i in done]
-    open_items = session.exec(
-        select(ActionItem)
-        .where(here, col(ActionItem.status) == "open", col(ActionItem.due_date) <= today + timedelta(days=7))
-        .order_by(col(ActionItem.due_date), col(ActionItem.number))
-    ).all()
+    open_items = items.open_in_channel_due_by(session, team_id, schedule.channel, today + timedelta(days=7))
     late: dict[str, int] = defaultdict(int)
     for item in open_items:
         if item.due_date is not None and item.due_date < today:
@@ -277,12 +268,4 @@ def collect(session: Session, clock: Clock, team_id: str, schedule: Schedule, si
 def burnup(session: Session, team_id: str, milestone_key: str) -> list[tuple[datetime, datetime | None, str]]:
     """(created_at, completed_at, status) of every item under a milestone's deliverables, for the chart."""
     number = int(milestone_key.split("-")[1])
-    rows = session.exec(
-        select(ActionItem.created_at, ActionItem.completed_at, ActionItem.status)
-        .join(Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id))
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id))
-        .where(
-            col(Milestone.team_id) == team_id, col(Milestone.number) == number, col(ActionItem.status) != "cancelled"
-        )
-    ).all()
-    return [(c, d, s) for c, d, s in rows]
+    return [(r.created_at, r.completed_at, r.status) for r in items.burnup(session, team_id, number)]

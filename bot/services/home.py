@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.services.action_items import ItemView, view_of
 from bot.services.common import Actor
-from storage.models import ActionItem, Deliverable
+from storage.repositories import items
 
 GROUPS = ("Overdue", "Today", "This week", "Later", "No date")
 
@@ -26,14 +26,8 @@ class HomeData:
 def home_data(session: Session, clock: Clock, actor: Actor) -> HomeData:
     """Open items I own (grouped by due date) and open items I gave to others, in two queries."""
     today = actor.today(clock)
-    base = (
-        select(ActionItem, Deliverable)
-        .join(Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id), isouter=True)
-        .where(col(ActionItem.team_id) == actor.team_id, col(ActionItem.status) == "open")
-        .order_by(col(ActionItem.due_date).is_(None), col(ActionItem.due_date), col(ActionItem.number))
-    )
     data = HomeData()
-    for item, deliverable in session.exec(base.where(col(ActionItem.owner) == actor.user_id)).all():
+    for item, deliverable in items.open_for_home(session, actor.team_id, actor.user_id, given=False):
         view = view_of(item, deliverable)
         due = item.due_date
         if due is None:
@@ -47,6 +41,6 @@ def home_data(session: Session, clock: Clock, actor: Actor) -> HomeData:
         else:
             group = "Later"
         data.groups[group].append(view)
-    mine_for_others = base.where(col(ActionItem.created_by) == actor.user_id, col(ActionItem.owner) != actor.user_id)
-    data.waiting_on = [view_of(i, d) for i, d in session.exec(mine_for_others.limit(200)).all()]
+    given = items.open_for_home(session, actor.team_id, actor.user_id, given=True, limit=200)
+    data.waiting_on = [view_of(i, d) for i, d in given]
     return data

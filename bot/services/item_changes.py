@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.capture.dates import ParsedDate
 from bot.capture.keys import Key
@@ -25,7 +25,8 @@ from bot.services.action_items import (
 )
 from bot.services.common import Actor, audit
 from bot.services.people import PersonInfo
-from storage.models import ActionItem, AuditEntry, Deliverable
+from storage.models import ActionItem, Deliverable
+from storage.repositories import audit as audit_rows
 
 
 @dataclass(frozen=True)
@@ -195,11 +196,7 @@ def show(session: Session, actor: Actor, key_text: str) -> tuple[ItemView, list[
     """An item and its history, oldest first."""
     item = _load(session, actor, key_text, change=False)
     deliverable = session.get(Deliverable, item.deliverable_id) if item.deliverable_id else None
-    rows = session.exec(
-        select(AuditEntry)
-        .where(col(AuditEntry.team_id) == actor.team_id, col(AuditEntry.key) == f"A-{item.number}")
-        .order_by(col(AuditEntry.at), col(AuditEntry.id))
-    ).all()
+    rows = audit_rows.history(session, actor.team_id, f"A-{item.number}")
     history = [
         HistoryEntry(
             at=r.at,
