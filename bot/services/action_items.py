@@ -7,7 +7,7 @@ from datetime import date, time, timedelta
 from typing import Any
 
 from sqlalchemy import Connection
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.capture.dates import ParsedDate
 from bot.capture.keys import Key, parse_key
@@ -17,7 +17,7 @@ from bot.errors import BadInput, DomainError, NotFound, PermissionDenied
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.people import PersonInfo
 from storage.models import ActionItem, Deliverable
-from storage.repositories import items
+from storage.repositories import deliverables, items
 from storage.repositories.keys import reserve_numbers
 
 MAX_TITLE = 500
@@ -96,9 +96,7 @@ def find_deliverable(session: Session, team_id: str, key: Key) -> Deliverable:
     """The deliverable a `for D-n` names, or a clear refusal."""
     if key.kind != "D" or key.sub is not None:
         raise BadInput(f"Action items are linked to deliverables: use `for D-n`, not `for {key}`.")
-    row = session.exec(
-        select(Deliverable).where(col(Deliverable.team_id) == team_id, col(Deliverable.number) == key.number)
-    ).first()
+    row = deliverables.by_number(session, team_id, key.number)
     if row is None:
         raise NotFound(f"I couldn't find {key} in this workspace. Try /deliverable list.", field="deliverable")
     return row

@@ -14,13 +14,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.services.common import Actor, audit
-from storage.models import ChannelSettings, Deliverable, Milestone, PersonSettings
-from storage.repositories import items
+from storage.models import ChannelSettings, Milestone, PersonSettings
+from storage.repositories import deliverables, items
 
 OPEN_DELIVERABLE = ("planned", "in_progress", "submitted", "changes_requested")
 
@@ -110,19 +109,10 @@ def build_feed(session: Session, clock: Clock, owner: FeedOwner) -> bytes:
     cal.add("x-wr-calname", name)
     stamp = clock.now()
     team = owner.team_id
-    deliverables = select(Deliverable).where(
-        col(Deliverable.team_id) == team,
-        col(Deliverable.status).in_(OPEN_DELIVERABLE),
-        col(Deliverable.due_date).is_not(None),
-    )
     milestones = select(Milestone).where(col(Milestone.team_id) == team, col(Milestone.status) == "upcoming")
     if owner.user_id:
-        deliverables = deliverables.where(
-            or_(col(Deliverable.owner) == owner.user_id, col(Deliverable.approver) == owner.user_id)
-        )
         milestones = milestones.where(col(Milestone.owner) == owner.user_id)
     else:
-        deliverables = deliverables.where(col(Deliverable.channel) == owner.channel)
         milestones = milestones.where(col(Milestone.channel) == owner.channel)
     for a in items.dated_open(session, team, owner=owner.user_id, channel=owner.channel):
         assert a.due_date is not None
@@ -137,7 +127,8 @@ def build_feed(session: Session, clock: Clock, owner: FeedOwner) -> bytes:
                 stamp,
             )
         )
-    for d in session.exec(deliverables.order_by(col(Deliverable.number))).all():
+    dated = deliverables.dated(session, team, OPEN_DELIVERABLE, person=owner.user_id, channel=owner.channel)
+    for d in dated:
         assert d.due_date is not None
         cal.add_component(
             _event(

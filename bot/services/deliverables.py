@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import func, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.capture.keys import Key
 from bot.clock import Clock
@@ -14,7 +13,6 @@ from bot.errors import BadInput
 from bot.services import progress
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.plan_lookup import (
-    DeliverableRow,
     find_deliverable,
     find_milestone,
     find_outcome,
@@ -23,7 +21,8 @@ from bot.services.plan_lookup import (
 )
 from bot.services.progress import ItemCounts
 from storage.models import Deliverable, Milestone, Outcome
-from storage.repositories import items
+from storage.repositories import deliverables, items
+from storage.repositories.deliverables import DeliverableRow
 from storage.repositories.keys import next_number
 
 MAX_TITLE = 500
@@ -253,62 +252,41 @@ def list_deliverables(
     if scope == "review":
         views = awaiting_review(session, actor.team_id, actor.user_id)
         return DeliverableList(views[:LIST_LIMIT], len(views), scope)
-    q = (
-        select(Deliverable, Milestone, Outcome)
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-        .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
-        .where(col(Deliverable.team_id) == actor.team_id)
-        .where(
-            or_(
-                col(Deliverable.private).is_(False),
-                col(Deliverable.channel) == actor.channel,
-                col(Deliverable.owner) == actor.user_id,
-                col(Deliverable.approver) == actor.user_id,
-                col(Deliverable.created_by) == actor.user_id,
-                col(Milestone.owner) == actor.user_id,
-            )
-        )
-    )
+    milestone_id = outcome_id = None
     subject: str | None = None
     if scope == "milestone":
         m = find_milestone(session, actor, link)
-        q = q.where(col(Deliverable.milestone_id) == m.id, col(Deliverable.status) != "cancelled")
-        subject = f"M-{m.number} {m.title}"
+        milestone_id, subject = m.id, f"M-{m.number} {m.title}"
     elif scope == "outcome":
         o = find_outcome(session, actor, link)
-        q = q.where(col(Deliverable.outcome_id) == o.id, col(Deliverable.status) != "cancelled")
-        subject = f"O-{o.number} {o.objective}"
-    elif scope != "all":
-        q = q.where(col(Deliverable.status).in_(OPEN))
-    if scope == "mine":
-        q = q.where(col(Deliverable.owner) == actor.user_id)
-    elif scope == "user":
-        q = q.where(col(Deliverable.owner) == user)
+        outcome_id, subject = o.id, f"O-{o.number} {o.objective}"
+    owner = actor.user_id if scope == "mine" else user if scope == "user" else None
+    if scope == "user":
         subject = user
-    total = session.exec(select(func.count()).select_from(q.subquery())).one()
-    q = q.order_by(col(Deliverable.due_date).is_(None), col(Deliverable.due_date), col(Deliverable.number)).limit(
-        LIST_LIMIT
+    rows, total = deliverables.page(
+        session,
+        actor.team_id,
+        channel=actor.channel,
+        user_id=actor.user_id,
+        milestone_id=milestone_id,
+        outcome_id=outcome_id,
+        status_in=None if scope in ("milestone", "outcome", "all") else OPEN,
+        owner=owner,
+        limit=LIST_LIMIT,
     )
-    rows = session.exec(q).all()
-    counts = item_counts(session, clock, actor, [d.id for d, _, _ in rows if d.id is not None])
-    views = [view_of(d, m, o, counts.get(d.id or 0)) for d, m, o in rows]
-    return DeliverableList(views, int(total), scope, subject)
+    counts = item_counts(session, clock, actor, [r.deliverable.id for r in rows if r.deliverable.id is not None])
+    views = [view_of(r.deliverable, r.milestone, r.outcome, counts.get(r.deliverable.id or 0)) for r in rows]
+    return DeliverableList(views, total, scope, subject)
 
 
 def awaiting_review(session: Session, team_id: str, user_id: str) -> list[DeliverableView]:
     """Submitted deliverables this person must review, by the approver rule (not their own submissions)."""
-    reviewer = func.coalesce(col(Deliverable.approver), col(Milestone.owner), col(Deliverable.created_by))
-    rows = session.exec(
-        select(Deliverable, Milestone, Outcome)
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-        .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
-        .where(col(Deliverable.team_id) == team_id, col(Deliverable.status) == "submitted", reviewer == user_id)
-        .order_by(col(Deliverable.submitted_at), col(Deliverable.number))
-    ).all()
     rows = [
-        (d, m, o)
-        for d, m, o in rows
-        if reviewer_of(d, m)[0] == user_id and not (d.submitted_by == user_id and named_on(d) | {user_id} != {user_id})
+        r
+        for r in deliverables.submitted_to(session, team_id, user_id)
+        if reviewer_of(r.deliverable, r.milestone)[0] == user_id
+        and not (r.deliverable.submitted_by == user_id and named_on(r.deliverable) | {user_id} != {user_id})
     ]
-    counts = progress.items_by_deliverable(session, team_id, [d.id for d, _, _ in rows if d.id is not None])
-    return [view_of(d, m, o, counts.get(d.id or 0)) for d, m, o in rows]
+    ids = [r.deliverable.id for r in rows if r.deliverable.id is not None]
+    counts = progress.items_by_deliverable(session, team_id, ids)
+    return [view_of(r.deliverable, r.milestone, r.outcome, counts.get(r.deliverable.id or 0)) for r in rows]

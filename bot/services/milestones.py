@@ -16,7 +16,8 @@ from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.deliverables import DeliverableView, view_of
 from bot.services.plan_lookup import deliverable_visible, find_milestone, require_manager
 from bot.services.progress import DeliverableCounts, Forecast, ItemCounts
-from storage.models import Deliverable, Milestone, Outcome
+from storage.models import Milestone
+from storage.repositories import deliverables
 from storage.repositories.keys import next_number
 
 MAX_TITLE = 500
@@ -190,12 +191,7 @@ def status(session: Session, clock: Clock, actor: Actor, key: str) -> MilestoneS
     m = find_milestone(session, actor, key)
     assert m.id is not None
     today = actor.today(clock)
-    rows = session.exec(
-        select(Deliverable, Outcome)
-        .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
-        .where(col(Deliverable.milestone_id) == m.id, col(Deliverable.status) != "cancelled")
-        .order_by(col(Deliverable.due_date).is_(None), col(Deliverable.due_date), col(Deliverable.number))
-    ).all()
+    rows = deliverables.of_milestone(session, m.id)
     counts = progress.items_by_deliverable(
         session,
         actor.team_id,

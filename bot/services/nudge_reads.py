@@ -12,7 +12,8 @@ from sqlmodel import Session, col
 
 from bot.services.deliverables import DeliverableView
 from bot.services.progress import ItemCounts
-from storage.models import ActionItem, CheckIn, Deliverable, KeyResult, Milestone, Outcome
+from storage.models import ActionItem, CheckIn, Deliverable, KeyResult, Outcome
+from storage.repositories import deliverables
 
 STALE_KR_DAYS = 7
 
@@ -24,34 +25,6 @@ class StaleKr:
     key: str
     metric: str
     last: datetime | None
-
-
-REVIEW_COLUMNS = (
-    col(Deliverable.id),
-    col(Deliverable.team_id),
-    col(Deliverable.number),
-    col(Deliverable.title),
-    col(Deliverable.status),
-    col(Deliverable.owner),
-    col(Deliverable.approver),
-    col(Deliverable.due_date),
-    col(Deliverable.submitted_by),
-    col(Deliverable.created_by),
-    col(Deliverable.channel),
-    col(Deliverable.acceptance_criteria),
-    col(Deliverable.submitted_at),
-    col(Deliverable.decided_by),
-    col(Deliverable.decided_at),
-    col(Deliverable.decision_note),
-    col(Milestone.id),
-    col(Milestone.number),
-    col(Milestone.title),
-    col(Milestone.due_date),
-    col(Milestone.owner),
-    col(Outcome.id),
-    col(Outcome.number),
-    col(Outcome.objective),
-)
 
 
 def _item_counts_of_submitted(session: Session, teams: list[str]) -> dict[int, ItemCounts]:
@@ -84,60 +57,47 @@ def reviews_by_reviewer(session: Session, teams: list[str]) -> dict[tuple[str, s
     Plain columns rather than ORM objects; the reviewer and the view follow `plan_lookup.reviewer_of`, `named_on`
     and `deliverables.view_of` (tests/unit/test_nudge_reads.py holds them to it).
     """
-    rows = (
-        session.connection()
-        .execute(
-            sa_select(*REVIEW_COLUMNS)
-            .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-            .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
-            .where(col(Deliverable.team_id).in_(teams), col(Deliverable.status) == "submitted")
-            .order_by(col(Deliverable.submitted_at), col(Deliverable.number))
-        )
-        .all()
-    )
+    rows = deliverables.submitted_with_plan(session, teams)
     counts = _item_counts_of_submitted(session, teams) if rows else {}
     out: dict[tuple[str, str], list[DeliverableView]] = defaultdict(list)
-    for (
-        d_id, team, number, title, status, owner, approver, due, submitted_by, created_by, channel, criteria,
-        submitted_at, decided_by, decided_at, note,
-        m_id, m_number, m_title, m_due, m_owner,
-        o_id, o_number, o_objective,
-    ) in rows:  # fmt: skip
-        if approver:
-            reviewer, role = approver, "the approver"
-        elif m_id is not None and m_owner:
-            reviewer, role = m_owner, f"the owner of M-{m_number}"
+    for r in rows:
+        if r.approver:
+            reviewer, role = r.approver, "the approver"
+        elif r.m_id is not None and r.m_owner:
+            reviewer, role = r.m_owner, f"the owner of M-{r.m_number}"
         else:
-            reviewer, role = created_by, "who created it"
-        coalesced = approver if approver is not None else m_owner if m_owner is not None else created_by
+            reviewer, role = r.created_by, "who created it"
+        coalesced = r.approver if r.approver is not None else r.m_owner if r.m_owner is not None else r.created_by
         if reviewer != coalesced:
             continue  # as the SQL rule of awaiting_review reads an empty approver
-        if submitted_by == reviewer and {u for u in (owner, approver, created_by) if u} | {reviewer} != {reviewer}:
+        named = {u for u in (r.owner, r.approver, r.created_by) if u}
+        if r.submitted_by == reviewer and named | {reviewer} != {reviewer}:
             continue  # nobody approves their own submission unless they are the only person named on it
-        out[(team, reviewer)].append(
+        has_m, has_o = r.m_id is not None, r.o_id is not None
+        out[(r.team_id, reviewer)].append(
             DeliverableView(
-                key=f"D-{number}",
-                title=title,
-                status=status,
-                owner=owner,
-                approver=approver,
-                due_date=due,
-                submitted_by=submitted_by,
+                key=f"D-{r.number}",
+                title=r.title,
+                status=r.status,
+                owner=r.owner,
+                approver=r.approver,
+                due_date=r.due_date,
+                submitted_by=r.submitted_by,
                 reviewer=reviewer,
                 reviewer_role=role,
-                created_by=created_by,
-                channel=channel,
-                milestone=None if m_id is None else f"M-{m_number}",
-                milestone_title=None if m_id is None else m_title,
-                milestone_due=None if m_id is None else m_due,
-                outcome=None if o_id is None else f"O-{o_number}",
-                outcome_title=None if o_id is None else o_objective,
-                acceptance_criteria=criteria,
-                submitted_at=submitted_at,
-                decided_by=decided_by,
-                decided_at=decided_at,
-                decision_note=note,
-                items=counts.get(d_id or 0) or ItemCounts(),
+                created_by=r.created_by,
+                channel=r.channel,
+                milestone=f"M-{r.m_number}" if has_m else None,
+                milestone_title=r.m_title if has_m else None,
+                milestone_due=r.m_due if has_m else None,
+                outcome=f"O-{r.o_number}" if has_o else None,
+                outcome_title=r.o_objective if has_o else None,
+                acceptance_criteria=r.acceptance_criteria,
+                submitted_at=r.submitted_at,
+                decided_by=r.decided_by,
+                decided_at=r.decided_at,
+                decision_note=r.decision_note,
+                items=counts.get(r.id or 0) or ItemCounts(),
             )
         )
     return out

@@ -14,7 +14,8 @@ from bot.services import progress
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.deliverables import DeliverableView, view_of
 from bot.services.plan_lookup import deliverable_visible, find_key_result, find_outcome, read_key, require_manager
-from storage.models import CheckIn, Deliverable, KeyResult, Milestone, Outcome
+from storage.models import CheckIn, KeyResult, Outcome
+from storage.repositories import deliverables
 from storage.repositories.keys import next_number
 
 MAX_TEXT = 500
@@ -264,12 +265,7 @@ def status(session: Session, clock: Clock, actor: Actor, key: str) -> OutcomeSta
     """An outcome's key results with progress and the deliverables that serve it."""
     o = find_outcome(session, actor, key)
     [view] = _outcome_views(session, [o])
-    rows = session.exec(
-        select(Deliverable, Milestone)
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-        .where(col(Deliverable.outcome_id) == o.id, col(Deliverable.status) != "cancelled")
-        .order_by(col(Deliverable.due_date).is_(None), col(Deliverable.due_date), col(Deliverable.number))
-    ).all()
+    rows = deliverables.of_outcome(session, o.id)
     counts = progress.items_by_deliverable(session, actor.team_id, [d.id for d, _ in rows if d.id is not None])
     shown = [view_of(d, m, o, counts.get(d.id or 0)) for d, m in rows if deliverable_visible(d, m, actor)]
     return OutcomeStatus(view, shown[:DELIVERABLES_SHOWN], len(rows), len(rows) - len(shown))

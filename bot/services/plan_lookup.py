@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from sqlmodel import Session, col, select
 
 from bot.capture.keys import KIND_NAMES, Key, parse_key
@@ -11,6 +9,8 @@ from bot.errors import BadInput, NotFound, PermissionDenied
 from bot.services.common import Actor
 from bot.services.people import PersonInfo
 from storage.models import Deliverable, KeyResult, Milestone, Outcome
+from storage.repositories import deliverables
+from storage.repositories.deliverables import DeliverableRow
 
 COMMANDS = {"A": "/action", "D": "/deliverable", "M": "/milestone", "O": "/outcome"}
 SHOW_VERBS = {"A": "show", "D": "show", "M": "status", "O": "status"}
@@ -72,30 +72,15 @@ def milestone_visible(m: Milestone, actor: Actor) -> bool:
     return _visible(m.private, m.channel, {u for u in (m.owner, m.created_by) if u}, actor)
 
 
-@dataclass(frozen=True)
-class DeliverableRow:
-    """A deliverable with the milestone and outcome it serves."""
-
-    deliverable: Deliverable
-    milestone: Milestone | None
-    outcome: Outcome | None
-
-
 def find_deliverable(session: Session, actor: Actor, text: str, *, lock: bool = False) -> DeliverableRow:
     """The deliverable a key names in the actor's workspace (with its milestone and outcome) — one query.
 
     `lock` takes the deliverable's row lock (PostgreSQL) so two reviewers can't both decide it."""
     key = read_key(text, "D")
-    q = (
-        select(Deliverable, Milestone, Outcome)
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id), isouter=True)
-        .join(Outcome, col(Deliverable.outcome_id) == col(Outcome.id), isouter=True)
-        .where(col(Deliverable.team_id) == actor.team_id, col(Deliverable.number) == key.number)
-    )
-    row = session.exec(q.with_for_update(of=Deliverable) if lock else q).first()
-    if row is None or not deliverable_visible(row[0], row[1], actor):
+    row = deliverables.with_plan(session, actor.team_id, key.number, lock=lock)
+    if row is None or not deliverable_visible(row.deliverable, row.milestone, actor):
         raise not_found(key)
-    return DeliverableRow(*row)
+    return row
 
 
 def find_milestone(session: Session, actor: Actor, text: str) -> Milestone:

@@ -15,6 +15,7 @@ from sqlmodel import Session, col, select
 from bot.clock import Clock
 from bot.services.common import Actor, audit
 from storage.models import ActionItem, Deliverable, Milestone
+from storage.repositories import deliverables
 
 WORKDAY_LIMIT = 5  # Monday..Friday are weekdays 0..4
 PACE_DAYS = 7
@@ -231,11 +232,7 @@ def settle_milestone(session: Session, clock: Clock, m: Milestone, *, today: dat
     session.refresh(m, with_for_update=True)
     if m.status == "cancelled":
         return None
-    statuses = session.exec(
-        select(col(Deliverable.status)).where(
-            col(Deliverable.milestone_id) == m.id, col(Deliverable.status) != "cancelled"
-        )
-    ).all()
+    statuses = deliverables.statuses_in_milestone(session, m.id)
     complete = (bool(statuses) or m.gate) and all(s == "approved" for s in statuses)
     if m.gate and m.decision != "go":
         complete = False

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Row, Select, Table, bindparam, func, or_
+from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, or_
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -165,7 +165,7 @@ def dated_open(session: Session, team_id: str, *, owner: str | None, channel: st
     return list(session.exec(q.order_by(col(ActionItem.number))).all())
 
 
-def burnup(session: Session, team_id: str, milestone_number: int) -> Sequence[Row[Any]]:
+def burnup(session: Session, team_id: str, milestone_number: int) -> Sequence[Any]:
     """(created_at, completed_at, status) of every item (not cancelled) under a milestone's deliverables."""
     return session.execute(
         core_select(col(ActionItem.created_at), col(ActionItem.completed_at), col(ActionItem.status))
@@ -263,7 +263,7 @@ def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
 
 def list_page(
     session: Session | Connection, scope: str, params: dict[str, Any], *, offset: int, limit: int
-) -> tuple[Sequence[Row[Any]], int]:
+) -> tuple[Sequence[Any], int]:
     """One page of `/action list` (rows of the item columns) and how many matched in all.
 
     `params` binds team, channel, me, owner, today and week_end.
