@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from bot.clock import FrozenClock
@@ -14,7 +14,6 @@ from bot.simulator.local import LocalBot
 from bot.simulator.webapi import RecordedCall
 from storage.db import Database
 from tests.support.blocks import button, text_of
-from tests.support.databases import PostgresSchemas
 
 
 def answer(reply: Any) -> dict[str, Any]:
@@ -57,7 +56,7 @@ def by_key(rows: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 
 def test_a_project_from_milestone_to_reached(
-    bot: LocalBot, clock: FrozenClock, tmp_path: Path, pg_schemas: PostgresSchemas | None
+    bot: LocalBot, clock: FrozenClock, new_database_url: Callable[[], str]
 ) -> None:
     cmd = bot.sender.command
     added = answer(cmd("alice", "/milestone", "add Design phase approved on 2026-12-18"))
@@ -179,9 +178,8 @@ def test_a_project_from_milestone_to_reached(
     # Import into a fresh database restores the same export.
     with bot.db.session(readonly=True) as s:
         exported = export_all(s, clock, team_id=bot.world.team_id)
-    fresh = Database(pg_schemas.new_url() if pg_schemas else f"sqlite:///{tmp_path / 'restored.db'}")
+    fresh = Database(new_database_url())
     try:
-        fresh.migrate()
         with fresh.session() as s:
             import_export(s, clock, exported)
         with fresh.session(readonly=True) as s:

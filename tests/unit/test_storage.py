@@ -17,6 +17,7 @@ from bot.clock import FrozenClock
 from storage.db import Database
 from storage.models import ActionItem, Workspace
 from storage.repositories.keys import next_number
+from tests.support.databases import SqliteTemplate
 
 
 def test_migrations_create_exactly_the_models(db: Database) -> None:
@@ -131,9 +132,11 @@ def test_storage_never_imports_bot() -> None:
     assert offenders == []
 
 
-def test_nothing_lives_beside_a_sqlite_database_but_its_own_wal_and_shm(tmp_path: Path) -> None:
+def test_nothing_lives_beside_a_sqlite_database_but_its_own_wal_and_shm(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
     path = tmp_path / "ft.db"
-    db = Database(f"sqlite:///{path}")
+    db = Database(sqlite_template.copy_to(path))
     try:
         db.migrate()
         with db.engine.connect() as conn:  # SQLite checkpoints by itself (its default), no thread of ours
@@ -147,10 +150,12 @@ def test_nothing_lives_beside_a_sqlite_database_but_its_own_wal_and_shm(tmp_path
         db.dispose()
 
 
-def test_a_write_that_cannot_get_the_lock_in_time_raises_and_stores_nothing(tmp_path: Path) -> None:
+def test_a_write_that_cannot_get_the_lock_in_time_raises_and_stores_nothing(
+    tmp_path: Path, sqlite_template: SqliteTemplate
+) -> None:
     # Bug (issue 15): a write whose wait for the lock timed out reported success. Now the timeout is an error.
     path = tmp_path / "ft.db"
-    db = Database(f"sqlite:///{path}", busy_timeout_ms=200)
+    db = Database(sqlite_template.copy_to(path), busy_timeout_ms=200)
     db.migrate()
     holder = sqlite3.connect(path, isolation_level=None)
     try:
