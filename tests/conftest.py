@@ -14,12 +14,15 @@ from sqlalchemy.engine import make_url
 from bot.clock import FrozenClock
 from storage.db import Database
 from tests.support.databases import ON_POSTGRES, TEST_DATABASE_URL, PostgresSchemas, SqliteTemplate, sqlite_url
+from tests.support.examples import register_profiles
 
 if TYPE_CHECKING:
     from bot.simulator.local import LocalBot
 
 # Saturday 2026-11-21 15:00 UTC: Alice (New York) is at 10:00, Bob (Berlin) at 16:00.
 NOW = datetime(2026, 11, 21, 15, 0, tzinfo=UTC)
+
+register_profiles()  # at most 200 Hypothesis examples a test; the full counts with HYPOTHESIS_PROFILE=slow
 
 
 def pytest_report_header() -> str:

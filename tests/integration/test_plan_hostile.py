@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from bot.app import TRY_AGAIN
 from bot.simulator.blockkit import validate_blocks
 from bot.simulator.local import LocalBot
+from tests.support.examples import examples
 
 COMMANDS = ["/deliverable", "/milestone", "/outcome"]
 VERBS = ["add", "list", "show", "status", "edit", "cancel", "submit", "approve", "reject", "decide", "kr", "checkin"]
@@ -67,7 +68,7 @@ VOCAB = [
 LIVE_SPECIALS = ("<!channel", "<!here", "<!everyone")
 
 
-@settings(max_examples=600, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=examples(600), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     command=st.sampled_from(COMMANDS),
     who=st.sampled_from(["alice", "bob", "dana"]),
