@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
@@ -16,6 +15,7 @@ from bot.clock import FrozenClock
 from bot.services.common import Actor
 from bot.services.settings import PersonPrefs, save_prefs
 from bot.simulator.local import BOT_TOKEN, LocalBot
+from tests.support.waiting import wait_until
 
 pytestmark = pytest.mark.e2e
 
@@ -83,12 +83,11 @@ def test_the_scheduler_sends_what_is_due_and_stops_cleanly_on_sigterm(
         stderr=subprocess.PIPE,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and not [
-            c for c in bot.api.calls_to("chat.postMessage") if c.params.get("channel") == "U0BOB"
-        ]:
-            time.sleep(0.2)
-        assert [c for c in bot.api.calls_to("chat.postMessage") if c.params.get("channel") == "U0BOB"]
+        wait_until(
+            lambda: [c for c in bot.api.calls_to("chat.postMessage") if c.params.get("channel") == "U0BOB"],
+            30,
+            what="the scheduler's DM to Bob",
+        )
     finally:
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=30)
