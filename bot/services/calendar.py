@@ -18,8 +18,8 @@ from sqlmodel import Session, col, select
 
 from bot.clock import Clock
 from bot.services.common import Actor, audit
-from storage.models import ChannelSettings, Milestone, PersonSettings
-from storage.repositories import deliverables, items
+from storage.models import ChannelSettings, PersonSettings
+from storage.repositories import deliverables, items, milestones
 
 OPEN_DELIVERABLE = ("planned", "in_progress", "submitted", "changes_requested")
 
@@ -109,11 +109,6 @@ def build_feed(session: Session, clock: Clock, owner: FeedOwner) -> bytes:
     cal.add("x-wr-calname", name)
     stamp = clock.now()
     team = owner.team_id
-    milestones = select(Milestone).where(col(Milestone.team_id) == team, col(Milestone.status) == "upcoming")
-    if owner.user_id:
-        milestones = milestones.where(col(Milestone.owner) == owner.user_id)
-    else:
-        milestones = milestones.where(col(Milestone.channel) == owner.channel)
     for a in items.dated_open(session, team, owner=owner.user_id, channel=owner.channel):
         assert a.due_date is not None
         cal.add_component(
@@ -141,7 +136,7 @@ def build_feed(session: Session, clock: Clock, owner: FeedOwner) -> bytes:
                 stamp,
             )
         )
-    for m in session.exec(milestones.order_by(col(Milestone.number))).all():
+    for m in milestones.upcoming(session, team, owner=owner.user_id, channel=owner.channel):
         kind = "Gate" if m.gate else "Milestone"
         cal.add_component(
             _event(f"M-{m.number}@{team}.followthrough", f"M-{m.number} {m.title}", m.due_date, None, None, kind, stamp)

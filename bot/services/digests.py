@@ -15,8 +15,9 @@ from bot.services import milestones
 from bot.services.action_items import ItemView, view_of
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.milestones import MilestoneStatus
-from storage.models import DigestSubscription, Milestone, Workspace
+from storage.models import DigestSubscription, Workspace
 from storage.repositories import items, outbox
+from storage.repositories import milestones as milestone_rows
 
 KIND = "digest"
 LATE_WINDOW = timedelta(hours=12)
@@ -241,16 +242,9 @@ def collect(session: Session, clock: Clock, team_id: str, schedule: Schedule, si
     actor = Actor(team_id=team_id, user_id=schedule.created_by, tz=zone, channel=schedule.channel)
     since = since or clock.now() - (timedelta(days=7) if schedule.cadence == "weekly" else timedelta(days=1))
     data = DigestData(channel=schedule.channel, today=today, since=since)
-    numbers = session.exec(
-        select(Milestone.number)
-        .where(
-            col(Milestone.team_id) == team_id,
-            col(Milestone.channel) == schedule.channel,
-            col(Milestone.status).in_(["upcoming", "missed"]),
-            col(Milestone.due_date) >= today - RECENT_MISSED,
-        )
-        .order_by(col(Milestone.due_date))
-    ).all()
+    numbers = milestone_rows.numbers_in_channel(
+        session, team_id, schedule.channel, ["upcoming", "missed"], due_from=today - RECENT_MISSED
+    )
     data.milestones = [milestones.status(session, clock, actor, f"M-{n}") for n in numbers[:8]]
     done = items.done_in_channel(session, team_id, schedule.channel, since)
     data.done_since = [view_of(i) for i in done]

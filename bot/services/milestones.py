@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import ColumnElement, func, or_
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.capture.plan_commands import MilestoneEdit
 from bot.clock import Clock
@@ -18,6 +17,7 @@ from bot.services.plan_lookup import deliverable_visible, find_milestone, requir
 from bot.services.progress import DeliverableCounts, Forecast, ItemCounts
 from storage.models import Milestone
 from storage.repositories import deliverables
+from storage.repositories import milestones as milestone_rows
 from storage.repositories.keys import next_number
 
 MAX_TITLE = 500
@@ -156,23 +156,17 @@ def add(
     return view_of_milestone(m, actor.today(clock))
 
 
-def _visible_clause(actor: Actor) -> ColumnElement[bool]:
-    return or_(
-        col(Milestone.private).is_(False),
-        col(Milestone.channel) == actor.channel,
-        col(Milestone.owner) == actor.user_id,
-        col(Milestone.created_by) == actor.user_id,
-    )
-
-
 def list_milestones(session: Session, clock: Clock, actor: Actor, *, scope: str = "open") -> MilestoneList:
     """Open milestones (upcoming or missed) by date; `all` adds reached and cancelled ones. Four queries."""
     today = actor.today(clock)
-    q = select(Milestone).where(col(Milestone.team_id) == actor.team_id, _visible_clause(actor))
-    if scope != "all":
-        q = q.where(col(Milestone.status).in_(("upcoming", "missed")))
-    total = session.exec(select(func.count()).select_from(q.subquery())).one()
-    rows = session.exec(q.order_by(col(Milestone.due_date), col(Milestone.number)).limit(LIST_LIMIT)).all()
+    rows, total = milestone_rows.page(
+        session,
+        actor.team_id,
+        channel=actor.channel,
+        user_id=actor.user_id,
+        status_in=None if scope == "all" else ("upcoming", "missed"),
+        limit=LIST_LIMIT,
+    )
     ids = [m.id for m in rows if m.id is not None]
     d_counts = progress.deliverables_by_milestone(session, actor.team_id, ids, today=today)
     i_counts = progress.items_by_milestone(session, actor.team_id, ids, today=today, since=progress.pace_start(clock))
@@ -183,7 +177,7 @@ def list_milestones(session: Session, clock: Clock, actor: Actor, *, scope: str 
         pace = progress.forecast(counts=ic, today=today, due=m.due_date)
         risky = view.status == "upcoming" and bool(ic.overdue or dc.late_unsubmitted or pace.on_track is False)
         out.append(MilestoneSummary(view, dc, ic, risky))
-    return MilestoneList(out, int(total), scope)
+    return MilestoneList(out, total, scope)
 
 
 def status(session: Session, clock: Clock, actor: Actor, key: str) -> MilestoneStatus:

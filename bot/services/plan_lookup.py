@@ -9,7 +9,7 @@ from bot.errors import BadInput, NotFound, PermissionDenied
 from bot.services.common import Actor
 from bot.services.people import PersonInfo
 from storage.models import Deliverable, KeyResult, Milestone, Outcome
-from storage.repositories import deliverables
+from storage.repositories import deliverables, milestones
 from storage.repositories.deliverables import DeliverableRow
 
 COMMANDS = {"A": "/action", "D": "/deliverable", "M": "/milestone", "O": "/outcome"}
@@ -86,9 +86,7 @@ def find_deliverable(session: Session, actor: Actor, text: str, *, lock: bool = 
 def find_milestone(session: Session, actor: Actor, text: str) -> Milestone:
     """The milestone a key names in the actor's workspace."""
     key = read_key(text, "M")
-    m = session.exec(
-        select(Milestone).where(col(Milestone.team_id) == actor.team_id, col(Milestone.number) == key.number)
-    ).first()
+    m = milestones.by_number(session, actor.team_id, key.number)
     if m is None or not milestone_visible(m, actor):
         raise not_found(key)
     return m
