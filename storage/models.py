@@ -256,6 +256,8 @@ class OutboundClaim(SQLModel, table=True):
     payload: str | None = Field(default=None, sa_column=Column(Text))
     # A queued message is not sent before this instant (a failed send waits before its next attempt).
     not_before: datetime | None = Field(default=None, sa_column=_utc())
+    # When it was queued: a send that keeps failing is given up once it is too old to matter.
+    queued_at: datetime | None = Field(default=None, sa_column=_utc())
 
 
 class ProcessedEvent(SQLModel, table=True):

@@ -19,8 +19,10 @@ from storage.repositories.common import insert_ignore
 
 # A message claimed for sending and not marked this long after (its sender died) is claimed again.
 STALE_AFTER = timedelta(minutes=5)
-# A send that keeps failing (Slack down, a timeout) is tried this many times, waiting longer each time.
-MAX_ATTEMPTS = 5
+# A send that keeps failing (Slack down, a timeout) is tried again after 1, 2, 4, 8, then every 15 minutes, until
+# it is this old: a morning DM or a digest half a day late is still worth having, one from yesterday is not.
+GIVE_UP_AFTER = timedelta(hours=12)
+LONGEST_WAIT = timedelta(minutes=15)
 _SLOT = ["team_id", "recipient", "kind", "slot"]
 
 
@@ -31,7 +33,7 @@ class OutboxState(StrEnum):
     SENDING = "sending"  # claimed by a drainer
     SENT = "sent"
     SKIPPED = "skipped"  # a scheduled slot with nothing to say: recorded so later sweeps do not look again
-    DEAD = "dead"  # no retry will deliver it (the channel or person is gone), or it failed MAX_ATTEMPTS times
+    DEAD = "dead"  # no retry will deliver it (the channel or person is gone), or it kept failing for 12 hours
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class Queued:
     slot: str
     attempts: int
     payload: dict[str, Any]
+    queued_at: datetime | None = None
 
 
 def payload_of(
@@ -96,6 +99,7 @@ def enqueue(
         attempts=0,
         claimed_at=now,
         not_before=now,
+        queued_at=now,
         payload=json.dumps(payload, separators=(",", ":")),
     )
     if inserted:
@@ -118,6 +122,7 @@ def enqueue_many(session: Session, now: datetime, messages: list[dict[str, Any]]
             "attempts": 0,
             "claimed_at": now,
             "not_before": now if m["payload"] is not None else None,
+            "queued_at": now,
             "payload": json.dumps(m["payload"], separators=(",", ":")) if m["payload"] is not None else None,
         }
         for m in messages
@@ -191,9 +196,10 @@ def claim(session: Session, now: datetime, *, limit: int = 100) -> list[Queued]:
             col(OutboundClaim.slot),
             col(OutboundClaim.attempts),
             col(OutboundClaim.payload),
+            col(OutboundClaim.queued_at),
         )
     ).all()
-    taken = [Queued(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}")) for r in rows]
+    taken = [Queued(r[0], r[1], r[2], r[3], r[4], r[5], json.loads(r[6] or "{}"), r[7]) for r in rows]
     return sorted(taken, key=lambda q: q.id)
 
 
@@ -208,11 +214,12 @@ def mark_sent(session: Session, now: datetime, ids: list[int]) -> None:
 
 
 def mark_failed(session: Session, now: datetime, q: Queued, error: str, *, final: bool) -> OutboxState:
-    """A failed send: dead when `final` or after MAX_ATTEMPTS, else queued again after 1, 2, 4, 8 minutes."""
-    if final or q.attempts >= MAX_ATTEMPTS:
+    """A failed send: dead when `final` or 12 hours after it was queued, else queued again after a pause."""
+    if final or (q.queued_at is not None and now - q.queued_at >= GIVE_UP_AFTER):
         state, not_before = OutboxState.DEAD, None
     else:
-        state, not_before = OutboxState.QUEUED, now + timedelta(minutes=2 ** (q.attempts - 1))
+        wait = min(timedelta(minutes=2 ** min(q.attempts - 1, 10)), LONGEST_WAIT)
+        state, not_before = OutboxState.QUEUED, now + wait
     session.execute(
         update(OutboundClaim)
         .where(col(OutboundClaim.id) == q.id)
