@@ -12,8 +12,8 @@ from sqlmodel import Session, col
 
 from bot.services.deliverables import DeliverableView
 from bot.services.progress import ItemCounts
-from storage.models import ActionItem, CheckIn, Deliverable, KeyResult, Outcome
-from storage.repositories import deliverables
+from storage.models import ActionItem, Deliverable
+from storage.repositories import deliverables, outcomes
 
 STALE_KR_DAYS = 7
 
@@ -105,39 +105,10 @@ def reviews_by_reviewer(session: Session, teams: list[str]) -> dict[tuple[str, s
 
 def stale_krs_by_owner(session: Session, now: datetime, teams: list[str]) -> dict[tuple[str, str], list[StaleKr]]:
     """Active key results of active outcomes with no check-in (or, never checked in, no creation) for a week."""
-    owner = func.coalesce(col(Outcome.owner), col(Outcome.created_by))
-    last = (
-        sa_select(col(CheckIn.key_result_id), func.max(col(CheckIn.at)).label("last"))
-        .where(col(CheckIn.team_id).in_(teams))
-        .group_by(col(CheckIn.key_result_id))
-        .subquery()
-    )
-    rows = (
-        session.connection()
-        .execute(
-            sa_select(
-                col(KeyResult.team_id),
-                col(KeyResult.number),
-                col(KeyResult.metric),
-                col(KeyResult.created_at),
-                col(Outcome.number),
-                last.c.last,
-                owner,
-            )
-            .join(Outcome, col(KeyResult.outcome_id) == col(Outcome.id))
-            .join(last, last.c.key_result_id == col(KeyResult.id), isouter=True)
-            .where(
-                col(KeyResult.team_id).in_(teams),
-                col(KeyResult.status) == "active",
-                col(Outcome.status) == "active",
-            )
-            .order_by(col(Outcome.number), col(KeyResult.number))
-        )
-        .all()
-    )
+    rows = outcomes.active_key_results(session, teams)
     cutoff = now - timedelta(days=STALE_KR_DAYS)
     out: dict[tuple[str, str], list[StaleKr]] = defaultdict(list)
-    for team, number, metric, created_at, o, at, who in rows:
-        if (at or created_at) <= cutoff:
-            out[(team, who)].append(StaleKr(f"O-{o}.{number}", metric, at))
+    for r in rows:
+        if (r.last or r.created_at) <= cutoff:
+            out[(r.team_id, r.owner)].append(StaleKr(f"O-{r.outcome_number}.{r.number}", r.metric, r.last))
     return out

@@ -5,8 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, update
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.errors import BadInput
@@ -16,6 +15,7 @@ from bot.services.deliverables import DeliverableView, view_of
 from bot.services.plan_lookup import deliverable_visible, find_key_result, find_outcome, read_key, require_manager
 from storage.models import CheckIn, KeyResult, Outcome
 from storage.repositories import deliverables
+from storage.repositories import outcomes as outcome_rows
 from storage.repositories.keys import next_number
 
 MAX_TEXT = 500
@@ -101,29 +101,14 @@ def _checkin_stats(session: Session, kr_ids: list[int]) -> dict[int, tuple[int, 
     """Check-in count and the latest check-in per key result, in two queries."""
     if not kr_ids:
         return {}
-    counts = dict(
-        session.exec(
-            select(col(CheckIn.key_result_id), func.count(col(CheckIn.id)))
-            .where(col(CheckIn.key_result_id).in_(kr_ids))
-            .group_by(col(CheckIn.key_result_id))
-        ).all()
-    )
-    latest_ids = (
-        select(func.max(col(CheckIn.id)))
-        .where(col(CheckIn.key_result_id).in_(kr_ids))
-        .group_by(col(CheckIn.key_result_id))
-    )
-    latest = {c.key_result_id: c for c in session.exec(select(CheckIn).where(col(CheckIn.id).in_(latest_ids))).all()}
-    return {i: (int(counts.get(i, 0)), latest.get(i)) for i in kr_ids}
+    counts = outcome_rows.checkin_counts(session, kr_ids)
+    latest = outcome_rows.latest_checkins(session, kr_ids)
+    return {i: (counts.get(i, 0), latest.get(i)) for i in kr_ids}
 
 
 def _outcome_views(session: Session, outcomes: list[Outcome]) -> list[OutcomeView]:
     ids = [o.id for o in outcomes if o.id is not None]
-    krs = (
-        session.exec(select(KeyResult).where(col(KeyResult.outcome_id).in_(ids)).order_by(col(KeyResult.number))).all()
-        if ids
-        else []
-    )
+    krs = outcome_rows.key_results(session, ids) if ids else []
     stats = _checkin_stats(session, [k.id for k in krs if k.id is not None])
     views = []
     for o in outcomes:
@@ -179,17 +164,12 @@ def add_key_result(
     unit = (unit or "").strip() or None
     if unit and len(unit) > MAX_UNIT:
         raise BadInput(f"That unit is {len(unit)} characters; keep it under {MAX_UNIT}.")
-    number = session.execute(
-        update(Outcome)
-        .where(col(Outcome.id) == o.id)
-        .values(last_kr_number=col(Outcome.last_kr_number) + 1)
-        .returning(col(Outcome.last_kr_number))
-    ).scalar_one()
+    number = outcome_rows.next_kr_number(session, o.id)
     assert o.id is not None
     kr = KeyResult(
         team_id=actor.team_id,
         outcome_id=o.id,
-        number=int(number),
+        number=number,
         metric=metric,
         baseline=baseline,
         target=target,
@@ -224,9 +204,7 @@ def check_in(
     if parsed.sub is not None:
         kr = find_key_result(session, o, parsed.sub)
     else:
-        krs = session.exec(
-            select(KeyResult).where(col(KeyResult.outcome_id) == o.id).order_by(col(KeyResult.number))
-        ).all()
+        krs = outcome_rows.key_results(session, [o.id])
         if not krs:
             raise BadInput(
                 f"{k} has no key results yet. Add one, like `/outcome kr {k} Pricing page conversion from 2 to 3.5 %`."
@@ -273,7 +251,5 @@ def status(session: Session, clock: Clock, actor: Actor, key: str) -> OutcomeSta
 
 def list_outcomes(session: Session, clock: Clock, actor: Actor) -> tuple[list[OutcomeView], int]:
     """Active outcomes with their key results (a page, and how many in all)."""
-    q = select(Outcome).where(col(Outcome.team_id) == actor.team_id, col(Outcome.status) == "active")
-    total = session.exec(select(func.count()).select_from(q.subquery())).one()
-    rows = list(session.exec(q.order_by(col(Outcome.number)).limit(LIST_LIMIT)).all())
-    return _outcome_views(session, rows), int(total)
+    rows, total = outcome_rows.active_page(session, actor.team_id, limit=LIST_LIMIT)
+    return _outcome_views(session, rows), total

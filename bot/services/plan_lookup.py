@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.capture.keys import KIND_NAMES, Key, parse_key
 from bot.errors import BadInput, NotFound, PermissionDenied
 from bot.services.common import Actor
 from bot.services.people import PersonInfo
 from storage.models import Deliverable, KeyResult, Milestone, Outcome
-from storage.repositories import deliverables, milestones
+from storage.repositories import deliverables, milestones, outcomes
 from storage.repositories.deliverables import DeliverableRow
 
 COMMANDS = {"A": "/action", "D": "/deliverable", "M": "/milestone", "O": "/outcome"}
@@ -95,9 +95,7 @@ def find_milestone(session: Session, actor: Actor, text: str) -> Milestone:
 def find_outcome(session: Session, actor: Actor, text: str) -> Outcome:
     """The outcome a key names in the actor's workspace (a key result's key names its outcome)."""
     key = read_key(text, "O", allow_sub=True)
-    o = session.exec(
-        select(Outcome).where(col(Outcome.team_id) == actor.team_id, col(Outcome.number) == key.number)
-    ).first()
+    o = outcomes.by_number(session, actor.team_id, key.number)
     if o is None:
         raise not_found(f"O-{key.number}")
     return o
@@ -105,9 +103,7 @@ def find_outcome(session: Session, actor: Actor, text: str) -> Outcome:
 
 def find_key_result(session: Session, outcome: Outcome, number: int) -> KeyResult:
     """Key result O-n.k of an outcome."""
-    kr = session.exec(
-        select(KeyResult).where(col(KeyResult.outcome_id) == outcome.id, col(KeyResult.number) == number)
-    ).first()
+    kr = outcomes.key_result(session, outcome.id, number)
     if kr is None:
         raise NotFound(
             f"I couldn't find O-{outcome.number}.{number} in this workspace. "
