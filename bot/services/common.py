@@ -63,17 +63,15 @@ def _jsonable(value: Any) -> Any:
 def audit(
     session: Session,
     clock: Clock,
-    actor: Actor | None = None,
-    key: str = "",
-    change: str = "",
+    actor: Actor,
+    key: str,
+    change: str,
     *,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
-    team_id: str | None = None,
-    by: str | None = None,
 ) -> None:
     """Keep one row per change: who (`actor`), what (`key`, `change`), when, before -> after."""
-    session.add(AuditEntry(**audit_row(clock, actor or Actor(team_id or "", by or ""), key, change, before, after)))
+    session.add(AuditEntry(**audit_row(clock, actor, key, change, before, after)))
 
 
 def audit_row(

@@ -124,16 +124,7 @@ def update(session: Session, clock: Clock, actor: Actor, key: str, edit: Deliver
     if after:
         d.updated_at = clock.now()
         session.add(d)
-        audit(
-            session,
-            clock,
-            team_id=actor.team_id,
-            by=actor.user_id,
-            key=f"D-{d.number}",
-            change="edited",
-            before=before,
-            after=after,
-        )
+        audit(session, clock, actor, f"D-{d.number}", "edited", before=before, after=after)
         session.flush()
         today = actor.today(clock)
         for milestone in {x.id: x for x in (old_milestone, m) if x is not None}.values():
@@ -158,16 +149,7 @@ def cancel(session: Session, clock: Clock, actor: Actor, key: str) -> Deliverabl
     before = d.status
     d.status, d.updated_at = "cancelled", clock.now()
     session.add(d)
-    audit(
-        session,
-        clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=f"D-{d.number}",
-        change="cancelled",
-        before={"status": before},
-        after={"status": "cancelled"},
-    )
+    audit(session, clock, actor, f"D-{d.number}", "cancelled", before={"status": before}, after={"status": "cancelled"})
     session.flush()
     if row.milestone is not None:
         progress.settle_milestone(session, clock, row.milestone, today=actor.today(clock), by=actor.user_id)
@@ -196,10 +178,9 @@ def submit(session: Session, clock: Clock, actor: Actor, key: str, *, anyway: bo
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=k,
-        change="submitted",
+        actor,
+        k,
+        "submitted",
         before={"status": before},
         after={"status": "submitted", "reviewer": reviewer},
     )
@@ -250,10 +231,9 @@ def _decide(session: Session, clock: Clock, actor: Actor, key: str, *, approved:
     audit(
         session,
         clock,
-        team_id=actor.team_id,
-        by=actor.user_id,
-        key=f"D-{d.number}",
-        change=status,
+        actor,
+        f"D-{d.number}",
+        status,
         before={"status": "submitted"},
         after={"status": status, "note": note},
     )
