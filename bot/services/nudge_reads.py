@@ -6,14 +6,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import case, func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from bot.services.deliverables import DeliverableView
 from bot.services.progress import ItemCounts
-from storage.models import ActionItem, Deliverable
-from storage.repositories import deliverables, outcomes
+from storage.repositories import deliverables, outcomes, progress
 
 STALE_KR_DAYS = 7
 
@@ -29,26 +26,8 @@ class StaleKr:
 
 def _item_counts_of_submitted(session: Session, teams: list[str]) -> dict[int, ItemCounts]:
     """`progress.items_by_deliverable` (no `today`, no `since`) for every submitted deliverable of these teams."""
-    status = col(ActionItem.status)
-    return {
-        d_id: ItemCounts(int(total), int(done), 0, 0)
-        for d_id, total, done in session.connection().execute(
-            sa_select(
-                col(ActionItem.deliverable_id),
-                func.count(col(ActionItem.id)),
-                func.coalesce(func.sum(case((status == "done", 1), else_=0)), 0),
-            )
-            .join(Deliverable, col(Deliverable.id) == col(ActionItem.deliverable_id))
-            .where(
-                col(Deliverable.team_id).in_(teams),
-                col(Deliverable.status) == "submitted",
-                col(ActionItem.team_id) == col(Deliverable.team_id),
-                status != "cancelled",
-            )
-            .group_by(col(ActionItem.deliverable_id))
-        )
-        if d_id is not None
-    }
+    rows = progress.items_of_submitted(session, teams)
+    return {r.id: ItemCounts(int(r.total), int(r.done), 0, 0) for r in rows if r.id is not None}
 
 
 def reviews_by_reviewer(session: Session, teams: list[str]) -> dict[tuple[str, str], list[DeliverableView]]:

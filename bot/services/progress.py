@@ -9,13 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, literal
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.services.common import Actor, audit
-from storage.models import ActionItem, Deliverable, Milestone
+from storage.models import Milestone
 from storage.repositories import deliverables
+from storage.repositories import progress as progress_rows
 
 WORKDAY_LIMIT = 5  # Monday..Friday are weekdays 0..4
 PACE_DAYS = 7
@@ -73,17 +73,8 @@ class ItemCounts:
         return self.total - self.done
 
 
-def _item_columns(today: date | None, since: datetime | None) -> list[Any]:
-    status = col(ActionItem.status)
-    zero = literal(0)
-    overdue = and_(status == "open", col(ActionItem.due_date) < today) if today else None
-    recent = and_(status == "done", col(ActionItem.completed_at) >= since) if since else None
-    return [
-        func.count(col(ActionItem.id)),
-        func.coalesce(func.sum(case((status == "done", 1), else_=0)), 0),
-        zero if overdue is None else func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
-        zero if recent is None else func.coalesce(func.sum(case((recent, 1), else_=0)), 0),
-    ]
+def _item_counts(r: Any) -> ItemCounts:
+    return ItemCounts(int(r.total), int(r.done), int(r.overdue), int(r.done_recent))
 
 
 def pace_start(clock: Clock) -> datetime:
@@ -103,16 +94,8 @@ def items_by_deliverable(
     ids = [i for i in deliverable_ids if i is not None]
     if not ids:
         return {}
-    q = (
-        select(col(ActionItem.deliverable_id), *_item_columns(today, since))
-        .where(
-            col(ActionItem.team_id) == team_id,
-            col(ActionItem.deliverable_id).in_(ids),
-            col(ActionItem.status) != "cancelled",
-        )
-        .group_by(col(ActionItem.deliverable_id))
-    )
-    return {int(r[0] or 0): ItemCounts(int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in session.exec(q).all()}
+    rows = progress_rows.items_by_deliverable(session, team_id, ids, today=today, since=since)
+    return {int(r.id or 0): _item_counts(r) for r in rows}
 
 
 def items_by_milestone(
@@ -122,18 +105,8 @@ def items_by_milestone(
     ids = [i for i in milestone_ids if i is not None]
     if not ids:
         return {}
-    q = (
-        select(col(Deliverable.milestone_id), *_item_columns(today, since))
-        .join(Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id))
-        .where(
-            col(ActionItem.team_id) == team_id,
-            col(Deliverable.milestone_id).in_(ids),
-            col(Deliverable.status) != "cancelled",
-            col(ActionItem.status) != "cancelled",
-        )
-        .group_by(col(Deliverable.milestone_id))
-    )
-    return {int(r[0] or 0): ItemCounts(int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in session.exec(q).all()}
+    rows = progress_rows.items_by_milestone(session, team_id, ids, today=today, since=since)
+    return {int(r.id or 0): _item_counts(r) for r in rows}
 
 
 @dataclass(frozen=True)
@@ -153,38 +126,16 @@ def deliverables_by_milestone(
     if not ids:
         return {}
     cutoff = add_working_days(today, AT_RISK_WORKING_DAYS)
-    status = col(Deliverable.status)
-    due = func.coalesce(col(Deliverable.due_date), col(Milestone.due_date))
-    q = (
-        select(
-            col(Deliverable.milestone_id),
-            func.count(col(Deliverable.id)),
-            func.coalesce(func.sum(case((status == "approved", 1), else_=0)), 0),
-            func.coalesce(func.sum(case((and_(status.in_(OPEN_DELIVERABLE), due < cutoff), 1), else_=0)), 0),
-        )
-        .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id))
-        .where(col(Deliverable.team_id) == team_id, col(Deliverable.milestone_id).in_(ids), status != "cancelled")
-        .group_by(col(Deliverable.milestone_id))
+    rows = progress_rows.deliverables_by_milestone(
+        session, team_id, ids, open_statuses=OPEN_DELIVERABLE, due_before=cutoff
     )
-    return {int(r[0] or 0): DeliverableCounts(int(r[1]), int(r[2]), int(r[3])) for r in session.exec(q).all()}
+    return {int(r.id or 0): DeliverableCounts(int(r.total), int(r.approved), int(r.late_unsubmitted)) for r in rows}
 
 
 def overdue_owners(session: Session, team_id: str, milestone_id: int, *, today: date) -> list[tuple[str, int]]:
     """Who holds the milestone's overdue items, most first (one grouped query)."""
-    q = (
-        select(col(ActionItem.owner), func.count(col(ActionItem.id)))
-        .join(Deliverable, col(ActionItem.deliverable_id) == col(Deliverable.id))
-        .where(
-            col(ActionItem.team_id) == team_id,
-            col(Deliverable.milestone_id) == milestone_id,
-            col(Deliverable.status) != "cancelled",
-            col(ActionItem.status) == "open",
-            col(ActionItem.due_date) < today,
-        )
-        .group_by(col(ActionItem.owner))
-        .order_by(func.count(col(ActionItem.id)).desc(), col(ActionItem.owner))
-    )
-    return [(str(r[0]), int(r[1])) for r in session.exec(q).all()]
+    rows = progress_rows.overdue_owners(session, team_id, milestone_id, today=today)
+    return [(str(r.owner), int(r.overdue)) for r in rows]
 
 
 def deliverable_at_risk(status: str, due: date | None, today: date) -> bool:
