@@ -100,19 +100,6 @@ def handle_done(
     actor: Actor,
 ) -> None:
     """Done: the item completed, the creator told when they asked to be, and the clicked card redrawn."""
-    _complete_clicked(body, action, context, client, respond, request, actor)
-    ack()
-
-
-def _complete_clicked(
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: BoltContext,
-    client: WebClient,
-    respond: Respond,
-    request: BoltRequest,
-    actor: Actor,
-) -> None:
     deps = Deps.of(context)
     today = actor.today(deps.clock)
     with deps.db.session() as session:
@@ -121,6 +108,7 @@ def _complete_clicked(
         message, note = cards.completed(item, today=today), f"☑️ {item.key} done"
         if _redraws_card_only(body):  # the card is all there is to redraw: queued with the change
             outbox.queue_redraw(context, session, team_id=actor.team_id, body=body, message=message)
+    ack()
     if not _redraws_card_only(body):
         redraw_after_answer(
             context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)
@@ -167,15 +155,18 @@ def handle_snooze(
     )
 
 
+def _changeable(deps: Deps, actor: Actor, key: str) -> action_items.ItemView:
+    """The item a click names, when the clicker may change it (else the refusal says who can)."""
+    with deps.db.session(readonly=True) as session:
+        item_changes.check_may_change(session, actor, key)
+        return item_changes.show(session, actor, key)[0]
+
+
 def handle_edit(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Edit: open the item form, filled."""
-    deps = Deps.of(context)
-    key = str(action.get("value", ""))
-    with deps.db.session(readonly=True) as session:
-        item_changes.check_may_change(session, actor, key)
-        item, _ = item_changes.show(session, actor, key)
+    item = _changeable(Deps.of(context), actor, str(action.get("value", "")))
     view = modals.item_modal(
         metadata={"mode": "edit", "key": item.key, "channel": actor.channel},
         title=item.title,
@@ -193,11 +184,7 @@ def handle_reassign(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Reassign: pick the new owner in a modal."""
-    deps = Deps.of(context)
-    key = str(action.get("value", ""))
-    with deps.db.session(readonly=True) as session:
-        item_changes.check_may_change(session, actor, key)
-        item, _ = item_changes.show(session, actor, key)
+    item = _changeable(Deps.of(context), actor, str(action.get("value", "")))
     client.views_open(trigger_id=body["trigger_id"], view=modals.reassign_modal(item.key, item.owner))
     ack()
 
@@ -226,10 +213,8 @@ def handle_undo(
 
 def handle_page(
     ack: Ack,
-    body: dict[str, Any],
     action: dict[str, Any],
     context: BoltContext,
-    client: WebClient,
     respond: Respond,
     actor: Actor,
 ) -> None:

@@ -129,7 +129,10 @@ def _handle_edit(
 
 
 def handle_mention(
-    ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
+    ack: Ack,
+    body: dict[str, Any],
+    event: dict[str, Any],
+    context: BoltContext,
 ) -> None:
     """`@Followthrough <text>` works like `/action add <text>`; marker lines in it are captured too."""
     deps = Deps.of(context)

@@ -60,9 +60,7 @@ def handle_gate_button(ack: Ack, body: dict[str, Any], action: dict[str, Any], c
     ack()
 
 
-def handle_gate_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
-) -> None:
+def handle_gate_modal(ack: Ack, view: dict[str, Any], context: BoltContext, actor: Actor) -> None:
     """Record the decision; a refusal (not the owner, not a gate) shows on the note field."""
     deps = Deps.of(context)
     meta = json.loads(view.get("private_metadata") or "{}")

@@ -59,7 +59,7 @@ def handle_refresh(ack: Ack, action: dict[str, Any], context: BoltContext, clien
     publish(client, Deps.of(context), actor, expand=value if value in GROUPS else None)
 
 
-def handle_new_item(ack: Ack, body: dict[str, Any], context: BoltContext, client: WebClient) -> None:
+def handle_new_item(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
     """➕ New action item: the empty item form."""
     client.views_open(trigger_id=body["trigger_id"], view=modals.item_modal(metadata={"mode": "new", "channel": None}))
     ack()

@@ -59,7 +59,6 @@ def handle_approve(
     body: dict[str, Any],
     action: dict[str, Any],
     context: BoltContext,
-    client: WebClient,
     respond: Respond,
     actor: Actor,
 ) -> None:
@@ -163,9 +162,7 @@ def _metadata(view: dict[str, Any]) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def handle_request_changes_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
-) -> None:
+def handle_request_changes_submission(ack: Ack, view: dict[str, Any], context: BoltContext, actor: Actor) -> None:
     """The reason is required; the owner gets it in a DM and the review card says what was decided."""
     deps = Deps.of(context)
     meta = _metadata(view)
@@ -216,7 +213,7 @@ def _saved(context: BoltContext, actor: Actor, meta: dict[str, Any], message: Me
 
 
 def handle_edit_deliverable_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
+    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Save the deliverable form; problems stay in the modal, next to the field."""
     deps = Deps.of(context)
@@ -264,7 +261,7 @@ def handle_edit_deliverable_submission(
 
 
 def handle_edit_milestone_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
+    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Save the milestone form; problems stay in the modal."""
     deps = Deps.of(context)

@@ -63,9 +63,7 @@ def _where_to_answer(actor: Actor) -> tuple[str, str | None]:
     return actor.user_id, None
 
 
-def handle_item_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
-) -> None:
+def handle_item_modal(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
     """Create (one item per owner) or save an edit; every problem is shown on its field."""
     deps, meta = Deps.of(context), _meta(view)
     title = str(state_value(view, BlockId.TITLE).get("value") or "").strip()
@@ -166,9 +164,7 @@ def link_permalink(context: BoltContext, client: WebClient) -> None:
         capture.link_source(session, request["team_id"], request["channel"], request["ts"], str(url))
 
 
-def handle_snooze_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
-) -> None:
+def handle_snooze_modal(ack: Ack, view: dict[str, Any], context: BoltContext, actor: Actor) -> None:
     """Snooze until the picked day."""
     deps, key = Deps.of(context), str(_meta(view).get("key"))
     picked = state_value(view, BlockId.SNOOZE_DATE).get("selected_date")
@@ -183,7 +179,7 @@ def handle_snooze_modal(
 
 
 def handle_reassign_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
+    ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Give the item to the picked person; they get a DM card."""
     deps, key = Deps.of(context), str(_meta(view).get("key"))
@@ -200,9 +196,7 @@ def handle_reassign_modal(
     notify_assignees(context, actor.team_id, [change.item], by=actor.user_id, today=actor.today(deps.clock))
 
 
-def handle_settings_modal(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
-) -> None:
+def handle_settings_modal(ack: Ack, view: dict[str, Any], context: BoltContext, actor: Actor) -> None:
     """Save reminder settings and this channel's capture switch."""
     deps, meta = Deps.of(context), _meta(view)
     channel = meta.get("channel")
