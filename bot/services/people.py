@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import Connection, Table, bindparam
-from sqlalchemy import select as core_select
+from sqlalchemy import Connection
 from sqlmodel import Session
 
 from bot.clock import Clock
-from storage.models import Person
-from storage.repositories.common import upsert
+from storage.repositories import people as person_rows
 
 
 @dataclass(frozen=True)
@@ -43,43 +42,23 @@ class PersonInfo:
             return default
 
 
-_PERSON: Table = Person.__table__  # type: ignore[attr-defined]
-# Built once: the acting person is looked up on nearly every request.
-_BY_ID = core_select(
-    _PERSON.c.user_id,
-    _PERSON.c.name,
-    _PERSON.c.real_name,
-    _PERSON.c.tz,
-    _PERSON.c.is_bot,
-    _PERSON.c.is_admin,
-    _PERSON.c.deleted,
-).where(_PERSON.c.team_id == bindparam("team"), _PERSON.c.user_id.in_(bindparam("ids", expanding=True)))
+def _info(r: Any) -> PersonInfo:
+    return PersonInfo(
+        user_id=r.user_id,
+        name=r.name,
+        real_name=r.real_name,
+        tz=r.tz,
+        is_bot=bool(r.is_bot),
+        is_admin=bool(r.is_admin),
+        deleted=bool(r.deleted),
+    )
 
 
 def everyone(conn: Connection, limit: int, *, since: datetime | None = None) -> list[tuple[str, PersonInfo]] | None:
     """Cached people of every workspace as (team_id, person) — all of them, or those stored at or after `since`;
     None when there are more than `limit`."""
-    query = core_select(_PERSON.c.team_id, *_BY_ID.selected_columns)
-    if since is not None:
-        query = query.where(_PERSON.c.fetched_at >= since)
-    rows = conn.execute(query.limit(limit + 1)).all()
-    if len(rows) > limit:
-        return None
-    return [
-        (
-            r[0],
-            PersonInfo(
-                user_id=r[1],
-                name=r[2],
-                real_name=r[3],
-                tz=r[4],
-                is_bot=bool(r[5]),
-                is_admin=bool(r[6]),
-                deleted=bool(r[7]),
-            ),
-        )
-        for r in rows
-    ]
+    rows = person_rows.everyone(conn, limit, since=since)
+    return None if rows is None else [(r.team_id, _info(r)) for r in rows]
 
 
 def cached(session: Session | Connection, team_id: str, user_ids: Iterable[str]) -> dict[str, PersonInfo]:
@@ -88,33 +67,22 @@ def cached(session: Session | Connection, team_id: str, user_ids: Iterable[str])
     if not ids:
         return {}
     conn = session.connection() if isinstance(session, Session) else session
-    rows = conn.execute(_BY_ID, {"team": team_id, "ids": ids})
-    return {
-        r[0]: PersonInfo(
-            user_id=r[0], name=r[1], real_name=r[2], tz=r[3], is_bot=bool(r[4]), is_admin=bool(r[5]), deleted=bool(r[6])
-        )
-        for r in rows
-    }
+    return {r.user_id: _info(r) for r in person_rows.by_ids(conn, team_id, ids)}
 
 
 def remember(session: Session, clock: Clock, team_id: str, people: Iterable[PersonInfo]) -> None:
     """Insert or refresh cache rows."""
     now: datetime = clock.now()
     for p in people:
-        upsert(
+        person_rows.save(
             session,
-            Person,
-            ["team_id", "user_id"],
-            {
-                "team_id": team_id,
-                "user_id": p.user_id,
-                "name": p.name,
-                "real_name": p.real_name,
-                "tz": p.tz,
-                "is_bot": p.is_bot,
-                "is_admin": p.is_admin,
-                "deleted": p.deleted,
-                "fetched_at": now,
-            },
-            ["name", "real_name", "tz", "is_bot", "is_admin", "deleted", "fetched_at"],
+            now,
+            team_id,
+            p.user_id,
+            name=p.name,
+            real_name=p.real_name,
+            tz=p.tz,
+            is_bot=p.is_bot,
+            is_admin=p.is_admin,
+            deleted=p.deleted,
         )
