@@ -14,12 +14,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.services.common import Actor, audit
 from storage.models import ChannelSettings, PersonSettings
-from storage.repositories import deliverables, items, milestones
+from storage.repositories import deliverables, items, milestones, settings
 
 OPEN_DELIVERABLE = ("planned", "in_progress", "submitted", "changes_requested")
 
@@ -73,10 +73,10 @@ def owner_of(session: Session, token: str, secret_key: str | None) -> FeedOwner 
             return None
     elif mac:
         return None
-    person = session.exec(select(PersonSettings).where(col(PersonSettings.calendar_token) == ident)).first()
+    person = settings.person_by_calendar_token(session, ident)
     if person is not None:
         return FeedOwner(person.team_id, person.user_id, None)
-    channel = session.exec(select(ChannelSettings).where(col(ChannelSettings.calendar_token) == ident)).first()
+    channel = settings.channel_by_calendar_token(session, ident)
     if channel is not None:
         return FeedOwner(channel.team_id, None, channel.channel)
     return None

@@ -6,13 +6,14 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, bindparam, select
-from sqlmodel import Session, col
+from sqlalchemy import Connection
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.errors import BadInput
 from bot.services.common import Actor, audit
 from storage.models import ChannelSettings, PersonSettings
+from storage.repositories import settings as settings_rows
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -102,16 +103,9 @@ def save_prefs(session: Session, clock: Clock, actor: Actor, new: PersonPrefs) -
     return prefs(session, actor.team_id, actor.user_id)
 
 
-_CAPTURE_OFF = select(col(ChannelSettings.capture_enabled)).where(
-    col(ChannelSettings.team_id) == bindparam("team_id"),
-    col(ChannelSettings.channel) == bindparam("channel"),
-    col(ChannelSettings.capture_enabled).is_(False),
-)
-
-
 def capture_on(session: Session | Connection, team_id: str, channel: str) -> bool:
     """Capture is on unless someone turned it off here (a prebuilt read: every captured message asks)."""
-    return session.execute(_CAPTURE_OFF, {"team_id": team_id, "channel": channel}).first() is None
+    return not settings_rows.capture_off(session, team_id, channel)
 
 
 def set_capture(session: Session, clock: Clock, actor: Actor, channel: str, enabled: bool) -> None:
