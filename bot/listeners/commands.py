@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -20,6 +19,7 @@ from bot.deps import Deps
 from bot.errors import BadInput
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees, notify_done
+from bot.listeners.plan_common import Call, run_verb
 from bot.services import action_items, calendar, item_changes, settings
 from bot.services.action_items import check_owners
 from bot.services.common import Actor
@@ -31,17 +31,7 @@ HANDLED_COMMANDS = ("/action",)
 _PENDING = (EXPORT_KEY,)
 
 
-@dataclass
-class Verb:
-    """What a verb handler gets: who, where, the rest of the text."""
-
-    deps: Deps
-    actor: Actor
-    client: WebClient
-    context: BoltContext
-    command: dict[str, Any]
-    rest: str
-    today: date
+Verb = Call  # what a verb handler gets: who, where, the rest of the text
 
 
 def register(app: App) -> None:
@@ -51,7 +41,6 @@ def register(app: App) -> None:
 
 def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
     """`/action <verb> ...`."""
-    deps = Deps.of(context)
     text = (command.get("text") or "").strip()
     verb, _, rest = text.partition(" ")
     verb = verb.lower()
@@ -63,11 +52,7 @@ def handle_action(ack: Ack, command: dict[str, Any], context: BoltContext, clien
         raise BadInput(
             f"I don't know `/action {quote(verb, 30)}`. Try `/action add`, `list`, `show`, `done` — or `/action help`."
         )
-    message = handler(Verb(deps, actor, client, context, command, rest.strip(), actor.today(deps.clock)))
-    if message is None:
-        ack()
-    else:
-        _reply(ack, message)
+    run_verb(ack, handler, command, context, client, actor, rest.strip())
 
 
 def _reply(ack: Ack, message: cards.Message) -> None:

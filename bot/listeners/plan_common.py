@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -39,6 +40,24 @@ class Call:
 def reply(ack: Ack, message: Message) -> None:
     """Answer the command ephemerally."""
     ack(text=message.text, blocks=message.blocks, response_type="ephemeral")
+
+
+def run_verb(
+    ack: Ack,
+    handler: Callable[[Call], Message | None],
+    command: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    actor: Actor,
+    rest: str,
+) -> None:
+    """Run one verb's handler and answer with what it says (nothing: it answered, or opened a modal)."""
+    deps = Deps.of(context)
+    message = handler(Call(deps, actor, client, context, command, rest, actor.today(deps.clock)))
+    if message is None:
+        ack()
+    else:
+        reply(ack, message)
 
 
 def check_named(deps: Deps, client: WebClient, team_id: str, named: list[tuple[str, str | None]]) -> None:

@@ -17,9 +17,8 @@ from bot.blocks.plan_modals import edit_deliverable_modal
 from bot.capture import plan_commands
 from bot.capture.keys import parse_key
 from bot.capture.text import mentions, plain
-from bot.deps import Deps
 from bot.errors import BadInput
-from bot.listeners.plan_common import Call, check_named, dm, past_warning, reply
+from bot.listeners.plan_common import Call, check_named, dm, past_warning, reply, run_verb
 from bot.services import deliverable_changes, deliverables
 from bot.services.common import Actor
 from bot.services.deliverable_changes import Decision, SubmitResult
@@ -30,7 +29,6 @@ def handle_deliverable(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """`/deliverable <verb> ...`."""
-    deps = Deps.of(context)
     verb, rest = plan_commands.first_word(plan_commands.clean(command.get("text") or ""))
     verb = verb.lower()
     if verb in ("", "help"):
@@ -42,12 +40,7 @@ def handle_deliverable(
             f"I don't know `/deliverable {verb[:20]}`. Try `add`, `list`, `show`, `edit`, `submit`, `approve`, "
             "`reject` or `cancel` — or `/deliverable help`."
         )
-    call = Call(deps, actor, client, context, command, rest, actor.today(deps.clock))
-    message = handler(call)
-    if message is None:
-        ack()
-    else:
-        reply(ack, message)
+    run_verb(ack, handler, command, context, client, actor, rest)
 
 
 def _add(call: Call) -> Message:

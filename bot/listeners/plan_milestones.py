@@ -15,9 +15,8 @@ from bot.blocks.common import context as note_block
 from bot.blocks.plan_modals import edit_milestone_modal
 from bot.capture import plan_commands
 from bot.capture.text import plain
-from bot.deps import Deps
 from bot.errors import BadInput
-from bot.listeners.plan_common import Call, check_named, past_warning, reply
+from bot.listeners.plan_common import Call, check_named, past_warning, reply, run_verb
 from bot.services import milestones, outcomes
 from bot.services.common import Actor
 from bot.services.plan_lookup import find_milestone, require_manager
@@ -28,7 +27,6 @@ Verbs = dict[str, Callable[[Call], Message | None]]
 def _dispatch(
     ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor, *, name: str, verbs: Verbs
 ) -> None:
-    deps = Deps.of(context)
     verb, rest = plan_commands.first_word(plan_commands.clean(command.get("text") or ""))
     verb = verb.lower()
     if verb in ("", "help"):
@@ -38,12 +36,7 @@ def _dispatch(
     if handler is None:
         known = ", ".join(f"`{v}`" for v in dict.fromkeys(verbs) if v in PRIMARY_VERBS)
         raise BadInput(f"I don't know `{name} {verb[:20]}`. Try {known} — or `{name} help`.")
-    call = Call(deps, actor, client, context, command, rest, actor.today(deps.clock))
-    message = handler(call)
-    if message is None:
-        ack()
-    else:
-        reply(ack, message)
+    run_verb(ack, handler, command, context, client, actor, rest)
 
 
 def handle_milestone(ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
