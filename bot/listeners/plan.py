@@ -29,7 +29,7 @@ def register(app: App) -> None:
     app.action(PlanActionId.APPROVE.value)(later(plan_review.handle_approve))
     app.action(PlanActionId.REQUEST_CHANGES.value)(plan_review.handle_request_changes)
     app.action(PlanActionId.SUBMIT.value)(later(plan_review.handle_submit))
-    app.action(PlanActionId.SUBMIT_ANYWAY.value)(later(plan_review.handle_submit_anyway))
+    app.action(PlanActionId.SUBMIT_ANYWAY.value)(later(plan_review.handle_submit))
     app.view(PlanCallbackId.REQUEST_CHANGES.value)(later(plan_review.handle_request_changes_submission))
     app.view(PlanCallbackId.EDIT_DELIVERABLE.value)(later(plan_review.handle_edit_deliverable_submission))
     app.view(PlanCallbackId.EDIT_MILESTONE.value)(later(plan_review.handle_edit_milestone_submission))

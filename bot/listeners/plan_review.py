@@ -17,7 +17,7 @@ from bot.capture import plan_commands
 from bot.capture.plan_commands import DeliverableEdit, MilestoneEdit
 from bot.deps import Deps
 from bot.errors import DomainError
-from bot.ids import PlanBlockId
+from bot.ids import PlanActionId, PlanBlockId
 from bot.listeners import outbox
 from bot.listeners.plan_common import (
     check_named,
@@ -93,15 +93,12 @@ def handle_request_changes(
     client.views_open(trigger_id=body["trigger_id"], view=request_changes_modal(view, json.dumps(metadata)))
 
 
-def _submit_click(
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: BoltContext,
-    client: WebClient,
-    respond: Respond,
-    anyway: bool,
-    actor: Actor,
+def handle_submit(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, respond: Respond, actor: Actor
 ) -> None:
+    """Submit for review (asks first when action items are open), or Submit anyway after being told."""
+    ack()
+    anyway = action.get("action_id") == PlanActionId.SUBMIT_ANYWAY.value
     deps = Deps.of(context)
     with deps.db.session() as session:
         result = deliverable_changes.submit(session, deps.clock, actor, str(action.get("value", "")), anyway=anyway)
@@ -111,34 +108,6 @@ def _submit_click(
         return
     ask_review(context, actor.team_id, result, today=today)
     _answer(context, respond, body, actor, plan.submitted(result))
-
-
-def handle_submit(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: BoltContext,
-    client: WebClient,
-    respond: Respond,
-    actor: Actor,
-) -> None:
-    """Submit for review on a deliverable card (asks first when action items are open)."""
-    ack()
-    _submit_click(body, action, context, client, respond, actor=actor, anyway=False)
-
-
-def handle_submit_anyway(
-    ack: Ack,
-    body: dict[str, Any],
-    action: dict[str, Any],
-    context: BoltContext,
-    client: WebClient,
-    respond: Respond,
-    actor: Actor,
-) -> None:
-    """Submit anyway, after being told action items are still open."""
-    ack()
-    _submit_click(body, action, context, client, respond, actor=actor, anyway=True)
 
 
 def _values(view: dict[str, Any]) -> dict[str, dict[str, Any]]:
