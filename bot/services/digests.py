@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clock import Clock
 from bot.errors import BadInput
@@ -15,7 +15,8 @@ from bot.services import milestones
 from bot.services.action_items import ItemView, view_of
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.milestones import MilestoneStatus
-from storage.models import DigestSubscription, Workspace
+from storage.models import DigestSubscription
+from storage.repositories import digests as subscriptions
 from storage.repositories import items, outbox
 from storage.repositories import milestones as milestone_rows
 
@@ -86,11 +87,7 @@ def get(session: Session, team_id: str, channel: str) -> Schedule | None:
 
 
 def _row(session: Session, team_id: str, channel: str) -> DigestSubscription | None:
-    return session.exec(
-        select(DigestSubscription).where(
-            col(DigestSubscription.team_id) == team_id, col(DigestSubscription.channel) == channel
-        )
-    ).first()
+    return subscriptions.of_channel(session, team_id, channel)
 
 
 def set_schedule(session: Session, clock: Clock, actor: Actor, *, cadence: str, day: str | None, at: str) -> Schedule:
@@ -181,11 +178,7 @@ class DueDigest:
 
 def due(session: Session, now: datetime) -> list[DueDigest]:
     """Enabled schedules of active workspaces whose latest slot is at most 12 hours old."""
-    rows = session.exec(
-        select(DigestSubscription)
-        .join(Workspace, col(Workspace.team_id) == col(DigestSubscription.team_id))
-        .where(col(DigestSubscription.enabled).is_(True), col(Workspace.active).is_(True))
-    ).all()
+    rows = subscriptions.enabled(session)
     out = []
     for row in rows:
         schedule = _schedule(row)
