@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlalchemy import delete
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.clock import Clock
 from storage.models import (
@@ -26,6 +25,7 @@ from storage.models import (
     ProcessedEvent,
     Workspace,
 )
+from storage.repositories import workspaces
 
 FORMAT = "followthrough.export"
 VERSION = 1
@@ -76,7 +76,7 @@ def export_workspace(session: Session, ws: Workspace) -> dict[str, Any]:
     team = ws.team_id
 
     def rows(model: Any, order: Any) -> list[Any]:
-        return list(session.exec(select(model).where(col(model.team_id) == team).order_by(order)).all())
+        return workspaces.rows_of(session, model, team, order)
 
     milestones = rows(Milestone, Milestone.number)
     outcomes = rows(Outcome, Outcome.number)
@@ -201,19 +201,15 @@ def export_workspace(session: Session, ws: Workspace) -> dict[str, Any]:
 
 def export_all(session: Session, clock: Clock, team_id: str | None = None) -> dict[str, Any]:
     """Every workspace (or one) in the backup format."""
-    q = select(Workspace).order_by(Workspace.team_id)
-    if team_id is not None:
-        q = q.where(col(Workspace.team_id) == team_id)
-    workspaces = session.exec(q).all()
+    found = workspaces.installed(session, team_id)
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": iso_z(clock.now()),
-        "workspaces": [export_workspace(session, ws) for ws in workspaces],
+        "workspaces": [export_workspace(session, ws) for ws in found],
     }
 
 
 def purge_team(session: Session, team_id: str) -> None:
     """Delete every row of one workspace."""
-    for model in TEAM_TABLES:
-        session.execute(delete(model).where(col(model.team_id) == team_id))
+    workspaces.purge(session, TEAM_TABLES, team_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.capture.keys import parse_key
 from bot.clock import Clock
@@ -25,6 +25,7 @@ from storage.models import (
     PersonSettings,
     Workspace,
 )
+from storage.repositories import workspaces
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -231,5 +232,5 @@ def _import_workspace(session: Session, clock: Clock, ws: dict[str, Any]) -> Non
 
 def _restore_counters(session: Session, team: str) -> None:
     for kind, model in (("A", ActionItem), ("D", Deliverable), ("M", Milestone), ("O", Outcome)):
-        numbers = session.exec(select(col(model.number)).where(col(model.team_id) == team)).all()
+        numbers = workspaces.numbers(session, model, team)
         session.add(KeyCounter(team_id=team, kind=kind, last_number=max(numbers, default=0)))
