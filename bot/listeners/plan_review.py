@@ -181,17 +181,21 @@ def _saved(context: BoltContext, actor: Actor, meta: dict[str, Any], message: Me
     )
 
 
+def _form(view: dict[str, Any]) -> tuple[dict[str, Any], dict[str, dict[str, Any]], str, date | None, str | None]:
+    """A plan form's metadata and values, with the fields both forms have: title, date, owner."""
+    values = _values(view)
+    title = (_value(values, PlanBlockId.TITLE).get("value") or "").strip()
+    due = _date(_value(values, PlanBlockId.DUE).get("selected_date"))
+    return _metadata(view), values, title, due, _value(values, PlanBlockId.OWNER).get("selected_user")
+
+
 def handle_edit_deliverable_submission(
     ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Save the deliverable form; problems stay in the modal, next to the field."""
     deps = Deps.of(context)
-    meta = _metadata(view)
-    values = _values(view)
-    title = (_value(values, PlanBlockId.TITLE).get("value") or "").strip()
-    owner = _value(values, PlanBlockId.OWNER).get("selected_user")
+    meta, values, title, due, owner = _form(view)
     approver = _value(values, PlanBlockId.APPROVER).get("selected_user")
-    due = _date(_value(values, PlanBlockId.DUE).get("selected_date"))
     criteria = (_value(values, PlanBlockId.CRITERIA).get("value") or "").strip()
     if not title:
         ack(response_action="errors", errors={PlanBlockId.TITLE.value: "Give it a title."})
@@ -234,11 +238,7 @@ def handle_edit_milestone_submission(
 ) -> None:
     """Save the milestone form; problems stay in the modal."""
     deps = Deps.of(context)
-    meta = _metadata(view)
-    values = _values(view)
-    title = (_value(values, PlanBlockId.TITLE).get("value") or "").strip()
-    due = _date(_value(values, PlanBlockId.DUE).get("selected_date"))
-    owner = _value(values, PlanBlockId.OWNER).get("selected_user")
+    meta, values, title, due, owner = _form(view)
     gate = any(o.get("value") == GATE_OPTION for o in _value(values, PlanBlockId.GATE).get("selected_options") or [])
     errors = {}
     if not title:

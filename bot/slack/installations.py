@@ -114,23 +114,8 @@ class DatabaseInstallationStore(InstallationStore):
     def find_bot(
         self, *, enterprise_id: str | None, team_id: str | None, is_enterprise_install: bool | None = False
     ) -> Bot | None:
-        row = self._row(team_id)
-        token = self.cipher.open(row.bot_token) if row else None
-        if row is None or token is None:
-            return None
-        return Bot(
-            app_id=row.app_id,
-            enterprise_id=row.enterprise_id,
-            team_id=row.team_id,
-            team_name=row.team_name,
-            bot_token=token,
-            bot_id=row.bot_id or "",
-            bot_user_id=row.bot_user_id or "",
-            bot_scopes=row.bot_scopes,
-            bot_refresh_token=self.cipher.open(row.bot_refresh_token),
-            bot_token_expires_at=_ts(row.bot_token_expires_at),
-            installed_at=row.installed_at.timestamp(),
-        )
+        installation = self.find_installation(enterprise_id=enterprise_id, team_id=team_id)
+        return installation.to_bot() if installation is not None else None
 
     def find_installation(
         self,
