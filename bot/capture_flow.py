@@ -1,6 +1,7 @@
-"""Writing a held capture: its items, their audit rows, the thread confirmation and the owners' DMs, once, in one
-transaction. Shared by the Events listener (right after its answer) and the scheduler's sweep (a capture still held
-a minute later), so it sits above services and blocks and below both; it talks to Slack only through `resolve`."""
+"""Writing a held capture: its items, confirmation and DMs, once, in one transaction."""
+# Its items, their audit rows, the thread confirmation and the owners' DMs, once, in one transaction. Shared by the
+# Events listener (right after its answer) and the scheduler's sweep (a capture still held a minute later), so it sits
+# above services and blocks and below both; it talks to Slack only through `resolve`.
 
 from __future__ import annotations
 
@@ -59,8 +60,9 @@ def read_held(db: Database, team_id: str, event_id: str) -> Held | None:
 
 
 def write(db: Database, clock: Clock, held: Held, actor: Actor, resolve: Resolve) -> bool:
-    """Write `held` once; False when another writer (a retry, the sweep) wrote it first. A failure is recorded so
-    the sweep tries again after a pause (and never before newer captures), then raised."""
+    """Write `held` once; False when another writer (a retry, the sweep) wrote it first."""
+    # False when another writer (a retry, the sweep) wrote it first. A failure is recorded so the sweep tries again
+    # after a pause (and never before newer captures), then raised.
     try:
         return _write(db, clock, held, actor, resolve)
     except Exception:

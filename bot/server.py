@@ -63,8 +63,9 @@ def _finish_after_answer_work(server: object, worker: object) -> None:
 
 
 def serve(settings: Settings, *, host: str, port: int, workers: int, threads: int) -> None:
-    """Block serving HTTP until SIGTERM/SIGINT; in-flight requests finish within the graceful timeout. Each worker
-    runs an outbox drainer thread that posts what its answers queued (thread confirmations, DMs, card redraws)."""
+    """Serve HTTP until SIGTERM/SIGINT; in-flight requests finish within the graceful timeout."""
+    # In-flight requests finish within the graceful timeout. Each worker runs an outbox drainer thread that posts what
+    # its answers queued (thread confirmations, DMs, card redraws).
     options = {
         "bind": f"{host}:{port}",
         "workers": workers,

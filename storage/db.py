@@ -67,14 +67,12 @@ def make_engine(url: str, *, echo: bool = False, busy_timeout_ms: int = SQLITE_B
 
 
 def _ping_idle_connections(engine: Engine) -> None:
-    """Ping a pooled connection before reuse only when it sat idle for PING_AFTER_IDLE_S or more.
-
-    `pool_pre_ping` pinged on every checkout: a round trip before each request's first statement (two for a
-    request that reads, then writes). A connection used moments ago is almost always alive; one that sat idle
-    through a restart or a dropped network is pinged, and a dead one replaced, as before. A connection that dies
-    between two quick uses fails that one statement, and SQLAlchemy then invalidates every connection opened
-    before it (its disconnect handling), so the next checkouts connect afresh.
-    """
+    """Ping a pooled connection before reuse only when it sat idle for PING_AFTER_IDLE_S or more."""
+    # `pool_pre_ping` pinged on every checkout: a round trip before each request's first statement (two for a request
+    # that reads, then writes). A connection used moments ago is almost always alive; one that sat idle through a
+    # restart or a dropped network is pinged, and a dead one replaced, as before. A connection that dies between two
+    # quick uses fails that one statement, and SQLAlchemy then invalidates every connection opened before it (its
+    # disconnect handling), so the next checkouts connect afresh.
 
     @event.listens_for(engine, "checkin")
     def _on_checkin(_dbapi_connection: Any, record: Any) -> None:
@@ -152,8 +150,8 @@ class Database:
 
     @contextmanager
     def reading(self) -> Iterator[Connection]:
-        """A plain read-only connection for hot Core reads that need no ORM session (on PostgreSQL without a
-        transaction around the statements)."""
+        """A plain read-only connection for Core reads that need no ORM session."""
+        # Without a transaction around the statements).
         if self._reads is self._readonly_engine:
             with self._readonly_engine.begin() as conn:
                 yield conn
@@ -162,11 +160,11 @@ class Database:
                 yield conn
 
     def warm(self, connections: int) -> int:
-        """Open up to `connections` pooled connections now and plan a statement on every table through each;
-        returns how many were opened. A fresh PostgreSQL connection costs a backend start, and its first
-        statement on each table loads that table's and its indexes' catalog entries: left to the first burst of
-        requests after a start (or after a quiet spell that needed fewer connections), that showed as 50–200 ms
-        answers (docs/benchmarks.md). On SQLite it reads the schema once per connection."""
+        """Open up to `connections` pooled connections now, each having looked at every table."""
+        # Returns how many were opened. A fresh PostgreSQL connection costs a backend start, and its first statement
+        # on each table loads that table's and its indexes' catalog entries: left to the first burst of requests after
+        # a start (or after a quiet spell that needed fewer connections), that showed as 50–200 ms answers
+        # (docs/benchmarks.md). On SQLite it reads the schema once per connection.
         from storage import models  # noqa: F401 - the tables to plan on
 
         pool: Any = self.engine.pool

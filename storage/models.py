@@ -261,8 +261,10 @@ class OutboundClaim(SQLModel, table=True):
 
 
 class ProcessedEvent(SQLModel, table=True):
-    """Slack event ids received, so retries of the same event do nothing; a captured message is held here (its
-    `payload`) from before the answer until its items are written, which clears it."""
+    """Slack event ids received (a retry does nothing); a captured message is held here."""
+
+    # a captured message is held here (its `payload`) from before the answer until its items are written, which clears
+    # it.
 
     __tablename__ = "processed_event"
     __table_args__ = (

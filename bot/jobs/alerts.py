@@ -1,5 +1,6 @@
-"""Milestone alerts: a channel heads-up 7 days and 1 day before (09:00 in the owner's zone); on a gate's day,
-its owner is asked for go/no-go."""
+"""Milestone alerts: heads-ups 7 days and 1 day before, and a gate's go/no-go question."""
+# A channel heads-up 7 days and 1 day before (09:00 in the owner's zone); on a gate's day, its owner is asked for
+# go/no-go.
 
 from __future__ import annotations
 

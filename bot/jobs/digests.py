@@ -40,8 +40,8 @@ def build_digest(
 def enqueue_digest(
     db: Database, clock: Clock, d: DueDigest, *, kind: str = digests.KIND, slot: str | None = None
 ) -> bool:
-    """Render one digest (its burn-up charts follow it as files) and queue it, noting it as posted for the next
-    digest's "since"; False when that slot was queued before."""
+    """Render one digest (its burn-up charts follow it as files) and queue it; False if queued before."""
+    # The next digest's "since"; False when that slot was queued before.
     _data, charts, message = build_digest(db, clock, d.team_id, d.schedule, d.last_posted_at)
     channel = d.schedule.channel
     files = [(f"{key}-burnup.png", f"{key} burn-up", png) for key, png in charts]

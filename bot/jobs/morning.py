@@ -18,12 +18,10 @@ from storage.repositories import outbox
 
 @contextmanager
 def cyclic_gc_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector (reference counting still frees everything).
-
-    A sweep over a big workspace builds about 10^5 rows and views, acyclic and all alive until it ends; the
-    collector would walk them again and again as they pile up, which was half of the sweep's time (see
-    docs/benchmarks.md). They are freed as usual when the sweep drops them.
-    """
+    """Pause the cyclic garbage collector (reference counting still frees everything)."""
+    # A sweep over a big workspace builds about 10^5 rows and views, acyclic and all alive until it ends; the
+    # collector would walk them again and again as they pile up, which was half of the sweep's time (see
+    # docs/benchmarks.md). They are freed as usual when the sweep drops them.
     enabled = gc.isenabled()
     gc.disable()
     try:
@@ -45,8 +43,8 @@ def collect_at(db: Database, now: datetime, default_tz: ZoneInfo) -> list[nudges
 
 
 def run_morning(rt: Runtime) -> int:
-    """Compose in one read-only transaction, then queue every DM worth sending (and record the empty ones) in one
-    statement; returns how many DMs were queued."""
+    """Compose every due morning DM, then queue them (and record the empty ones) in one statement."""
+    # Ones) in one statement; returns how many DMs were queued.
     mornings = collect(rt)
     with cyclic_gc_paused():
         messages = []

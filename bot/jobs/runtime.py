@@ -44,10 +44,8 @@ def build_runtime(
     *,
     per_channel_per_second: float = 1.0,
 ) -> Runtime:
-    """A runtime whose clients retry 429s (honouring Retry-After), 5xx and resets.
-
-    With OAuth configured, each workspace is reached with its own stored bot token.
-    """
+    """A runtime whose clients retry 429s (honouring Retry-After), 5xx and resets."""
+    # With OAuth configured, each workspace is reached with its own stored bot token.
     client = client or make_client(settings, retries=4, timeout=15)
     clients = (
         installed_clients(settings, db, clock) if settings.oauth_enabled and not settings.slack_bot_token else None

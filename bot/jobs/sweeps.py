@@ -60,9 +60,9 @@ def run_all(rt: Runtime) -> TickReport:
 
 
 def run_held_captures(rt: Runtime) -> int:
-    """Captures held a minute or more and not written (a process that died, a write that failed): written now,
-    each once, a failing one tried again after a growing pause; given up after a day. Returns how many were
-    written."""
+    """Write the captures still held after a minute (a crash, a failed write); how many were written."""
+    # Written now, each once, a failing one tried again after a growing pause; given up after a day. Returns how many
+    # were written.
     capture_flow.give_up_old(rt.db, rt.clock)
     ready = capture_flow.ready_for_sweep(rt.db, rt.clock)
     if not ready:
@@ -90,8 +90,8 @@ def install(rt: Runtime) -> None:
 
 
 def minute_job() -> None:
-    """APScheduler entry point (referenced as "bot.jobs.sweeps:minute_job"): queue what is due; the drainer
-    thread, woken by the commits, sends it."""
+    """APScheduler entry point ("bot.jobs.sweeps:minute_job"): queue what is due."""
+    # Queue what is due; the drainer thread, woken by the commits, sends it.
     if _RUNTIME is None:
         raise RuntimeError("install(runtime) before starting the scheduler")
     report = queue_all(_RUNTIME)

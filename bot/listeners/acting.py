@@ -55,8 +55,9 @@ def _modal_channel(body: dict[str, Any]) -> str | None:
 def resolve_actor(
     context: BoltContext, body: dict[str, Any], client: WebClient, next: Callable[[], BoltResponse]
 ) -> BoltResponse:  # noqa: A002
-    """Middleware: the acting person from the people cache (a short read on a miss, closed before the listener),
-    except for channel messages, most of which concern nobody (the capture path finds its author itself)."""
+    """Middleware: the acting person, from the people cache, into the context as `actor`."""
+    # The acting person from the people cache (a short read on a miss, closed before the listener), except for channel
+    # messages, most of which concern nobody (the capture path finds its author itself).
     event = body.get("event") or {}
     if not (body.get("type") == "event_callback" and event.get("type") == "message"):
         where = place(body)

@@ -133,8 +133,8 @@ def handle_snooze(
     request: BoltRequest,
     actor: Actor,
 ) -> None:
-    """Snooze ▾: 1 day or next Monday at once (the card is redrawn after the answer); "Pick a date…" opens a small
-    modal."""
+    """Snooze ▾: 1 day or next Monday at once; "Pick a date…" opens a small modal."""
+    # 1 day or next Monday at once (the card is redrawn after the answer); "Pick a date…" opens a small modal.
     deps = Deps.of(context)
     choice, _, key = str((action.get("selected_option") or {}).get("value", "")).partition("|")
     today = actor.today(deps.clock)

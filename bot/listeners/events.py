@@ -1,5 +1,6 @@
-"""Events API: marker lines in channel messages, @mentions, edits. A capture is held before the answer (one insert)
-and written, with its confirmation queued, right after it."""
+"""Events API: marker lines in channel messages, @mentions, edits."""
+# Marker lines in channel messages, @mentions, edits. A capture is held before the answer (one insert) and written,
+# with its confirmation queued, right after it.
 
 from __future__ import annotations
 
@@ -47,9 +48,10 @@ def register(app: App) -> None:
 def _hold(
     deps: Deps, body: dict[str, Any], context: BoltContext, event: dict[str, Any], *, kind: str, text: str
 ) -> None:
-    """Before the answer, one insert: the event id and what the message said (so a retry holds nothing twice and
-    a capture outlives a crash). Its items are written right after the answer (`write_held`), or by the
-    scheduler's sweep when this process died first."""
+    """Before the answer, one insert: the event id and what the message said."""
+    # The event id and what the message said (so a retry holds nothing twice and a capture outlives a crash). Its
+    # items are written right after the answer (`write_held`), or by the scheduler's sweep when this process died
+    # first.
     team_id = body.get("team_id") or context.team_id or ""
     channel, ts = event["channel"], event["ts"]
     said = {
@@ -92,10 +94,9 @@ def write_capture(deps: Deps, client: WebClient, held: capture_flow.Held) -> boo
 def handle_message(
     ack: Ack, body: dict[str, Any], event: dict[str, Any], context: BoltContext, client: WebClient
 ) -> None:
-    """Marker lines become items (held before the answer, written after it); edits update still-open items; bots
-    and deletions are ignored. A message without marker lines (most of them) is answered without touching the
-    database.
-    """
+    """Marker lines become items (held before the answer, written after it); bots are ignored."""
+    # Edits update still-open items; bots and deletions are ignored. A message without marker lines (most of them) is
+    # answered without touching the database.
     subtype = event.get("subtype")
     if subtype == "message_changed":
         _handle_edit(Deps.of(context), client, body, context, event)

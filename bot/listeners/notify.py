@@ -22,8 +22,8 @@ def notify_assignees(
     today: date,
     session: Session | None = None,
 ) -> None:
-    """DM a card to each owner someone else gave an item to (assigning yourself sends nothing), queued in
-    `session`'s transaction when there is one."""
+    """DM a card to each owner someone else gave an item to (assigning yourself sends nothing)."""
+    # In `session`'s transaction when there is one.
     for item in items:
         if item.owner != by:
             outbox.queue(
@@ -38,8 +38,8 @@ def notify_assignees(
 
 
 def notify_done(context: BoltContext, session: Session, team_id: str, item: ItemView, *, by: str, today: date) -> None:
-    """Tell the creator (someone else) at once when they chose so, in the transaction that completed the item;
-    otherwise their next morning DM carries it."""
+    """Tell the creator (someone else) at once when they chose so, in the completing transaction."""
+    # Otherwise their next morning DM carries it.
     if item.created_by == by or not settings.prefs(session, team_id, item.created_by).notify_done_now:
         return
     outbox.queue(

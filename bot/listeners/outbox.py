@@ -26,9 +26,9 @@ Job = Callable[[BoltContext, WebClient], None]
 
 
 def after_answer(handler: Callable[..., None], *jobs: Job, when: Sequence[str]) -> Callable[..., None]:
-    """`handler`, then `jobs(context, client)` in a background thread once it returned — when it left work under
-    one of the `when` context keys. The one way this app defers in-process work (not Bolt's lazy listeners, which
-    copy the whole request and start a thread for every request)."""
+    """`handler`, then `jobs(context, client)` in a background thread once the answer has left."""
+    # Work under one of the `when` context keys. The one way this app defers in-process work (not Bolt's lazy
+    # listeners, which copy the whole request and start a thread for every request).
 
     @functools.wraps(handler)  # Bolt reads the wrapped handler's parameters to know what to pass
     def run(**kwargs: Any) -> None:
@@ -54,8 +54,8 @@ def finish_pending() -> None:
 
 
 def wait_idle(timeout: float = 10.0) -> bool:
-    """Wait until no job left after an answer is waiting or running (False if `timeout` passed first): what the
-    simulator does after each request, before it drains the outbox."""
+    """Wait until no job left after an answer is waiting or running (False after `timeout`)."""
+    # What the simulator does after each request, before it drains the outbox.
     with _idle:
         return _idle.wait_for(lambda: _pending[0] == 0, timeout)
 
@@ -85,9 +85,9 @@ def queue(
     ephemeral_user: str | None = None,
     session: Session | None = None,
 ) -> bool:
-    """Queue `message` for `to` (a channel, or a user id for their DM) once per (kind, slot), in `session`'s
-    transaction (it goes out if and only if that commits), or in one of its own. With `ephemeral_user`, only that
-    person sees it, in channel `to`."""
+    """Queue `message` for `to` (a channel, or a user for their DM) once per (kind, slot)."""
+    # `session`'s transaction (it goes out if and only if that commits), or in one of its own. With `ephemeral_user`,
+    # only that person sees it, in channel `to`.
     payload = payload_of(text=message.text, blocks=message.blocks, thread_ts=thread_ts, ephemeral_user=ephemeral_user)
     deps = Deps.of(context)
     if session is not None:

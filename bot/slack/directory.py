@@ -40,12 +40,11 @@ FULL_READ_EVERY = 20  # … and every this many refreshes, all of them again
 
 
 class PeopleDirectory:
-    """Resolves user ids to PersonInfo without holding a transaction open during Slack calls.
+    """Resolves user ids to PersonInfo without holding a transaction open during Slack calls."""
 
-    Every request needs the acting person (their zone, their admin flag), so each process keeps what it read for a
-    minute: a request by someone seen recently costs no query. A change Slack tells us about (`user_change`) goes
-    through `remember` and is seen at once by this process, and by the other processes within a minute.
-    """
+    # Every request needs the acting person (their zone, their admin flag), so each process keeps what it read for a
+    # minute: a request by someone seen recently costs no query. A change Slack tells us about (`user_change`) goes
+    # through `remember` and is seen at once by this process, and by the other processes within a minute.
 
     def __init__(self, db: Database, clock: Clock) -> None:
         self.db = db
@@ -80,9 +79,10 @@ class PeopleDirectory:
                     self._resident[(team_id, p.user_id)] = p
 
     def refresh_all(self) -> int:
-        """Bring this process's copy of every cached person up to date: all of them the first time (and every
-        FULL_READ_EVERY refreshes), then those stored since the last read — a few rows, not thousands of objects
-        made while requests wait for the interpreter. Returns how many were read; none past RECENT_LIMIT."""
+        """Bring this process's copy of every cached person up to date."""
+        # All of them the first time (and every FULL_READ_EVERY refreshes), then those stored since the last read — a
+        # few rows, not thousands of objects made while requests wait for the interpreter. Returns how many were read;
+        # none past RECENT_LIMIT.
         full = self._read_since is None or self._refreshes % FULL_READ_EVERY == 0
         # Rows are stamped with their writer's clock when stored; a margin covers a transaction that committed a
         # little after its stamp, or another process's clock a little behind.
@@ -105,9 +105,9 @@ class PeopleDirectory:
         return len(people)
 
     def keep_fresh(self, every: float = REFRESH_SECONDS) -> threading.Thread:
-        """`refresh_all` now and then every `every` seconds, in a daemon thread: in a web worker a request then
-        finds the acting person in memory, as a rule, instead of asking the database; what another process stored
-        shows here within `every` seconds."""
+        """`refresh_all` now and then every `every` seconds, in a daemon thread."""
+        # In a web worker a request then finds the acting person in memory, as a rule, instead of asking the database;
+        # what another process stored shows here within `every` seconds.
 
         def run() -> None:
             while True:

@@ -1,6 +1,7 @@
-"""The one drainer: claims queued messages from the outbox, posts them (paced per channel and workspace) and marks
-them. It runs as a thread in `serve`, `socket` and `scheduler`, woken when a transaction that enqueued commits; the
-simulator and the tests call `drain()` after each request; `tick` drains before it exits."""
+"""The one drainer: claims queued messages, posts them (paced) and marks them."""
+# Claims queued messages from the outbox, posts them (paced per channel and workspace) and marks them. It runs as a
+# thread in `serve`, `socket` and `scheduler`, woken when a transaction that enqueued commits; the simulator and the
+# tests call `drain()` after each request; `tick` drains before it exits.
 
 from __future__ import annotations
 
@@ -157,8 +158,8 @@ class Drainer:
 
     # ---- sending ----------------------------------------------------------------------------------------------
     def _send_all(self, taken: list[Queued], report: SendReport) -> None:
-        """Each channel's messages in order, channels side by side; each marked as soon as it is sent, so a crash
-        repeats at most the posts in flight."""
+        """Each channel's messages in order, channels side by side, each marked once sent."""
+        # Each marked as soon as it is sent, so a crash repeats at most the posts in flight.
         by_channel: dict[str, list[Queued]] = defaultdict(list)
         for q in taken:
             by_channel[q.recipient].append(q)

@@ -1,5 +1,6 @@
-"""OAuth for many workspaces: installations and OAuth state in our database; tokens sealed at rest; token
-rotation under a row lock so two requests never refresh the same token at once."""
+"""OAuth for many workspaces: installations, state and token rotation in our database."""
+# Installations and OAuth state in our database; tokens sealed at rest; token rotation under a row lock so two
+# requests never refresh the same token at once.
 
 from __future__ import annotations
 
