@@ -66,8 +66,7 @@ def cached(session: Session | Connection, team_id: str, user_ids: Iterable[str])
     ids = list(dict.fromkeys(user_ids))
     if not ids:
         return {}
-    conn = session.connection() if isinstance(session, Session) else session
-    return {r.user_id: _info(r) for r in person_rows.by_ids(conn, team_id, ids)}
+    return {r.user_id: _info(r) for r in person_rows.by_ids(session, team_id, ids)}
 
 
 def remember(session: Session, clock: Clock, team_id: str, people: Iterable[PersonInfo]) -> None:

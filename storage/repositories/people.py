@@ -26,8 +26,9 @@ _BY_ID = select(
 ).where(_PERSON.c.team_id == bindparam("team"), _PERSON.c.user_id.in_(bindparam("ids", expanding=True)))
 
 
-def by_ids(conn: Connection, team_id: str, user_ids: list[str]) -> Sequence[Any]:
+def by_ids(session: Session | Connection, team_id: str, user_ids: list[str]) -> Sequence[Any]:
     """Cached people of a workspace among `user_ids`: user_id, name, real_name, tz, is_bot, is_admin, deleted."""
+    conn = session.connection() if isinstance(session, Session) else session
     return conn.execute(_BY_ID, {"team": team_id, "ids": user_ids}).all()
 
 
