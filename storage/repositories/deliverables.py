@@ -49,8 +49,7 @@ def with_plan(session: Session, team_id: str, number: int, *, lock: bool = False
 
 
 def visible_clause(channel: str | None, user_id: str) -> ColumnElement[bool]:
-    """The privacy rule in SQL: not private, or in this channel, or this person is named on it or owns its
-    milestone."""
+    """The privacy rule in SQL: not private, in this channel, or this person is on it or owns its milestone."""
     return or_(
         col(Deliverable.private).is_(False),
         col(Deliverable.channel) == channel,
@@ -73,9 +72,8 @@ def page(
     owner: str | None = None,
     limit: int,
 ) -> tuple[list[DeliverableRow], int]:
-    """The first `limit` deliverables this person may see (by date) that match, and how many match in all.
-
-    A milestone's or outcome's list leaves out cancelled ones; `status_in` keeps only those statuses."""
+    """The first `limit` deliverables this person may see (by date) that match, and how many match in all."""
+    # A milestone's or outcome's list leaves out cancelled ones; `status_in` keeps only those statuses.
     q = _with_plan().where(col(Deliverable.team_id) == team_id).where(visible_clause(channel, user_id))
     if milestone_id is not None:
         q = q.where(col(Deliverable.milestone_id) == milestone_id, col(Deliverable.status) != "cancelled")
@@ -133,8 +131,8 @@ def statuses_in_milestone(session: Session, milestone_id: int | None) -> list[st
 
 
 def options(session: Session, team_id: str, *, number: int | None, text: str, limit: int) -> Sequence[Any]:
-    """(number, title) of deliverables not approved or cancelled, newest first: D-`number`, else those whose
-    title holds `text` (or whose number is it)."""
+    """(number, title) of open deliverables, newest first: D-`number`, else those matching `text`."""
+    # Matching: the title holds the text, or the number is the text.
     q = (
         core_select(col(Deliverable.number), col(Deliverable.title))
         .where(col(Deliverable.team_id) == team_id, col(Deliverable.status).not_in(["approved", "cancelled"]))
@@ -168,8 +166,8 @@ def dated(
 
 
 def submitted_with_plan(session: Session, teams: list[str]) -> Sequence[Any]:
-    """Every submitted deliverable of these workspaces as plain named columns (the deliverable's, then `m_*` of its
-    milestone and `o_*` of its outcome), oldest submission first."""
+    """Every submitted deliverable of these workspaces as named columns, oldest submission first."""
+    # The deliverable's own column names, then `m_*` of its milestone and `o_*` of its outcome.
     return (
         session.connection()
         .execute(

@@ -264,10 +264,8 @@ def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
 def list_page(
     session: Session | Connection, scope: str, params: dict[str, Any], *, offset: int, limit: int
 ) -> tuple[Sequence[Any], int]:
-    """One page of `/action list` (rows of the item columns) and how many matched in all.
-
-    `params` binds team, channel, me, owner, today and week_end.
-    """
+    """One page of `/action list` (rows of the item columns) and how many matched in all."""
+    # `params` binds team, channel, me, owner, today and week_end.
     count, page = _list_statements(scope)
     conn = session.connection() if isinstance(session, Session) else session
     rows = conn.execute(page, {**params, "offset": offset, "limit": limit}).all()

@@ -73,8 +73,8 @@ def active_page(session: Session, team_id: str, *, limit: int) -> tuple[list[Out
 
 
 def active_key_results(session: Session, teams: list[str]) -> Sequence[Any]:
-    """Active key results of active outcomes with `last` (their latest check-in, if any) and `owner` (the outcome's
-    owner, else its creator), by outcome and key-result number."""
+    """Active key results of active outcomes with `last` (latest check-in) and `owner`, by outcome and number."""
+    # `owner` is the outcome's owner, else its creator; `last` is None for a key result never checked in on.
     last = (
         core_select(col(CheckIn.key_result_id), func.max(col(CheckIn.at)).label("last"))
         .where(col(CheckIn.team_id).in_(teams))

@@ -33,8 +33,8 @@ def by_ids(session: Session | Connection, team_id: str, user_ids: list[str]) -> 
 
 
 def everyone(conn: Connection, limit: int, *, since: datetime | None = None) -> Sequence[Any] | None:
-    """Cached people of every workspace (team_id and the columns of `by_ids`) — all, or those stored at or after
-    `since`; None when there are more than `limit`."""
+    """Cached people of every workspace (team_id, then `by_ids`' columns); None when there are more than `limit`."""
+    # With `since`, only those stored at or after it.
     query = select(_PERSON.c.team_id, *_BY_ID.selected_columns)
     if since is not None:
         query = query.where(_PERSON.c.fetched_at >= since)

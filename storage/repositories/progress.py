@@ -28,8 +28,8 @@ def _item_columns(today: date | None, since: datetime | None) -> list[Any]:
 def items_by_deliverable(
     session: Session, team_id: str, ids: list[int], *, today: date | None, since: datetime | None
 ) -> Sequence[Any]:
-    """(id, total, done, overdue, done_recent) of the items (not cancelled) of each deliverable; overdue counts
-    open items due before `today`, done_recent those done since `since` (0 without them)."""
+    """(id, total, done, overdue, done_recent) of the items (not cancelled) of each deliverable."""
+    # overdue: open items due before `today`; done_recent: done since `since` (each 0 without its bound).
     return session.execute(
         select(col(ActionItem.deliverable_id).label("id"), *_item_columns(today, since))
         .where(
@@ -61,8 +61,8 @@ def items_by_milestone(
 def deliverables_by_milestone(
     session: Session, team_id: str, ids: list[int], *, open_statuses: Sequence[str], due_before: date
 ) -> Sequence[Any]:
-    """(id, total, approved, late_unsubmitted) per milestone: its deliverables (not cancelled), the approved ones,
-    and those in `open_statuses` due (theirs, else the milestone's date) before `due_before`."""
+    """(id, total, approved, late_unsubmitted) of each milestone's deliverables that are not cancelled."""
+    # late_unsubmitted: in `open_statuses` and due (their date, else the milestone's) before `due_before`.
     status = col(Deliverable.status)
     due = func.coalesce(col(Deliverable.due_date), col(Milestone.due_date))
     return session.execute(
