@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.capture.plan_commands import DeliverableEdit
 from bot.clock import Clock
@@ -25,7 +24,8 @@ from bot.services.deliverables import (
     view_of,
 )
 from bot.services.plan_lookup import find_deliverable, named_on, require_manager, reviewer_of
-from storage.models import AuditEntry, Deliverable, Milestone
+from storage.models import Deliverable, Milestone
+from storage.repositories import audit as audit_rows
 
 
 @dataclass(frozen=True)
@@ -63,13 +63,7 @@ class EditResult:
 
 def change_count(session: Session, team_id: str, key: str) -> int:
     """How many changes a record has seen (its audit rows): numbers notifications about it."""
-    session.flush()
-    count = session.exec(
-        select(func.count())
-        .select_from(AuditEntry)
-        .where(col(AuditEntry.team_id) == team_id, col(AuditEntry.key) == key)
-    ).one()
-    return int(count)
+    return audit_rows.count(session, team_id, key)
 
 
 def _require_open(d: Deliverable, doing: str) -> None:
