@@ -48,8 +48,8 @@ def main(argv: list[str] | None = None) -> int:
                 runs.plan.append(measure_plan(db, sizes.repeat, small_milestone=2, small_channel=1))
                 tick, plan = runs.tick[-1], runs.plan[-1]
                 _log(f"{kind} run {run}: tick {tick.db_seconds:.3f} s, status {plan.status_seconds:.3f} s")
-                with fake_slack(sizes.people, sizes.channels) as api:
-                    runs.ack.append(run_ack(bench_db.url, db, sizes, seeded, api, run))
+                with fake_slack(sizes.people, sizes.channels) as slack:
+                    runs.ack.append(run_ack(bench_db.url, db, sizes, seeded, slack, run))
                 seed.reset(db, seeded)
                 _log(f"{kind} run {run}: ack path done")
                 runs.fanout.append(measure_fanout(db, bench_db.url, sizes, seeded))

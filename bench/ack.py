@@ -1,9 +1,12 @@
-"""The ack path: `followthrough serve` and the two floors under open-loop load at fixed rates and at saturation."""
+"""The ack path: `followthrough serve` and the two floors under open-loop load at fixed rates and at saturation; and
+how long after an `/action add @someone` its assignment DM reaches the fake Slack."""
 
 from __future__ import annotations
 
+import re
 import time
 import urllib.request
+from collections import Counter
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
@@ -11,15 +14,22 @@ from sqlmodel import col
 
 from bench import load, slackreq
 from bench.measure import percentile
-from bench.procs import Served, app_env, floor_argv, free_port, serve_argv
+from bench.procs import FakeSlack, Served, app_env, floor_argv, free_port, serve_argv
 from bench.seed import Seeded
 from bench.sizes import Sizes
 from storage.db import Database
 from storage.models import ActionItem, OutboundClaim, ProcessedEvent
+from storage.repositories.outbox import OutboxState
 
-WORKERS, THREADS = 2, 8  # `followthrough serve`'s defaults
+THREADS = 8  # `followthrough serve`'s default
 SAT_PREBUILT_PER_SECOND = {"serve": 2_500, "floor": 6_000}
-OPS = ("list", "add", "done", "message")
+OPS = ("list", "add", "assign", "done", "message")
+AT_RATES_ONLY = ("assign",)  # its DMs are paced at 50/s a workspace: a saturation phase would only build a backlog
+
+
+def workers_for(database_url: str) -> int:
+    """`followthrough serve`'s default: one process on SQLite (threads), two on PostgreSQL."""
+    return 1 if database_url.startswith("sqlite") else 2
 
 
 @dataclass
@@ -35,6 +45,9 @@ class AckRow:
     errors: int
     throughput: float
     timeouts: int = 0
+    dms: int = 0  # `assign`: assignment DMs that reached the fake Slack
+    dm_p50_ms: float = 0.0  # … from the request's scheduled instant to the DM's arrival
+    dm_p99_ms: float = 0.0
 
 
 @dataclass
@@ -44,13 +57,15 @@ class AckResult:
     rows: list[AckRow]
     serve_rss_max_mb: float
     serve_rss_total_mb: float
+    workers: int = 1
 
 
 class _Phases:
     """Builds each phase's signed requests and checks their effects in the database."""
 
-    def __init__(self, sizes: Sizes, seeded: Seeded, db: Database, api_root: str, run: int) -> None:
-        self.sizes, self.seeded, self.db, self.api, self.run = sizes, seeded, db, api_root, run
+    def __init__(self, sizes: Sizes, seeded: Seeded, db: Database, slack: FakeSlack, run: int) -> None:
+        self.sizes, self.seeded, self.db, self.slack, self.run = sizes, seeded, db, slack, run
+        self.api = slack.root
         self.next_item = sizes.big_milestone_items  # items past M-1's, so the status bench keeps its shape
         self.phase = 0
         self.confirmed_before = 0
@@ -67,8 +82,8 @@ class _Phases:
             )
 
     def in_flight(self) -> int:
-        """Work answers left for after them and not finished: captures held and not yet written, and messages
-        for the sender queued, or taken and not yet marked."""
+        """Work answers left for after them and not finished: captures held and not yet written, and messages in
+        the outbox queued, or claimed and not yet marked."""
         with self.db.session(readonly=True) as session:
             held = session.exec(
                 select(func.count()).select_from(ProcessedEvent).where(col(ProcessedEvent.payload).is_not(None))
@@ -76,21 +91,20 @@ class _Phases:
             queued = session.exec(
                 select(func.count())
                 .select_from(OutboundClaim)
-                .where(col(OutboundClaim.state).in_(["queued", "claimed"]), col(OutboundClaim.payload).is_not(None))
+                .where(col(OutboundClaim.state).in_([OutboxState.QUEUED.value, OutboxState.SENDING.value]))
             ).one()[0]
-        store = self.db.held  # SQLite in a file: captures are held in a file of their own (storage/held.py)
-        return int(held) + int(queued) + (store.count() if store is not None else 0)
+        return int(held) + int(queued)
 
     def settle(self, limit: float = 120.0) -> None:
-        """Wait (up to `limit` seconds) until `serve`'s sender has sent what earlier phases left queued — the card
-        redraws of a Done phase, the confirmations of a message phase — so a phase is not charged with the
-        previous one's work after the answers."""
+        """Wait (up to `limit` seconds) until `serve`'s drainer has sent what earlier phases left queued — the
+        assignment DMs, the card redraws of a Done phase, the confirmations of a message phase — so a phase is not
+        charged with the previous one's work after the answers."""
         deadline = time.monotonic() + limit
         while self.in_flight() and time.monotonic() < deadline:
             time.sleep(0.2)
 
     def unconfirmed(self, sent: int) -> int:
-        """Captured messages whose thread confirmation did not go out, once the sender has worked through what
+        """Captured messages whose thread confirmation did not go out, once the drainer has worked through what
         the phase left."""
         self.settle()
         return max(0, sent - (self.confirmations() - self.confirmed_before))
@@ -124,6 +138,8 @@ class _Phases:
             build = slackreq.list_command(self.sizes, self.api)
         elif op == "add":
             build = slackreq.add_command(self.sizes, self.api, tag)
+        elif op == "assign":
+            build = slackreq.assign_command(self.sizes, self.api, tag)
         elif op == "done":
             count = min(count, self.sizes.open_items - first)
             build = slackreq.done_click(self.sizes, self.api, first)
@@ -147,8 +163,8 @@ class _Phases:
         sent = len(result.samples)
         if op == "done":
             return max(bad, sent - self.completed(first, sent))
-        if op == "message":
-            self.settle()  # a capture is written after its answer
+        if op in ("message", "assign"):
+            self.settle()  # a capture is written after its answer; a DM is sent after it
         with self.db.session(readonly=True) as session:
             made = session.exec(
                 select(func.count()).select_from(ActionItem).where(col(ActionItem.title).like(f"{tag} %"))
@@ -156,7 +172,25 @@ class _Phases:
         missing = sent - int(made[0])
         if op == "message":
             missing += self.unconfirmed(sent)
+        if op == "assign":
+            arrived = Counter(n for n, _at in self.dm_arrivals(tag))
+            missing += sum(n not in arrived for n in range(sent)) + sum(c - 1 for c in arrived.values())
         return max(bad, missing)
+
+    def dm_arrivals(self, tag: str) -> list[tuple[int, float]]:
+        """(request number, when its assignment DM reached the fake Slack) for the phase tagged `tag`."""
+        pattern = re.compile(rf"assigned you A-\d+: {re.escape(tag)} (\d+) ")
+        found = []
+        for post in self.slack.posts():
+            m = pattern.search(post.text)
+            if m:
+                found.append((int(m.group(1)), post.at))
+        return found
+
+    def dm_lag(self, tag: str, result: load.LoadResult, rate: float) -> tuple[int, float, float]:
+        """(DMs, p50 ms, p99 ms) from each request's scheduled instant to its DM's arrival."""
+        lags = [at - (result.wall_start + n / rate) for n, at in self.dm_arrivals(tag)]
+        return len(lags), percentile(lags, 50) * 1000, percentile(lags, 99) * 1000
 
 
 def _cell(server: str, op: str, label: str, result: load.LoadResult, errors: int) -> AckRow:
@@ -200,7 +234,12 @@ def _drive(server: str, ops: tuple[str, ...], port: int, phases: _Phases, sizes:
             drained(port)
             result = load.open_loop("127.0.0.1", port, raw, rate)
             errors = phases.failures(op, result, tag, first) if kind == "serve" else result.errors
-            rows.append(_cell(server, op, f"{rate}/s", result, errors))
+            row = _cell(server, op, f"{rate}/s", result, errors)
+            if op == "assign":
+                row.dms, row.dm_p50_ms, row.dm_p99_ms = phases.dm_lag(tag, result, rate)
+            rows.append(row)
+        if op in AT_RATES_ONLY:
+            continue
         count = int(SAT_PREBUILT_PER_SECOND[kind] * sizes.saturation_seconds)
         raw, tag, first = phases.requests(op, count, port)
         phases.settle()
@@ -211,12 +250,14 @@ def _drive(server: str, ops: tuple[str, ...], port: int, phases: _Phases, sizes:
     return rows
 
 
-def run_ack(database_url: str, db: Database, sizes: Sizes, seeded: Seeded, api_root: str, run: int) -> AckResult:
-    """serve (four operations), then the bare floor and the insert floor (a slash command each)."""
-    env = app_env(database_url, f"{api_root}/api/")
-    phases = _Phases(sizes, seeded, db, api_root, run)
+def run_ack(database_url: str, db: Database, sizes: Sizes, seeded: Seeded, slack: FakeSlack, run: int) -> AckResult:
+    """serve (every operation), then the bare floor and the insert floor (a slash command each), each served in
+    `serve`'s shape for this database (one process on SQLite, two on PostgreSQL; 8 threads each)."""
+    env = app_env(database_url, f"{slack.root}/api/")
+    phases = _Phases(sizes, seeded, db, slack, run)
+    workers = workers_for(database_url)
     port = free_port()
-    served = Served(serve_argv(port, WORKERS, THREADS), env, port)
+    served = Served(serve_argv(port, workers, THREADS), env, port)
     try:
         rows = _drive("serve", OPS, port, phases, sizes, "serve")
         served.check_alive()
@@ -225,10 +266,11 @@ def run_ack(database_url: str, db: Database, sizes: Sizes, seeded: Seeded, api_r
         served.stop()
     for floor in ("bare", "insert"):
         port = free_port()
-        served = Served(floor_argv(floor, port, WORKERS, THREADS, f"{api_root}/api/", database_url), env, port)
+        argv = floor_argv(floor, port, workers, THREADS, f"{slack.root}/api/", database_url)
+        served = Served(argv, env, port)
         try:
             rows += _drive(f"floor: {floor}", ("ack",), port, phases, sizes, "floor")
             served.check_alive()
         finally:
             served.stop()
-    return AckResult(rows, rss_max, rss_total)
+    return AckResult(rows, rss_max, rss_total, workers)

@@ -1,15 +1,18 @@
 """The fake Slack Web API in its own process (so it does not share the load generator's interpreter).
-Run: python -m bench.fakeslack --people N --channels N; prints its base URL, serves until stdin closes."""
+Run: python -m bench.fakeslack --people N --channels N; prints its base URL, then one JSON line per message posted
+(chat.postMessage answered ok: when, where, its text), and serves until stdin closes."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+import threading
 
 from bench.seed import channel_id, person_id
 from bench.sizes import TEAM
 from bench.slackreq import APP_ID, BOT_USER, TOKEN
-from bot.simulator.webapi import FakeSlackAPI
+from bot.simulator.webapi import FakeSlackAPI, RecordedCall
 from bot.simulator.world import World
 
 
@@ -38,9 +41,20 @@ def main() -> None:
     parser.add_argument("--people", type=int, required=True)
     parser.add_argument("--channels", type=int, required=True)
     args = parser.parse_args()
+    lock = threading.Lock()
+
+    def posted(call: RecordedCall) -> None:
+        if call.method == "chat.postMessage":
+            line = json.dumps({"at": call.at, "channel": call.params.get("channel"), "text": call.params.get("text")})
+            with lock:
+                sys.stdout.write(line + "\n")
+                sys.stdout.flush()
+
     with FakeSlackAPI(bench_world(args.people, args.channels), token=TOKEN) as api:
-        sys.stdout.write(api.root + "\n")
-        sys.stdout.flush()
+        api.on_call = posted
+        with lock:
+            sys.stdout.write(api.root + "\n")
+            sys.stdout.flush()
         sys.stdin.read()
 
 

@@ -28,6 +28,7 @@ class LoadResult:
 
     samples: list[Sample] = field(default_factory=list)
     seconds: float = 0.0
+    wall_start: float = 0.0  # open loop: time.time() of request 0's scheduled instant (request i: + i/rate)
 
     @property
     def errors(self) -> int:
@@ -91,6 +92,7 @@ async def _one(pool: _Pool, raw: bytes, scheduled: float) -> Sample:
 async def _open_loop(host: str, port: int, requests: list[bytes], rate: float) -> LoadResult:
     pool = _Pool(host, port)
     start = time.perf_counter() + 0.05
+    wall_start = time.time() + (start - time.perf_counter())
     tasks = []
     for i, raw in enumerate(requests):
         at = start + i / rate
@@ -101,7 +103,7 @@ async def _open_loop(host: str, port: int, requests: list[bytes], rate: float) -
     samples = list(await asyncio.gather(*tasks))
     seconds = time.perf_counter() - start
     pool.close()
-    return LoadResult(samples, seconds)
+    return LoadResult(samples, seconds, wall_start)
 
 
 async def _closed_loop(host: str, port: int, requests: list[bytes], clients: int, seconds: float) -> LoadResult:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 
 import psutil
 
@@ -39,21 +42,54 @@ def app_env(database_url: str, api_url: str) -> dict[str, str]:
     }
 
 
+@dataclass(frozen=True)
+class Post:
+    """A message the fake Slack accepted: when (its clock, time.time()), where, its text."""
+
+    at: float
+    channel: str
+    text: str
+
+
+@dataclass
+class FakeSlack:
+    """The fake Web API in a child process: its root URL, and the messages posted to it so far."""
+
+    root: str
+    _posts: list[Post] = field(default_factory=list)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def posts(self) -> list[Post]:
+        """Every message posted so far."""
+        with self._lock:
+            return list(self._posts)
+
+    def _read(self, lines: Iterator[str]) -> None:
+        for line in lines:  # read as they come, so a full pipe never blocks the fake API
+            d = json.loads(line)
+            with self._lock:
+                self._posts.append(Post(float(d["at"]), str(d["channel"]), str(d["text"] or "")))
+
+
 @contextmanager
-def fake_slack(people: int, channels: int) -> Iterator[str]:
-    """The fake Web API in a child process; yields its root URL."""
+def fake_slack(people: int, channels: int) -> Iterator[FakeSlack]:
+    """The fake Web API in a child process (bench/fakeslack.py)."""
     proc = subprocess.Popen(
         [sys.executable, "-m", "bench.fakeslack", "--people", str(people), "--channels", str(channels)],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         text=True,
     )
+    reader = None
     try:
         assert proc.stdout is not None
         root = proc.stdout.readline().strip()
         if not root:
             raise RuntimeError("the fake Slack API did not start")
-        yield root
+        api = FakeSlack(root)
+        reader = threading.Thread(target=api._read, args=(proc.stdout,), name="fake-slack-posts", daemon=True)
+        reader.start()
+        yield api
     finally:
         if proc.stdin:
             proc.stdin.close()
@@ -62,6 +98,8 @@ def fake_slack(people: int, channels: int) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+        if reader is not None:
+            reader.join(timeout=5)
 
 
 class Served:

@@ -24,7 +24,7 @@ from bench.fakeslack import bench_world
 from bench.sizes import FULL, SMOKE
 from bot.simulator.webapi import FakeSlackAPI
 
-OPS = ("list", "add", "done", "message")
+OPS = ("list", "add", "assign", "done", "message")
 
 
 def _environ(content_type: str, body: bytes) -> dict[str, Any]:
@@ -77,14 +77,14 @@ def main(argv: list[str] | None = None) -> int:
                 slack_api_url=api.url,
                 log_level="WARNING",
             )
-            # As `serve` makes it: what the answers queue is left for a sender process (none here); people in memory.
-            app = create_app(
-                settings, SystemClock(), db, token_verification=False, sends_own_messages=False, people_in_memory=True
-            )
+            # As `serve` makes it (people in memory), without its drainer thread: what the answers queue stays in the
+            # outbox, so the timings are the requests' own.
+            app = create_app(settings, SystemClock(), db, token_verification=False, people_in_memory=True)
             wsgi = make_wsgi(app, db)
             build = {
                 "list": slackreq.list_command(sizes, api.url),
                 "add": slackreq.add_command(sizes, api.url, "prof"),
+                "assign": slackreq.assign_command(sizes, api.url, "prof"),
                 "done": slackreq.done_click(sizes, api.url, 0),
                 "message": slackreq.marker_message(sizes, "prof"),
             }[args.op]

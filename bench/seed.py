@@ -358,7 +358,8 @@ def _analyze(db: Database) -> None:
 
 
 def reset(db: Database, seeded: Seeded) -> None:
-    """Undo what a run did: its new items and audit rows, completions, claims (all but the seeded) and event ids."""
+    """Undo what a run did: its new items and audit rows, completions, the outbox (all but the seeded claims) and
+    the events received (with the captures held in them)."""
     with db.engine.begin() as conn:
         items = _table(ActionItem)
         conn.execute(delete(items).where(col(ActionItem.number) > seeded.last_item_number))
@@ -376,5 +377,3 @@ def reset(db: Database, seeded: Seeded) -> None:
         conn.execute(delete(_table(OutboundClaim)).where(~seeded_claim))
         conn.execute(delete(_table(ProcessedEvent)))
         conn.execute(delete(_table(AuditEntry)))
-    if db.held is not None:  # SQLite in a file: captures held in a file of their own
-        db.held.clear()

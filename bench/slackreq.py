@@ -66,6 +66,21 @@ def add_command(sizes: Sizes, fake_api: str, tag: str) -> Builder:
     return lambda n: _command(sizes, n, f"add {tag} {n} follow-up by tomorrow", fake_api)
 
 
+def assign_command(sizes: Sizes, fake_api: str, tag: str) -> Builder:
+    """`/action add @someone …`: an item for another person, whose assignment DM is queued in the add's transaction
+    and sent by `serve`'s drainer. Request n goes to the (n+1)-th active person, so no one gets two DMs in a row
+    (the drainer sends at most one a second to each person)."""
+    active = [p for p in range(sizes.people) if p % 100 or p == 0]  # bench.seed deactivates the rest
+
+    def build(n: int) -> tuple[str, bytes]:
+        owner = active[(n + 1) % len(active)]
+        if owner == n % sizes.people:  # not yourself: that sends no DM
+            owner = active[(n + 2) % len(active)]
+        return _command(sizes, n, f"add <@{person_id(owner)}> {tag} {n} follow-up by tomorrow", fake_api)
+
+    return build
+
+
 def done_click(sizes: Sizes, fake_api: str, first_item: int) -> Builder:
     """A Done click by each item's owner, on items first_item, first_item + 1, ... (each clicked once)."""
 

@@ -1,5 +1,6 @@
-"""`tick` over the seeded workspace: its database work timed apart from rendering and sending, beside a floor of
-plain SQL that fetches the same due rows; query counts per duty."""
+"""`tick` over the seeded workspace: the morning sweep's database work beside a floor of plain SQL that fetches the
+same due rows; the sweep queued (composed, rendered, enqueued in one statement) and every duty queued (`queue_all`,
+what the scheduler's minute job does; the drainer sends apart, see bench/fanout.py); query counts per duty."""
 
 from __future__ import annotations
 
@@ -16,35 +17,18 @@ from bench.seed import Seeded, reset
 from bench.sizes import BENCH_AT, TEAM
 from bot.clock import FrozenClock
 from bot.jobs import morning
-from bot.jobs.morning import cyclic_gc_paused
-from bot.jobs.runtime import Runtime
-from bot.jobs.sweeps import run_all
+from bot.jobs.morning import cyclic_gc_paused, run_morning
+from bot.jobs.runtime import Runtime, build_runtime
+from bot.jobs.sweeps import queue_all
 from bot.settings import load_settings
-from bot.slack.sender import Outgoing, RateLimitedSender, SendReport
 from storage.db import Database
 
 
-class RecordingSender(RateLimitedSender):
-    """Keeps what would be sent; sends (and claims) nothing."""
-
-    def __init__(self, client: WebClient, db: Database, clock: FrozenClock) -> None:
-        super().__init__(client, db, clock)
-        self.recorded: list[Outgoing] = []
-
-    def send_all(self, messages: list[Outgoing]) -> SendReport:
-        """Record instead of posting."""
-        self.recorded.extend(messages)
-        report = SendReport()
-        report.sent.extend(messages)
-        return report
-
-
-def recording_runtime(db: Database, url: str) -> Runtime:
-    """A runtime at the bench instant whose sender records."""
-    clock = FrozenClock(BENCH_AT)
+def bench_runtime(db: Database, url: str, at: datetime = BENCH_AT) -> Runtime:
+    """A runtime at `at` whose Slack client points nowhere: the sweep only queues; nothing here drains."""
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-bench", "DATABASE_URL": url})
     client = WebClient(token="xoxb-bench", base_url="http://127.0.0.1:9/api/")
-    return Runtime(settings=settings, db=db, clock=clock, client=client, sender=RecordingSender(client, db, clock))
+    return build_runtime(settings, db, FrozenClock(at), client)
 
 
 ITEM_COLUMNS = (
@@ -102,9 +86,9 @@ def floor(db: Database) -> tuple[float, int]:
 class TickResult:
     """One run's numbers (medians of `repeat` passes inside the run)."""
 
-    db_seconds: float
-    render_seconds: float
-    tick_seconds: float
+    db_seconds: float  # morning.collect: who is due and what each DM says
+    morning_seconds: float  # run_morning: collect, render, enqueue every DM in one statement
+    tick_seconds: float  # queue_all: every duty queued
     floor_seconds: float
     floor_rows: int
     queries: dict[str, int] = field(default_factory=dict)
@@ -114,9 +98,9 @@ class TickResult:
 
 
 def measure_tick(db: Database, url: str, seeded: Seeded, repeat: int) -> TickResult:
-    """Time the morning sweep's database work, its rendering, a whole tick with a recording sender, and the floor."""
-    rt = recording_runtime(db, url)
-    db_times, render_times, tick_times, floor_times, sql_times = [], [], [], [], []
+    """Time the morning sweep's database work and the floor, the sweep queued, and a whole tick queued."""
+    rt = bench_runtime(db, url)
+    db_times, morning_times, tick_times, floor_times, sql_times = [], [], [], [], []
     queries: dict[str, int] = {}
     dms = recipients = floor_rows = 0
     for _ in range(repeat):
@@ -130,27 +114,33 @@ def measure_tick(db: Database, url: str, seeded: Seeded, repeat: int) -> TickRes
         sql_times.append(q.seconds)
         queries["morning: database work"] = q.count
         recipients = len(mornings)
-        with cyclic_gc_paused():
-            seconds, (outgoing, _empty) = timed(lambda ms=mornings: morning.render(ms))
-        render_times.append(seconds)
-        dms = len(outgoing)
+        del mornings
+        gc.collect()
         with counting(db.engine) as q:
-            seconds, report = timed(lambda: run_all(rt))
+            seconds, dms = timed(lambda: run_morning(rt))
+        morning_times.append(seconds)
+        queries["morning: queued"] = q.count
+        reset(db, seeded)
+        gc.collect()
+        with counting(db.engine) as q:
+            seconds, _report = timed(lambda: queue_all(rt))
         tick_times.append(seconds)
-        queries["tick (all duties, no sending)"] = q.count
-        del mornings, outgoing, report
+        queries["tick: every duty queued (queue_all)"] = q.count
+    reset(db, seeded)
     queries["floor (plain SQL)"] = len(FLOOR_SQL)
-    # The same sweep seven hours earlier, when fewer people are due: the query count must not change.
-    early = recording_runtime(db, url)
-    early.clock = FrozenClock(BENCH_AT - timedelta(hours=7))
+    # The same sweep seven hours earlier, when fewer people are due: the query counts must not change.
+    early = bench_runtime(db, url, BENCH_AT - timedelta(hours=7))
     with counting(db.engine) as q:
         fewer = len(morning.collect(early))
     queries["morning: database work, fewer people due"] = q.count
+    with counting(db.engine) as q:
+        run_morning(early)
+    queries["morning: queued, fewer people due"] = q.count
     queries["people due then"] = fewer
     reset(db, seeded)
     return TickResult(
         db_seconds=median(db_times),
-        render_seconds=median(render_times),
+        morning_seconds=median(morning_times),
         tick_seconds=median(tick_times),
         floor_seconds=median(floor_times),
         floor_rows=floor_rows,
@@ -159,8 +149,3 @@ def measure_tick(db: Database, url: str, seeded: Seeded, repeat: int) -> TickRes
         recipients=recipients,
         sql_seconds=median(sql_times),
     )
-
-
-def at() -> datetime:
-    """The instant every tick runs at."""
-    return BENCH_AT
