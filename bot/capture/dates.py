@@ -1,9 +1,7 @@
-"""Date phrases -> calendar dates, read in the author's zone (CONTRACTS §6).
-
-Relative phrases come from a small table of our own (off-the-shelf parsers read "next week" as +7 days
-and a bare weekday as the last one); absolute dates ("Dec 5", "5 December 2026", "12/05") go through
-dateutil's parser, then "the next Dec 5" is applied when no year was given.
-"""
+"""Date phrases -> calendar dates, read in the author's zone (CONTRACTS §6)."""
+# Relative phrases come from a small table of our own (off-the-shelf parsers read "next week" as +7 days and a bare
+# weekday as the last one); absolute dates ("Dec 5", "5 December 2026", "12/05") go through dateutil's parser, then
+# "the next Dec 5" is applied when no year was given.
 
 from __future__ import annotations
 

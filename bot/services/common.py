@@ -38,11 +38,9 @@ _known_workspaces: weakref.WeakKeyDictionary[Any, dict[str, float]] = weakref.We
 
 
 def ensure_workspace(session: Session, clock: Clock, team_id: str, name: str = "") -> None:
-    """Create the workspace row on first contact.
-
-    Every write used to pay for an `INSERT … ON CONFLICT DO NOTHING` here; a process now remembers for ten minutes
-    the workspaces it found already stored (per database), and checks again after that.
-    """
+    """Create the workspace row on first contact."""
+    # Every write used to pay for an `INSERT … ON CONFLICT DO NOTHING` here; a process now remembers for ten minutes
+    # the workspaces it found already stored (per database), and checks again after that.
     bind = session.get_bind()
     known = _known_workspaces.setdefault(bind, {})
     if known.get(team_id, 0.0) > time.monotonic():

@@ -31,11 +31,9 @@ def _item_counts_of_submitted(session: Session, teams: list[str]) -> dict[int, I
 
 
 def reviews_by_reviewer(session: Session, teams: list[str]) -> dict[tuple[str, str], list[DeliverableView]]:
-    """Submitted deliverables by who must review them (the rule of `deliverables.awaiting_review`).
-
-    Plain columns rather than ORM objects; the reviewer and the view follow `plan_lookup.reviewer_of`, `named_on`
-    and `deliverables.view_of` (tests/unit/test_nudge_reads.py holds them to it).
-    """
+    """Submitted deliverables by who must review them (the rule of `deliverables.awaiting_review`)."""
+    # Plain columns rather than ORM objects; the reviewer and the view follow `plan_lookup.reviewer_of`, `named_on`
+    # and `deliverables.view_of` (tests/unit/test_nudge_reads.py holds them to it).
     rows = deliverables.submitted_with_plan(session, teams)
     counts = _item_counts_of_submitted(session, teams) if rows else {}
     out: dict[tuple[str, str], list[DeliverableView]] = defaultdict(list)

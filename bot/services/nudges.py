@@ -64,13 +64,12 @@ class Recipient:
 
 @dataclass
 class Morning:
-    """What one morning DM says.
+    """What one morning DM says."""
 
-    `overdue`, `today` and `soon` hold the items the DM lists (the first `SHOWN_OWN` of them, in that order);
-    `own_counts` says how many there are in each when that is more (None: the lists are complete). `waiting`,
-    `orphaned` and `completed` hold the first `SHOWN_WAITING`, `SHOWN_ORPHANED` and `SHOWN_DONE`. An empty section
-    is the shared `()`: a sweep keeps thousands of these alive at once, mostly with one or two sections filled.
-    """
+    # `overdue`, `today` and `soon` hold the items the DM lists (the first `SHOWN_OWN` of them, in that order);
+    # `own_counts` says how many there are in each when that is more (None: the lists are complete). `waiting`,
+    # `orphaned` and `completed` hold the first `SHOWN_WAITING`, `SHOWN_ORPHANED` and `SHOWN_DONE`. An empty section
+    # is the shared `()`: a sweep keeps thousands of these alive at once, mostly with one or two sections filled.
 
     recipient: Recipient
     overdue: Sequence[ItemView] = ()
@@ -189,8 +188,10 @@ def _recipient(
 
 @dataclass
 class Extras:
-    """What a morning DM shows beyond its own and waiting items: items done by others for their creators, the
-    deliverables each reviewer must review, and (Mondays) key results gone stale — by (team_id, user_id)."""
+    """What a morning DM shows beyond its own and waiting items:"""
+
+    # items done by others for their creators, the deliverables each reviewer must review, and (Mondays) key results
+    # gone stale — by (team_id, user_id).
 
     completed: dict[tuple[str, str], list[ItemView]]
     reviews: dict[tuple[str, str], list[DeliverableView]]
@@ -281,8 +282,8 @@ def _owns(draft: _Draft | None, row: Any) -> bool:
 
 
 def compose_all(session: Session, now: datetime, recipients: list[Recipient]) -> list[Morning]:
-    """The content of every recipient's morning DM, from a fixed number of set-wide reads (no query per person):
-    one read of the open items serves both its owner's own list and its creator's "waiting on others"."""
+    """The content of every recipient's morning DM, from a fixed number of set-wide reads (no query per person):"""
+    # one read of the open items serves both its owner's own list and its creator's "waiting on others".
     if not recipients:
         return []
     drafts: dict[tuple[str, str], _Draft] = {}

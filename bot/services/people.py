@@ -55,8 +55,8 @@ def _info(r: Any) -> PersonInfo:
 
 
 def everyone(conn: Connection, limit: int, *, since: datetime | None = None) -> list[tuple[str, PersonInfo]] | None:
-    """Cached people of every workspace as (team_id, person) — all of them, or those stored at or after `since`;
-    None when there are more than `limit`."""
+    """Cached people of every workspace as (team_id, person) — all of them, or those stored at or after `since`;"""
+    # None when there are more than `limit`.
     rows = person_rows.everyone(conn, limit, since=since)
     return None if rows is None else [(r.team_id, _info(r)) for r in rows]
 

@@ -73,9 +73,8 @@ def milestone_visible(m: Milestone, actor: Actor) -> bool:
 
 
 def find_deliverable(session: Session, actor: Actor, text: str, *, lock: bool = False) -> DeliverableRow:
-    """The deliverable a key names in the actor's workspace (with its milestone and outcome) — one query.
-
-    `lock` takes the deliverable's row lock (PostgreSQL) so two reviewers can't both decide it."""
+    """The deliverable a key names in the actor's workspace (with its milestone and outcome) — one query."""
+    # `lock` takes the deliverable's row lock (PostgreSQL) so two reviewers can't both decide it.
     key = read_key(text, "D")
     row = deliverables.with_plan(session, actor.team_id, key.number, lock=lock)
     if row is None or not deliverable_visible(row.deliverable, row.milestone, actor):

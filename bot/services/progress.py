@@ -1,5 +1,5 @@
-"""Roll-ups shared by deliverables, milestones and outcomes: counts in a constant number of queries,
-working days, the milestone status rule, forecasts and key-result progress."""
+"""Roll-ups shared by deliverables, milestones and outcomes:"""
+# counts in a constant number of queries, working days, the milestone status rule, forecasts and key-result progress.
 
 from __future__ import annotations
 
@@ -145,9 +145,9 @@ def deliverable_at_risk(status: str, due: date | None, today: date) -> bool:
 
 @dataclass(frozen=True)
 class Forecast:
-    """When the open items will be done at the last 7 days' pace, and whether that is before the date.
+    """When the open items will be done at the last 7 days' pace, and whether that is before the date."""
 
-    `on_track` is None when nothing was done lately and the date is still more than a week of work away."""
+    # `on_track` is None when nothing was done lately and the date is still more than a week of work away.
 
     remaining: int
     done_recent: int
@@ -177,8 +177,9 @@ def effective_status(m: Milestone, today: date) -> str:
 
 
 def settle_milestone(session: Session, clock: Clock, m: Milestone, *, today: date, by: str) -> str | None:
-    """Recompute reached/missed: reached when every deliverable is approved (and a gate's decision is go),
-    missed when the date passes first. Returns the new status when it changed."""
+    """Recompute reached/missed:"""
+    # reached when every deliverable is approved (and a gate's decision is go), missed when the date passes first.
+    # Returns the new status when it changed.
     # Lock the milestone first: two deliverables approved at once must not both see the other still open.
     session.refresh(m, with_for_update=True)
     if m.status == "cancelled":
@@ -211,8 +212,8 @@ def settle_milestone(session: Session, clock: Clock, m: Milestone, *, today: dat
 
 
 def kr_percent(baseline: float, target: float, current: float) -> float:
-    """(current − baseline) / (target − baseline) as a percentage; a target equal to the baseline is 100 % while
-    held, else 0 %."""
+    """(current − baseline) / (target − baseline) as a percentage;"""
+    # a target equal to the baseline is 100 % while held, else 0 %.
     if math.isclose(target, baseline):
         return 100.0 if math.isclose(current, target) else 0.0
     return (current - baseline) / (target - baseline) * 100.0

@@ -18,12 +18,10 @@ def _ignoring_insert(dialect: str, table: Table, keys: tuple[str, ...]) -> Any:
 
 
 def insert_ignore(session: Session, model: type[SQLModel], keys: list[str], **values: Any) -> bool:
-    """INSERT ... ON CONFLICT DO NOTHING; True when the row was inserted.
-
-    The statement is built once per table and executed as Core on the session's connection: these inserts sit in
-    hot write transactions (every captured message, every claim), where building it each time was most of their
-    cost.
-    """
+    """INSERT ..."""
+    # ON CONFLICT DO NOTHING; True when the row was inserted. The statement is built once per table and executed as
+    # Core on the session's connection: these inserts sit in hot write transactions (every captured message, every
+    # claim), where building it each time was most of their cost.
     table = model.__table__  # type: ignore[attr-defined]
     stmt = _ignoring_insert(session.get_bind().dialect.name, table, tuple(keys))
     return session.connection().execute(stmt, values).first() is not None

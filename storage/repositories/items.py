@@ -205,11 +205,9 @@ def _list_conditions(scope: str) -> list[ColumnElement[bool]]:
 
 @cache
 def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
-    """The count and the page for one scope, built once per process.
-
-    `/action list` is the most frequent request; building its statement anew each time (and SQLAlchemy hashing it
-    to find the compiled form) cost more than running it. Built once, SQLAlchemy keeps its cache key too.
-    """
+    """The count and the page for one scope, built once per process."""
+    # `/action list` is the most frequent request; building its statement anew each time (and SQLAlchemy hashing it to
+    # find the compiled form) cost more than running it. Built once, SQLAlchemy keeps its cache key too.
     t, d = _ITEM, _DELIVERABLE
     conditions = _list_conditions(scope)
     count = core_select(func.count()).select_from(t).where(*conditions)

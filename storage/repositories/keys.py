@@ -24,11 +24,9 @@ def next_number(session: Session, team_id: str, kind: str) -> int:
 
 
 def reserve_numbers(session: Session, team_id: str, kind: str, count: int) -> list[int]:
-    """Reserve `count` consecutive numbers in one statement.
-
-    The counter row stays locked until the caller's transaction ends, so callers take their numbers as late as they
-    can: after their reads and checks, just before their inserts.
-    """
+    """Reserve `count` consecutive numbers in one statement."""
+    # The counter row stays locked until the caller's transaction ends, so callers take their numbers as late as they
+    # can: after their reads and checks, just before their inserts.
     if kind not in KINDS:
         raise ValueError(f"unknown key kind {kind!r}")
     if count < 1:

@@ -59,8 +59,9 @@ def payload_of(
     response_url: str | None = None,
     files: Sequence[tuple[str, str, bytes]] = (),
 ) -> dict[str, Any]:
-    """What the outbox stores for a message: enough to post it later, from any process. `files` are
-    (filename, title, content), uploaded into the channel after the message."""
+    """What the outbox stores for a message:"""
+    # enough to post it later, from any process. `files` are (filename, title, content), uploaded into the channel
+    # after the message.
     payload: dict[str, Any] = {"text": text, "blocks": blocks}
     if thread_ts:
         payload["thread_ts"] = thread_ts
@@ -108,8 +109,9 @@ def enqueue(
 
 
 def enqueue_many(session: Session, now: datetime, messages: list[dict[str, Any]]) -> int:
-    """Queue many messages in one statement (a sweep's DMs): each a dict of team_id, recipient, kind, slot and
-    payload (None: a skipped slot); a slot queued before is left as it is. Returns how many were given."""
+    """Queue many messages in one statement (a sweep's DMs):"""
+    # each a dict of team_id, recipient, kind, slot and payload (None: a skipped slot); a slot queued before is left
+    # as it is. Returns how many were given.
     if not messages:
         return 0
     rows = [
@@ -174,9 +176,9 @@ def has_ready(session: Session, now: datetime) -> bool:
 
 
 def claim(session: Session, now: datetime, *, limit: int = 100) -> list[Queued]:
-    """Claim up to `limit` messages ready to send, oldest first: queued ones whose time has come, and claims a dead
-    sender left. Two drainers never claim the same row (PostgreSQL skips rows another has locked; SQLite has one
-    writer)."""
+    """Claim up to `limit` messages ready to send, oldest first:"""
+    # queued ones whose time has come, and claims a dead sender left. Two drainers never claim the same row
+    # (PostgreSQL skips rows another has locked; SQLite has one writer).
     ids = (
         select(col(OutboundClaim.id))
         .where(_ready(now))
