@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import base64
+import heapq
 import logging
 import threading
 import time
@@ -75,14 +76,20 @@ class _Pace:
         self.lock = threading.Lock()
 
     def wait(self, key: str) -> None:
+        """Sleep until `key` may send (for the workspace pace, a few milliseconds at most)."""
+        delay = self.reserve(key)
+        if delay > 0:
+            time.sleep(delay)
+
+    def reserve(self, key: str) -> float:
+        """Take `key`'s next slot; how many seconds from now it is."""
         if self.interval <= 0:
-            return
+            return 0.0
         with self.lock:
             now = time.monotonic()
             at = max(now, self.next_at[key])
             self.next_at[key] = at + self.interval
-        if at > now:
-            time.sleep(at - now)
+        return at - now
 
 
 class _Gone(Exception):
@@ -110,18 +117,49 @@ class Drainer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._draining = threading.Lock()
+        # Claimed messages held back for their channel's pace: (when, id, message). A second message to the same
+        # person within a second waits here, while every other channel's messages go on.
+        self._later: list[tuple[float, int, Queued]] = []
 
     def drain(self, *, batch: int = 100) -> SendReport:
-        """Send everything ready now (queued messages whose time has come, claims a dead sender left)."""
+        """Send everything ready now (queued messages whose time has come, claims a dead sender left), and the
+        messages held back for their channel's pace as their turn comes."""
         report = SendReport()
         with self._draining:  # one pass at a time in a process: the thread's, or a caller's
             while True:
+                due = self._due_later()
                 with self.db.session(readonly=True) as session:
-                    if not outbox.has_ready(session, self.clock.now()):
+                    ready = outbox.has_ready(session, self.clock.now())
+                taken: list[Queued] = []
+                if ready:
+                    with self.db.session() as session:
+                        taken = outbox.claim(session, self.clock.now(), limit=batch)
+                # (sending may queue more: a digest whose channel is gone tells its owner)
+                self._send_all(due + self._paced(taken), report)
+                if not taken and not due:
+                    if not self._later:
                         return report
-                with self.db.session() as session:
-                    taken = outbox.claim(session, self.clock.now(), limit=batch)
-                self._send_all(taken, report)  # (may queue more: a digest whose channel is gone tells its owner)
+                    # Only messages waiting for their channel's next second: wait for the first (or a new commit).
+                    if self._wake.wait(max(0.0, self._later[0][0] - time.monotonic())):
+                        self._wake.clear()
+
+    def _paced(self, taken: list[Queued]) -> list[Queued]:
+        """The messages whose channel may send now; the others are held (claimed) until their turn."""
+        now_ready = []
+        for q in taken:
+            delay = 0.0 if q.payload.get("response_url") else self.channel_pace.reserve(q.recipient)
+            if delay > 0:
+                heapq.heappush(self._later, (time.monotonic() + delay, q.id, q))
+            else:
+                now_ready.append(q)
+        return now_ready
+
+    def _due_later(self) -> list[Queued]:
+        """Held messages whose turn has come."""
+        due = []
+        while self._later and self._later[0][0] <= time.monotonic():
+            due.append(heapq.heappop(self._later)[2])
+        return due
 
     # ---- the thread -------------------------------------------------------------------------------------------
     def start(self, poll: float = POLL_SECONDS) -> None:
@@ -211,7 +249,6 @@ class Drainer:
         client = self.client_for(q.team_id)
         if client is None:
             raise _Gone("not installed")
-        self.channel_pace.wait(q.recipient)
         self.workspace_pace.wait(q.team_id)
         if p.get("ephemeral_user"):
             client.chat_postEphemeral(channel=q.recipient, user=p["ephemeral_user"], text=p["text"], blocks=p["blocks"])

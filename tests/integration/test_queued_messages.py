@@ -213,3 +213,30 @@ def test_a_capture_held_when_its_workspace_is_purged_never_comes_back(web: Local
         titles = [i.title for i in s.exec(select(ActionItem)).all()]
     assert titles == ([] if how == "purge" else ["Keep me"])
     assert held_captures(web.db) == 0 and thread_replies(web) == []
+
+
+def test_a_message_waiting_for_its_channels_pace_holds_up_no_other_channel(web: LocalBot) -> None:
+    # Found by the bench: the drainer slept out a channel's one-second pace inside its batch, so a second DM to one
+    # person delayed every message queued after it, in every channel, by up to a second.
+    from bot.slack.drainer import Drainer
+    from tests.support.waiting import wait_until
+
+    drainer = Drainer(web.db, web.clock, lambda _team: web.client, per_channel_per_second=1, per_workspace_per_second=0)
+    drainer.start(poll=5)
+    try:
+        with web.db.session() as s:
+            for n in (1, 2):
+                payload = outbox.payload_of(text=f"for Bob {n}", blocks=None)
+                outbox.enqueue(
+                    s, web.clock.now(), team_id="T0SIM", recipient="U0BOB", kind="t", slot=str(n), payload=payload
+                )
+        wait_until(lambda: len(web.api.calls_to("chat.postMessage")) >= 1, 5, what="Bob's first DM")
+        with web.db.session() as s:
+            payload = outbox.payload_of(text="for Carol", blocks=None)
+            outbox.enqueue(
+                s, web.clock.now(), team_id="T0SIM", recipient="U0CAROL", kind="t", slot="3", payload=payload
+            )
+        wait_until(lambda: len(web.api.calls_to("chat.postMessage")) >= 3, 5, what="all three DMs")
+    finally:
+        drainer.stop()
+    assert [c.params["text"] for c in web.api.calls_to("chat.postMessage")] == ["for Bob 1", "for Carol", "for Bob 2"]
