@@ -191,7 +191,7 @@ def verb_assign(v: Verb) -> cards.Message:
     people = v.deps.directory.resolve(v.client, v.actor.team_id, owners)
     with v.deps.db.session() as session:
         change = item_changes.assign(session, v.deps.clock, v.actor, key, owners[0], people)
-    notify_assignees(v.context, v.actor.team_id, [change.item], by=v.actor.user_id, today=v.today)
+        notify_assignees(v.context, v.actor.team_id, [change.item], by=v.actor.user_id, today=v.today, session=session)
     what = f"{change.item.key} now belongs to <@{owners[0]}> (was <@{change.previous_owner}>)."
     return cards.changed(change.item, viewer=v.actor.user_id, today=v.today, what=what, icon="👤")
 

@@ -12,6 +12,7 @@ from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
+from sqlmodel import Session
 
 from bot.blocks.cards import Message
 from bot.deps import Deps
@@ -74,9 +75,18 @@ def past_warning(due: date | None, phrase: str | None, today: date, what: str) -
     return []
 
 
-def dm(context: BoltContext, *, team_id: str, to: str, kind: str, slot: str, message: Message) -> None:
+def dm(
+    context: BoltContext,
+    *,
+    team_id: str,
+    to: str,
+    kind: str,
+    slot: str,
+    message: Message,
+    session: Session | None = None,
+) -> None:
     """Send a DM after the answer (claimed once per kind and slot)."""
-    outbox.queue(context, team_id=team_id, to=to, kind=kind, slot=slot, message=message)
+    outbox.queue(context, team_id=team_id, to=to, kind=kind, slot=slot, message=message, session=session)
 
 
 def queue_card_update(

@@ -9,6 +9,7 @@ from typing import Any
 
 from slack_bolt import Ack, BoltContext
 from slack_sdk import WebClient
+from sqlmodel import Session
 
 from bot.blocks import plan
 from bot.blocks.cards import Message
@@ -132,7 +133,9 @@ def _cancel(call: Call) -> Message:
     return plan.deliverable_changed(view, what="is cancelled", today=call.today)
 
 
-def ask_review(context: BoltContext, team_id: str, result: SubmitResult, *, today: date) -> None:
+def ask_review(
+    context: BoltContext, team_id: str, result: SubmitResult, *, today: date, session: Session | None = None
+) -> None:
     """DM the review card to whoever must approve."""
     if result.notify:
         dm(
@@ -142,6 +145,7 @@ def ask_review(context: BoltContext, team_id: str, result: SubmitResult, *, toda
             kind="review-request",
             slot=f"{result.view.key}:{result.seq}:{result.notify}",
             message=plan.review_request(result, today=today),
+            session=session,
         )
 
 
@@ -152,13 +156,14 @@ def _submit(call: Call) -> Message:
         raise BadInput(f"To submit with open action items, type `/deliverable submit {key.upper()} anyway`.")
     with call.deps.db.session() as session:
         result = deliverable_changes.submit(session, call.deps.clock, call.actor, key, anyway=anyway)
+        if result.submitted:
+            ask_review(call.context, call.actor.team_id, result, today=call.today, session=session)
     if not result.submitted:
         return plan.submit_confirm(result, today=call.today)
-    ask_review(call.context, call.actor.team_id, result, today=call.today)
     return plan.submitted(result)
 
 
-def tell_owner(context: BoltContext, team_id: str, decision: Decision) -> None:
+def tell_owner(context: BoltContext, team_id: str, decision: Decision, *, session: Session | None = None) -> None:
     """DM the owner the decision (the reason, when changes are requested) unless they made it."""
     owner = decision.view.owner
     if owner and owner != decision.decided_by:
@@ -169,6 +174,7 @@ def tell_owner(context: BoltContext, team_id: str, decision: Decision) -> None:
             kind="review-decision",
             slot=f"{decision.view.key}:{decision.seq}",
             message=plan.decision_notice(decision),
+            session=session,
         )
 
 
@@ -176,7 +182,7 @@ def _approve(call: Call) -> Message:
     key, note = plan_commands.first_word(call.rest)
     with call.deps.db.session() as session:
         decision = deliverable_changes.approve(session, call.deps.clock, call.actor, key, plain(note) or None)
-    tell_owner(call.context, call.actor.team_id, decision)
+        tell_owner(call.context, call.actor.team_id, decision, session=session)
     return plan.decided(decision)
 
 
@@ -186,7 +192,7 @@ def _reject(call: Call) -> Message:
         raise BadInput("Which deliverable? Try `/deliverable reject D-1 Use the new logo`.")
     with call.deps.db.session() as session:
         decision = deliverable_changes.request_changes(session, call.deps.clock, call.actor, key, plain(reason))
-    tell_owner(call.context, call.actor.team_id, decision)
+        tell_owner(call.context, call.actor.team_id, decision, session=session)
     return plan.decided(decision)
 
 

@@ -67,7 +67,7 @@ def handle_approve(
     deps = Deps.of(context)
     with deps.db.session() as session:
         decision = deliverable_changes.approve(session, deps.clock, actor, str(action.get("value", "")))
-    tell_owner(context, actor.team_id, decision)
+        tell_owner(context, actor.team_id, decision, session=session)
     _answer(context, respond, body, actor, plan.decided(decision))
 
 
@@ -102,11 +102,12 @@ def handle_submit(
     deps = Deps.of(context)
     with deps.db.session() as session:
         result = deliverable_changes.submit(session, deps.clock, actor, str(action.get("value", "")), anyway=anyway)
-    today = actor.today(deps.clock)
+        today = actor.today(deps.clock)
+        if result.submitted:
+            ask_review(context, actor.team_id, result, today=today, session=session)
     if not result.submitted:
         _answer(context, respond, body, actor, plan.submit_confirm(result, today=today))
         return
-    ask_review(context, actor.team_id, result, today=today)
     _answer(context, respond, body, actor, plan.submitted(result))
 
 
@@ -142,11 +143,11 @@ def handle_request_changes_submission(ack: Ack, view: dict[str, Any], context: B
     try:
         with deps.db.session() as session:
             decision = deliverable_changes.request_changes(session, deps.clock, actor, str(meta.get("key", "")), reason)
+            tell_owner(context, actor.team_id, decision, session=session)
     except DomainError as exc:
         ack(response_action="errors", errors={PlanBlockId.REASON.value: exc.message})
         return
     ack()
-    tell_owner(context, actor.team_id, decision)
     if meta.get("home"):
         queue_home_refresh(context, team_id=actor.team_id, user_id=actor.user_id)
     if meta.get("ts") or meta.get("response_url"):

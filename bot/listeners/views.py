@@ -104,6 +104,7 @@ def handle_item_modal(ack: Ack, view: dict[str, Any], context: BoltContext, clie
                     people=people,
                 )
                 items, what = [change.item], f"{change.item.key} saved."
+                newly_owned = items if change.previous_owner else []
             else:
                 due = ParsedDate(due_day, due_at) if due_day else None
                 items = action_items.add_items(
@@ -117,7 +118,8 @@ def handle_item_modal(ack: Ack, view: dict[str, Any], context: BoltContext, clie
                     source_channel=meta.get("source_channel"),
                     source_ts=meta.get("source_ts"),
                 )
-                what = ""
+                what, newly_owned = "", items
+            notify_assignees(context, actor.team_id, newly_owned, by=actor.user_id, today=today, session=session)
     except DomainError as exc:
         block = _FIELD_BLOCKS.get(exc.field or "", BlockId.TITLE)
         return _errors(ack, block, exc.message.replace("`", ""))
@@ -137,11 +139,6 @@ def handle_item_modal(ack: Ack, view: dict[str, Any], context: BoltContext, clie
         message=message,
         ephemeral_user=ephemeral_user,
     )
-    if meta.get("mode") == "edit":
-        if change.previous_owner:
-            notify_assignees(context, actor.team_id, items, by=actor.user_id, today=today)
-    else:
-        notify_assignees(context, actor.team_id, items, by=actor.user_id, today=today)
     if meta.get("source_ts"):
         context[PERMALINK_KEY] = {
             "team_id": actor.team_id,
@@ -190,10 +187,11 @@ def handle_reassign_modal(
     try:
         with deps.db.session() as session:
             change = item_changes.assign(session, deps.clock, actor, key, owner, people)
+            today = actor.today(deps.clock)
+            notify_assignees(context, actor.team_id, [change.item], by=actor.user_id, today=today, session=session)
     except DomainError as exc:
         return _errors(ack, BlockId.NEW_OWNER, exc.message)
     ack()
-    notify_assignees(context, actor.team_id, [change.item], by=actor.user_id, today=actor.today(deps.clock))
 
 
 def handle_settings_modal(ack: Ack, view: dict[str, Any], context: BoltContext, actor: Actor) -> None:
