@@ -52,9 +52,12 @@ class SendReport:
     gone: list[tuple[Queued, str]] = field(default_factory=list)
     failed: list[tuple[Queued, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    keep: bool = True  # False: a long-running drainer's pass, which nobody reads (kept, it grew with every send)
 
     def add(self, bucket: str, item: Any) -> None:
         """Thread-safe append."""
+        if not self.keep:
+            return
         with self.lock:
             getattr(self, bucket).append(item)
 
@@ -121,10 +124,10 @@ class Drainer:
         # person within a second waits here, while every other channel's messages go on.
         self._later: list[tuple[float, int, Queued]] = []
 
-    def drain(self, *, batch: int = 100) -> SendReport:
+    def drain(self, *, batch: int = 100, keep: bool = True) -> SendReport:
         """Send everything ready now (queued messages whose time has come, claims a dead sender left), and the
         messages held back for their channel's pace as their turn comes."""
-        report = SendReport()
+        report = SendReport(keep=keep)
         with self._draining:  # one pass at a time in a process: the thread's, or a caller's
             while True:
                 due = self._due_later()
@@ -190,7 +193,7 @@ class Drainer:
             self._wake.wait(poll)
             self._wake.clear()
             try:
-                self.drain()
+                self.drain(keep=False)
             except Exception:  # noqa: BLE001 - a database hiccup must not end the drainer; the next pass retries
                 log.exception("sending queued messages failed; retrying")
 
