@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.blocks.cards import Message
-from bot.blocks.charts import burnup_png
 from bot.blocks.digest import digest_message
 from bot.clock import Clock
 from bot.jobs.runtime import Runtime
@@ -21,6 +20,8 @@ def build_digest(
     db: Database, clock: Clock, team_id: str, schedule: digests.Schedule, since: datetime | None
 ) -> tuple[digests.DigestData, list[Chart], Message]:
     """The digest's content, message and charts (charts only when on and there is something to draw)."""
+    from bot.blocks.charts import burnup_png  # matplotlib takes half a second to import: only when drawing
+
     with db.session(readonly=True) as session:
         data = digests.collect(session, clock, team_id, schedule, since)
         charts: list[Chart] = []

@@ -140,8 +140,8 @@ class Drainer:
                 # (sending may queue more: a digest whose channel is gone tells its owner)
                 self._send_all(due + self._paced(taken), report)
                 if not taken and not due:
-                    if not self._later:
-                        return report
+                    if not self._later or self._stop.is_set():
+                        return report  # (stopping: what waits for its pace goes back to the queue, in `stop`)
                     # Only messages waiting for their channel's next second: wait for the first (or a new commit).
                     if self._wake.wait(max(0.0, self._later[0][0] - time.monotonic())):
                         self._wake.clear()
@@ -185,8 +185,16 @@ class Drainer:
             self._thread = None
             try:
                 self.drain()
+                self._release_held()
             except Exception:  # noqa: BLE001 - at exit: what is left waits for the next process
                 log.exception("sending queued messages at exit failed")
+
+    def _release_held(self) -> None:
+        """Put the messages still waiting for their channel's pace back in the queue, for any drainer."""
+        held, self._later = [q.id for _, _, q in self._later], []
+        if held:
+            with self.db.session() as session:
+                outbox.release(session, held)
 
     def _run(self, poll: float) -> None:
         while not self._stop.is_set():

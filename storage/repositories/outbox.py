@@ -215,6 +215,16 @@ def mark_sent(session: Session, now: datetime, ids: list[int]) -> None:
         )
 
 
+def release(session: Session, ids: list[int]) -> None:
+    """Put claimed messages that were not sent back in the queue (a drainer stopping)."""
+    session.execute(
+        update(OutboundClaim)
+        .where(col(OutboundClaim.id).in_(ids), col(OutboundClaim.state) == OutboxState.SENDING.value)
+        .values(state=OutboxState.QUEUED.value)
+    )
+    session.info["outbox_enqueued"] = True
+
+
 def mark_failed(session: Session, now: datetime, q: Queued, error: str, *, final: bool) -> OutboxState:
     """A failed send: dead when `final` or 12 hours after it was queued, else queued again after a pause."""
     if final or (q.queued_at is not None and now - q.queued_at >= GIVE_UP_AFTER):

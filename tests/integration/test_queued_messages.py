@@ -240,3 +240,25 @@ def test_a_message_waiting_for_its_channels_pace_holds_up_no_other_channel(web: 
     finally:
         drainer.stop()
     assert [c.params["text"] for c in web.api.calls_to("chat.postMessage")] == ["for Bob 1", "for Carol", "for Bob 2"]
+
+
+def test_a_stopping_drainer_puts_what_waits_for_its_pace_back_in_the_queue(web: LocalBot) -> None:
+    # `serve` stopping used to send its whole paced backlog first (a second a message per channel), past gunicorn's
+    # graceful timeout, and was killed.
+    from bot.slack.drainer import Drainer
+    from tests.support.waiting import wait_until
+
+    drainer = Drainer(web.db, web.clock, lambda _team: web.client, per_channel_per_second=1, per_workspace_per_second=0)
+    drainer.start(poll=5)
+    with web.db.session() as s:
+        for n in (1, 2, 3):
+            payload = outbox.payload_of(text=f"for Bob {n}", blocks=None)
+            outbox.enqueue(
+                s, web.clock.now(), team_id="T0SIM", recipient="U0BOB", kind="t", slot=str(n), payload=payload
+            )
+    wait_until(lambda: len(web.api.calls_to("chat.postMessage")) >= 1, 5, what="Bob's first DM")
+    drainer.stop()
+    assert len(web.api.calls_to("chat.postMessage")) == 1
+    assert sorted(states(web, "t")) == ["queued", "queued", "sent"]
+    web.drainer.drain()  # any drainer takes them from there
+    assert [c.params["text"] for c in web.api.calls_to("chat.postMessage")] == ["for Bob 1", "for Bob 2", "for Bob 3"]
