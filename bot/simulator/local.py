@@ -42,7 +42,7 @@ class _QuietHandler(WSGIRequestHandler):
 def serve_wsgi(wsgi: WsgiApp, host: str = "127.0.0.1") -> Iterator[str]:
     """Serve a WSGI app on a free loopback port in a thread; yields its base URL."""
     server = make_server(host, 0, wsgi, server_class=_ThreadingWSGIServer, handler_class=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005}, daemon=True)
     thread.start()
     try:
         yield f"http://{host}:{server.server_port}"

@@ -130,6 +130,6 @@ def serve(sink: RequestSink, name: str) -> tuple[QuietServer, threading.Thread]:
     """Bind 127.0.0.1 on a free port and serve `sink` from a daemon thread."""
     server = QuietServer(("127.0.0.1", 0), _Handler)
     server.sink = sink
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, name=name, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.005}, name=name, daemon=True)
     thread.start()
     return server, thread

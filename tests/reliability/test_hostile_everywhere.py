@@ -5,7 +5,6 @@ Slack would refuse (Block Kit shapes, 3,000-character texts, 50 blocks a message
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -18,6 +17,7 @@ from bot.simulator.blockkit import validate_blocks, validate_view
 from bot.simulator.client import Reply
 from bot.simulator.local import LocalBot
 from bot.simulator.webapi import RecordedCall
+from tests.support.examples import examples
 
 COMMANDS = {
     "/action": ["add", "list", "show", "done", "reopen", "cancel", "assign", "due", "snooze", "edit", "settings", ""],
@@ -244,12 +244,12 @@ def state_for(view: dict[str, Any], data: st.DataObject) -> dict[str, Any]:
     return values
 
 
-def run_hostile(bot: LocalBot, examples: int) -> int:
+def run_hostile(bot: LocalBot, count: int) -> int:
     views = open_every_modal(bot)
     watcher = Watcher(bot)
     watcher.check("setup")
 
-    @settings(max_examples=examples, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+    @settings(max_examples=count, deadline=None, suppress_health_check=list(HealthCheck), database=None)
     @given(data=st.data(), surface=st.sampled_from(["command"] * 6 + ["modal"] * 3 + ["notes", "mention", "home"]))
     def one(data: st.DataObject, surface: str) -> None:
         who = data.draw(st.sampled_from(PEOPLE))
@@ -279,15 +279,16 @@ def run_hostile(bot: LocalBot, examples: int) -> int:
         watcher.check(context)
 
     one()
-    time.sleep(0.5)  # lazy listeners (thread confirmations, DM cards) finish
+    bot.settle()  # the work the last answers left, and what it queued, done
     watcher.check("after the last example")
     return watcher.calls
 
 
 @pytest.mark.timeout(300)
 def test_hostile_input_everywhere(bot: LocalBot, figure: Callable[..., None]) -> None:
-    calls = run_hostile(bot, 800)
-    figure(inputs=800, slack_calls_checked=calls, server_errors=0, live_mentions=0, refused_by_slack=0)
+    count = examples(800)
+    calls = run_hostile(bot, count)
+    figure(inputs=count, slack_calls_checked=calls, server_errors=0, live_mentions=0, refused_by_slack=0)
 
 
 @pytest.mark.slow

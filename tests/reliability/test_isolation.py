@@ -178,7 +178,7 @@ def test_a_workspace_guessing_keys_reads_changes_and_exports_nothing_of_another(
     assert theirs.suggest(alice, "") == 200 and theirs.suggest(alice, MARK) == 200
     home = {"type": "app_home_opened", "user": carol, "channel": "D0CAROL", "tab": "home", "event_ts": "1.2"}
     assert theirs.event(home, "EvTheirHome") == 200
-    time.sleep(0.5)  # lazy listeners (uploads, DMs) finish
+    multi.settle()  # the work the answers left, and what it queued, done
 
     assert snapshot(multi, OURS) == before  # nothing of ours changed
     theirs_export = json.dumps(snapshot(multi, THEIRS))
