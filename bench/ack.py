@@ -3,11 +3,12 @@ how long after an `/action add @someone` its assignment DM reaches the fake Slac
 
 from __future__ import annotations
 
+import os
 import re
 import time
 import urllib.request
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 from sqlmodel import col
@@ -23,8 +24,12 @@ from storage.repositories.outbox import OutboxState
 
 THREADS = 8  # `followthrough serve`'s default
 SAT_PREBUILT_PER_SECOND = {"serve": 2_500, "floor": 6_000}
-OPS = ("list", "add", "assign", "done", "message")
-AT_RATES_ONLY = ("assign",)  # its DMs are paced at 50/s a workspace: a saturation phase would only build a backlog
+OPS = ("list", "add", "assign", "assign-spread", "done", "message")
+# Their DMs are paced at 50/s a workspace: a saturation phase would only build a backlog.
+AT_RATES_ONLY = ("assign", "assign-spread")
+# `assign-spread` (the requirement's figure: 20 workspaces, 200 people) runs at the highest rate only.
+AT_TOP_RATE_ONLY = ("assign-spread",)
+DM_OPS = ("assign", "assign-spread")
 
 
 def workers_for(database_url: str) -> int:
@@ -48,6 +53,10 @@ class AckRow:
     dms: int = 0  # `assign`: assignment DMs that reached the fake Slack
     dm_p50_ms: float = 0.0  # … from the request's scheduled instant to the DM's arrival
     dm_p99_ms: float = 0.0
+    dm_max_ms: float = 0.0
+    doubled: int = 0  # DMs that reached the fake Slack more than once
+    dm_p50_by_second: list[float] = field(default_factory=list)  # … p50 ms of the requests sent in each second
+    load_avg: float = 0.0  # the machine's 1-minute load average at the end of the phase
 
 
 @dataclass
@@ -140,6 +149,8 @@ class _Phases:
             build = slackreq.add_command(self.sizes, self.api, tag)
         elif op == "assign":
             build = slackreq.assign_command(self.sizes, self.api, tag)
+        elif op == "assign-spread":
+            build = slackreq.assign_spread(self.sizes, self.api, tag)
         elif op == "done":
             count = min(count, self.sizes.open_items - first)
             build = slackreq.done_click(self.sizes, self.api, first)
@@ -163,7 +174,7 @@ class _Phases:
         sent = len(result.samples)
         if op == "done":
             return max(bad, sent - self.completed(first, sent))
-        if op in ("message", "assign"):
+        if op in ("message", *DM_OPS):
             self.settle()  # a capture is written after its answer; a DM is sent after it
         with self.db.session(readonly=True) as session:
             made = session.exec(
@@ -172,7 +183,7 @@ class _Phases:
         missing = sent - int(made[0])
         if op == "message":
             missing += self.unconfirmed(sent)
-        if op == "assign":
+        if op in DM_OPS:
             arrived = Counter(n for n, _at in self.dm_arrivals(tag))
             missing += sum(n not in arrived for n in range(sent)) + sum(c - 1 for c in arrived.values())
         return max(bad, missing)
@@ -187,10 +198,18 @@ class _Phases:
                 found.append((int(m.group(1)), post.at))
         return found
 
-    def dm_lag(self, tag: str, result: load.LoadResult, rate: float) -> tuple[int, float, float]:
-        """(DMs, p50 ms, p99 ms) from each request's scheduled instant to its DM's arrival."""
-        lags = [at - (result.wall_start + n / rate) for n, at in self.dm_arrivals(tag)]
-        return len(lags), percentile(lags, 50) * 1000, percentile(lags, 99) * 1000
+    def dm_lag(self, row: AckRow, tag: str, result: load.LoadResult, rate: float) -> None:
+        """DMs, p50, p99, max (ms) from each request's scheduled instant to its DM's arrival, doubled DMs, and the
+        p50 of each second's requests (does the lag grow through the phase?)."""
+        arrivals = self.dm_arrivals(tag)
+        lags = [at - (result.wall_start + n / rate) for n, at in arrivals]
+        row.dms, row.doubled = len(lags), len(arrivals) - len({n for n, _ in arrivals})
+        row.dm_p50_ms, row.dm_p99_ms = percentile(lags, 50) * 1000, percentile(lags, 99) * 1000
+        row.dm_max_ms = max(lags, default=0.0) * 1000
+        by_second: dict[int, list[float]] = {}
+        for (n, _at), lag in zip(arrivals, lags, strict=True):
+            by_second.setdefault(int(n / rate), []).append(lag)
+        row.dm_p50_by_second = [percentile(by_second[s], 50) * 1000 for s in sorted(by_second)]
 
 
 def _cell(server: str, op: str, label: str, result: load.LoadResult, errors: int) -> AckRow:
@@ -228,15 +247,16 @@ def drained(port: int, limit: float = 60.0) -> None:
 def _drive(server: str, ops: tuple[str, ...], port: int, phases: _Phases, sizes: Sizes, kind: str) -> list[AckRow]:
     rows = []
     for op in ops:
-        for rate in sizes.ack_rates:
+        for rate in sizes.ack_rates[-1:] if op in AT_TOP_RATE_ONLY else sizes.ack_rates:
             raw, tag, first = phases.requests(op, int(rate * sizes.ack_seconds), port)
             phases.settle()
             drained(port)
             result = load.open_loop("127.0.0.1", port, raw, rate)
             errors = phases.failures(op, result, tag, first) if kind == "serve" else result.errors
             row = _cell(server, op, f"{rate}/s", result, errors)
-            if op == "assign":
-                row.dms, row.dm_p50_ms, row.dm_p99_ms = phases.dm_lag(tag, result, rate)
+            if op in DM_OPS:
+                phases.dm_lag(row, tag, result, rate)
+            row.load_avg = os.getloadavg()[0]
             rows.append(row)
         if op in AT_RATES_ONLY:
             continue
@@ -247,10 +267,20 @@ def _drive(server: str, ops: tuple[str, ...], port: int, phases: _Phases, sizes:
         result = load.saturate("127.0.0.1", port, raw, sizes.saturation_clients, sizes.saturation_seconds)
         errors = phases.failures(op, result, tag, first) if kind == "serve" else result.errors
         rows.append(_cell(server, op, "saturation", result, errors))
+        rows[-1].load_avg = os.getloadavg()[0]
     return rows
 
 
-def run_ack(database_url: str, db: Database, sizes: Sizes, seeded: Seeded, slack: FakeSlack, run: int) -> AckResult:
+def run_ack(
+    database_url: str,
+    db: Database,
+    sizes: Sizes,
+    seeded: Seeded,
+    slack: FakeSlack,
+    run: int,
+    ops: tuple[str, ...] = OPS,
+    floors: tuple[str, ...] = ("bare", "insert"),
+) -> AckResult:
     """serve (every operation), then the bare floor and the insert floor (a slash command each), each served in
     `serve`'s shape for this database (one process on SQLite, two on PostgreSQL; 8 threads each)."""
     env = app_env(database_url, f"{slack.root}/api/")
@@ -259,12 +289,12 @@ def run_ack(database_url: str, db: Database, sizes: Sizes, seeded: Seeded, slack
     port = free_port()
     served = Served(serve_argv(port, workers, THREADS), env, port)
     try:
-        rows = _drive("serve", OPS, port, phases, sizes, "serve")
+        rows = _drive("serve", ops, port, phases, sizes, "serve")
         served.check_alive()
         rss_max, rss_total = served.peak_rss()
     finally:
         served.stop()
-    for floor in ("bare", "insert"):
+    for floor in floors:
         port = free_port()
         argv = floor_argv(floor, port, workers, THREADS, f"{slack.root}/api/", database_url)
         served = Served(argv, env, port)

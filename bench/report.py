@@ -202,22 +202,26 @@ def _ack_table(d: DbRuns) -> list[str]:
 
 def _dm_lag_table(d: DbRuns) -> list[str]:
     """How long after `/action add @someone` its assignment DM reached the fake Slack."""
-    rows = [r for res in d.ack for r in res.rows if r.server == "serve" and r.op == "assign"]
+    rows = [r for res in d.ack for r in res.rows if r.server == "serve" and r.op in ("assign", "assign-spread")]
     if not rows:
         return []
     lines = [
         "",
         "**Assignment DM lag**: from an `/action add @someone` (scheduled instant) to its DM reaching the fake Slack, "
-        "sent by `serve`'s drainer thread (one workspace: paced at 50 DMs/s, 1/s per person)",
+        "sent by `serve`'s drainers (paced at 50 DMs/s a workspace in each process, 1/s per person). `assign`: one "
+        "workspace, so at 200/s the workspace pace decides the lag; `assign-spread`: 20 workspaces, 200 people "
+        "(round-robin: one DM a second each at 200/s). Errors: requests without their item or their one DM.",
         "",
-        "| load | DMs | p50 ms | p99 ms |",
-        "|---|---|---|---|",
+        "| operation | load | DMs | p50 ms | p99 ms | max ms | errors | doubled | load average |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
-    for load in dict.fromkeys(r.load for r in rows):
-        cell = [r for r in rows if r.load == load]
+    for op, load in dict.fromkeys((r.op, r.load) for r in rows):
+        cell = [r for r in rows if r.load == load and r.op == op]
         lines.append(
-            f"| {load} | {min(r.dms for r in cell)} | {spread([r.dm_p50_ms for r in cell], '{:.0f}')} | "
-            f"{spread([r.dm_p99_ms for r in cell], '{:.0f}')} |"
+            f"| {op} | {load} | {min(r.dms for r in cell)} | {spread([r.dm_p50_ms for r in cell], '{:.0f}')} | "
+            f"{spread([r.dm_p99_ms for r in cell], '{:.0f}')} | {spread([r.dm_max_ms for r in cell], '{:.0f}')} | "
+            f"{sum(r.errors for r in cell)} | {sum(r.doubled for r in cell)} | "
+            f"{spread([r.load_avg for r in cell])} |"
         )
     return lines
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Table, delete, insert, update
 from sqlmodel import col
 
-from bench.sizes import BENCH_AT, TEAM, Sizes
+from bench.sizes import BENCH_AT, DM_TEAMS, TEAM, Sizes, dm_team
 from storage.db import Database
 from storage.models import (
     ActionItem,
@@ -52,6 +52,16 @@ def person_id(n: int) -> str:
 def channel_id(n: int) -> str:
     """The n-th seeded channel (0-based)."""
     return f"C{n:06d}"
+
+
+def dm_spread(sizes: Sizes) -> list[tuple[str, int]]:
+    """(workspace, person index) of the spread DM-lag phase: the first active people (at most sizes.dm_people, a
+    multiple of DM_TEAMS), person i a member of workspace i mod DM_TEAMS. The same user ids as the seeded
+    workspace's, so the fake Slack (one world, one token) knows them; `seed` caches them as people of their
+    workspace."""
+    active = [p for p in range(sizes.people) if p % 100 or p == 0]  # the rest are deactivated below
+    count = min(sizes.dm_people, len(active)) // DM_TEAMS * DM_TEAMS
+    return [(dm_team(i % DM_TEAMS), active[i]) for i in range(count)]
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,7 @@ def seed(db: Database, sizes: Sizes) -> Seeded:
         conn.execute(
             insert(_table(Workspace)), [{"team_id": TEAM, "name": "Bench", "created_at": created, "active": True}]
         )
+        _seed_dm_teams(conn, sizes, created, now)
         _bulk(
             conn,
             Person,
@@ -330,6 +341,36 @@ def seed(db: Database, sizes: Sizes) -> Seeded:
     return Seeded(sizes, time.perf_counter() - started, last, deactivated)
 
 
+def _seed_dm_teams(conn: Any, sizes: Sizes, created: Any, now: Any) -> None:
+    """The spread DM-lag phase's workspaces, their people in the people cache (as users.list would have filled it)
+    and their key counters."""
+    spread = dm_spread(sizes)
+    teams = sorted({team for team, _ in spread})
+    conn.execute(
+        insert(_table(Workspace)),
+        [{"team_id": t, "name": f"Bench {t}", "created_at": created, "active": True} for t in teams],
+    )
+    _bulk(
+        conn,
+        Person,
+        [
+            {
+                "team_id": team,
+                "user_id": person_id(p),
+                "name": f"user{p}",
+                "real_name": f"User {p}",
+                "tz": ZONES[p % len(ZONES)],
+                "is_bot": False,
+                "is_admin": False,
+                "deleted": False,
+                "fetched_at": now - timedelta(days=3),
+            }
+            for team, p in spread
+        ],
+    )
+    conn.execute(insert(_table(KeyCounter)), [{"team_id": t, "kind": "A", "last_number": 0} for t in teams])
+
+
 def _yesterday() -> str:
     return (BENCH_AT.date() - timedelta(days=1)).isoformat()
 
@@ -362,6 +403,9 @@ def reset(db: Database, seeded: Seeded) -> None:
     the events received (with the captures held in them)."""
     with db.engine.begin() as conn:
         items = _table(ActionItem)
+        spread_teams = sorted({team for team, _ in dm_spread(seeded.sizes)})
+        conn.execute(delete(items).where(col(ActionItem.team_id).in_(spread_teams)))
+        conn.execute(update(_table(KeyCounter)).where(col(KeyCounter.team_id).in_(spread_teams)).values(last_number=0))
         conn.execute(delete(items).where(col(ActionItem.number) > seeded.last_item_number))
         conn.execute(
             update(items)

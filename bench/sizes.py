@@ -9,6 +9,12 @@ from datetime import UTC, datetime
 # Tokyo, so most people are due their morning DM and some are not yet.
 BENCH_AT = datetime(2026, 11, 23, 17, 0, tzinfo=UTC)
 TEAM = "T0BENCH"
+DM_TEAMS = 20  # the spread DM-lag phase: this many workspaces …
+
+
+def dm_team(k: int) -> str:
+    """The k-th workspace of the spread DM-lag phase (0-based); not the seeded one."""
+    return f"T0DM{k:02d}"
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Sizes:
     fanout_channel_rate: float
     fanout_workspace_rate: float
     repeat: int  # repetitions inside a run for the in-process timings (the median is kept)
+    dm_people: int = 200  # the spread DM-lag phase: people assigned to, round-robin, each in one of DM_TEAMS
 
 
 FULL = Sizes(

@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import urlencode
 
-from bench.seed import channel_id, person_id
+from bench.seed import channel_id, dm_spread, person_id
 from bench.sizes import TEAM, Sizes
 
 SECRET = "bench-signing-secret"
@@ -35,12 +35,14 @@ def _form(fields: dict[str, str]) -> tuple[str, bytes]:
     return "application/x-www-form-urlencoded", urlencode(fields).encode()
 
 
-def _command(sizes: Sizes, n: int, text: str, fake_api: str) -> tuple[str, bytes]:
-    user, channel = person_id(n % sizes.people), channel_id(n % sizes.channels)
+def _command(
+    sizes: Sizes, n: int, text: str, fake_api: str, team: str = TEAM, user: str | None = None
+) -> tuple[str, bytes]:
+    user, channel = user or person_id(n % sizes.people), channel_id(n % sizes.channels)
     return _form(
         {
             "token": "bench",
-            "team_id": TEAM,
+            "team_id": team,
             "team_domain": "bench",
             "channel_id": channel,
             "channel_name": f"chan-{channel.lower()}",
@@ -77,6 +79,22 @@ def assign_command(sizes: Sizes, fake_api: str, tag: str) -> Builder:
         if owner == n % sizes.people:  # not yourself: that sends no DM
             owner = active[(n + 2) % len(active)]
         return _command(sizes, n, f"add <@{person_id(owner)}> {tag} {n} follow-up by tomorrow", fake_api)
+
+    return build
+
+
+def assign_spread(sizes: Sizes, fake_api: str, tag: str) -> Builder:
+    """`/action add @someone …` spread over the DM-lag phase's workspaces and people (bench.seed.dm_spread): request
+    n assigns to person n mod P (P people, round-robin, so each gets one DM every P requests: 1 s at 200/s), in that
+    person's workspace, by the next person of the same workspace."""
+    spread = dm_spread(sizes)
+    teams = len({team for team, _ in spread})
+
+    def build(n: int) -> tuple[str, bytes]:
+        team, owner = spread[n % len(spread)]
+        _, actor = spread[(n + teams) % len(spread)]  # same workspace (len(spread) is a multiple of teams)
+        text = f"add <@{person_id(owner)}> {tag} {n} follow-up by tomorrow"
+        return _command(sizes, n, text, fake_api, team=team, user=person_id(actor))
 
     return build
 
