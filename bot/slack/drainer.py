@@ -124,19 +124,19 @@ class Drainer:
         # person within a second waits here, while every other channel's messages go on.
         self._later: list[tuple[float, int, Queued]] = []
 
-    def drain(self, *, batch: int = 100, keep: bool = True) -> SendReport:
+    def drain(self, *, keep: bool = True) -> SendReport:
         """Send everything ready now (queued messages whose time has come, claims a dead sender left), and the
         messages held back for their channel's pace as their turn comes."""
         report = SendReport(keep=keep)
         with self._draining:  # one pass at a time in a process: the thread's, or a caller's
             while True:
                 due = self._due_later()
-                with self.db.session(readonly=True) as session:
-                    ready = outbox.has_ready(session, self.clock.now())
+                with self.db.reading() as conn:
+                    ready = outbox.has_ready(conn, self.clock.now())
                 taken: list[Queued] = []
                 if ready:
                     with self.db.session() as session:
-                        taken = outbox.claim(session, self.clock.now(), limit=batch)
+                        taken = outbox.claim(session, self.clock.now(), limit=self.workers)
                 # (sending may queue more: a digest whose channel is gone tells its owner)
                 self._send_all(due + self._paced(taken), report)
                 if not taken and not due:
@@ -207,34 +207,36 @@ class Drainer:
 
     # ---- sending ----------------------------------------------------------------------------------------------
     def _send_all(self, taken: list[Queued], report: SendReport) -> None:
-        """Each channel's messages in order, channels side by side, each marked once sent."""
-        # Each marked as soon as it is sent, so a crash repeats at most the posts in flight.
+        """Each channel's messages in order, channels side by side; then every outcome marked in one transaction."""
+        # A batch is at most `workers` messages, all in flight at once: a crash repeats at most those.
         by_channel: dict[str, list[Queued]] = defaultdict(list)
         for q in taken:
             by_channel[q.recipient].append(q)
 
-        def send_channel(queue: list[Queued]) -> None:
-            for q in queue:
-                self._mark(q, *self._send_one(q), report)
+        def send_channel(queue: list[Queued]) -> list[tuple[Queued, str | None, bool]]:
+            return [(q, *self._send_one(q)) for q in queue]
 
-        if len(by_channel) == 1:
-            send_channel(next(iter(by_channel.values())))
-        elif by_channel:
+        if len(by_channel) <= 1:
+            outcomes = [o for queue in by_channel.values() for o in send_channel(queue)]
+        else:
             with ThreadPoolExecutor(min(self.workers, len(by_channel)), thread_name_prefix="drainer") as pool:
-                list(pool.map(send_channel, by_channel.values()))
+                outcomes = [o for done in pool.map(send_channel, by_channel.values()) for o in done]
+        if outcomes:
+            self._mark(outcomes, report)
 
-    def _mark(self, q: Queued, error: str | None, final: bool, report: SendReport) -> None:
+    def _mark(self, outcomes: list[tuple[Queued, str | None, bool]], report: SendReport) -> None:
         now = self.clock.now()
         with self.db.session() as session:
-            if error is None:
-                outbox.mark_sent(session, now, [q.id])
-                report.add("sent", q)
-                return
-            state = outbox.mark_failed(session, now, q, error, final=final)
-            if state is OutboxState.DEAD and final:
-                _after_dead(session, self.clock, q, error)
-        log.warning("%s to %s not sent (attempt %d): %s", q.kind, q.recipient, q.attempts, error)
-        report.add("gone" if final else "failed", (q, error))
+            outbox.mark_sent(session, now, [q.id for q, error, _ in outcomes if error is None])
+            for q, error, final in outcomes:
+                if error is None:
+                    report.add("sent", q)
+                    continue
+                state = outbox.mark_failed(session, now, q, error, final=final)
+                if state is OutboxState.DEAD and final:
+                    _after_dead(session, self.clock, q, error)
+                log.warning("%s to %s not sent (attempt %d): %s", q.kind, q.recipient, q.attempts, error)
+                report.add("gone" if final else "failed", (q, error))
 
     def _send_one(self, q: Queued) -> tuple[str | None, bool]:
         """Post one message: (None, False) when sent, else (error, whether no retry can help)."""

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Connection, and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, col
 
@@ -170,7 +170,7 @@ def _ready(now: datetime) -> Any:
     )
 
 
-def has_ready(session: Session, now: datetime) -> bool:
+def has_ready(session: Session | Connection, now: datetime) -> bool:
     """True when some message can be claimed now (a cheap read before a write)."""
     return session.execute(select(col(OutboundClaim.id)).where(_ready(now)).limit(1)).first() is not None
 
