@@ -71,11 +71,15 @@ class SendReport:
 
 
 class _Pace:
-    """At most one send per `interval` seconds for one key (a channel, a workspace)."""
+    """At most `per_second` sends a second for one key (a channel, a workspace), allowing a short burst."""
+
+    # Slack allows about one message a second per channel "while allowing bursts over short periods": a few in a
+    # row go at once, so that a moment's delay is not carried on to every later message of that channel.
+    BURST = 3
 
     def __init__(self, per_second: float) -> None:
         self.interval = 1.0 / per_second if per_second else 0.0
-        self.next_at: dict[str, float] = defaultdict(float)
+        self.next_at: dict[str, float] = defaultdict(float)  # when the key's next send is due at the steady rate
         self.lock = threading.Lock()
 
     def wait(self, key: str) -> None:
@@ -90,9 +94,9 @@ class _Pace:
             return 0.0
         with self.lock:
             now = time.monotonic()
-            at = max(now, self.next_at[key])
-            self.next_at[key] = at + self.interval
-        return at - now
+            due = max(now, self.next_at[key])
+            self.next_at[key] = due + self.interval
+        return max(0.0, due - now - (self.BURST - 1) * self.interval)
 
 
 class _Gone(Exception):
