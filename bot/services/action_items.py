@@ -142,8 +142,8 @@ def plan_items(
     due: ParsedDate | None,
     deliverable_key: Key | None = None,
 ) -> Planned:
-    """Check a new item and shape its rows, writing nothing but the workspace row;"""
-    # every refusal is a `DomainError`.
+    """Check a new item and shape its rows (writing nothing but the workspace row); refusals raise."""
+    # Every refusal is a `DomainError`.
     title = title.replace("\x00", "").strip()  # PostgreSQL text cannot hold NUL; a modal passes it through
     if not title:
         raise BadInput("What is the action item? Try `/action add Draft the charter by Friday`.")
@@ -189,8 +189,8 @@ def insert_planned(
     source_channel: str | None = None,
     source_ts: str | None = None,
 ) -> list[ItemView]:
-    """Number planned items, insert them with their audit rows (a planned deliverable they serve moves…"""
-    # …to in progress); returns the views with their keys, for the messages the caller enqueues in this transaction.
+    """Number planned items and insert them with their audit rows; returns the views with their keys."""
+    # To in progress); returns the views with their keys, for the messages the caller enqueues in this transaction.
     now = clock.now()
     started = set()
     for plan in planned:

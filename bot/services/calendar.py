@@ -1,5 +1,5 @@
-"""iCalendar feeds:"""
-# a person's or a channel's due items, deliverables and milestones, behind a secret token. A feed token is a random id
+"""iCalendar feeds: a person's due items and milestones, by a secret token."""
+# A person's or a channel's due items, deliverables and milestones, behind a secret token. A feed token is a random id
 # (stored, so `/action calendar reset` revokes it) plus, when FOLLOWTHROUGH_SECRET_KEY is set, an HMAC of the id, so a
 # guessed id alone does not open a feed.
 

@@ -188,7 +188,7 @@ def _recipient(
 
 @dataclass
 class Extras:
-    """What a morning DM shows beyond its own and waiting items:"""
+    """What a morning DM shows beyond its own and waiting items, by (team_id, user_id)."""
 
     # items done by others for their creators, the deliverables each reviewer must review, and (Mondays) key results
     # gone stale — by (team_id, user_id).
@@ -282,8 +282,8 @@ def _owns(draft: _Draft | None, row: Any) -> bool:
 
 
 def compose_all(session: Session, now: datetime, recipients: list[Recipient]) -> list[Morning]:
-    """The content of every recipient's morning DM, from a fixed number of set-wide reads (no query per person):"""
-    # one read of the open items serves both its owner's own list and its creator's "waiting on others".
+    """Every recipient's morning DM, from a fixed number of set-wide reads (no query per person)."""
+    # One read of the open items serves both its owner's own list and its creator's "waiting on others".
     if not recipients:
         return []
     drafts: dict[tuple[str, str], _Draft] = {}

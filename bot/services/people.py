@@ -55,7 +55,7 @@ def _info(r: Any) -> PersonInfo:
 
 
 def everyone(conn: Connection, limit: int, *, since: datetime | None = None) -> list[tuple[str, PersonInfo]] | None:
-    """Cached people of every workspace as (team_id, person) — all of them, or those stored at or after `since`;"""
+    """Cached people of every workspace as (team_id, person), or those stored since `since`."""
     # None when there are more than `limit`.
     rows = person_rows.everyone(conn, limit, since=since)
     return None if rows is None else [(r.team_id, _info(r)) for r in rows]

@@ -1,5 +1,5 @@
-"""Roll-ups shared by deliverables, milestones and outcomes:"""
-# counts in a constant number of queries, working days, the milestone status rule, forecasts and key-result progress.
+"""Roll-ups shared by deliverables, milestones and outcomes: counts, progress, risk, forecast."""
+# Counts in a constant number of queries, working days, the milestone status rule, forecasts and key-result progress.
 
 from __future__ import annotations
 
@@ -177,8 +177,8 @@ def effective_status(m: Milestone, today: date) -> str:
 
 
 def settle_milestone(session: Session, clock: Clock, m: Milestone, *, today: date, by: str) -> str | None:
-    """Recompute reached/missed:"""
-    # reached when every deliverable is approved (and a gate's decision is go), missed when the date passes first.
+    """Recompute a milestone's reached/missed status from its deliverables."""
+    # Reached when every deliverable is approved (and a gate's decision is go), missed when the date passes first.
     # Returns the new status when it changed.
     # Lock the milestone first: two deliverables approved at once must not both see the other still open.
     session.refresh(m, with_for_update=True)
@@ -212,8 +212,8 @@ def settle_milestone(session: Session, clock: Clock, m: Milestone, *, today: dat
 
 
 def kr_percent(baseline: float, target: float, current: float) -> float:
-    """(current − baseline) / (target − baseline) as a percentage;"""
-    # a target equal to the baseline is 100 % while held, else 0 %.
+    """(current − baseline) / (target − baseline) as a percentage (None when it cannot be said)."""
+    # A target equal to the baseline is 100 % while held, else 0 %.
     if math.isclose(target, baseline):
         return 100.0 if math.isclose(current, target) else 0.0
     return (current - baseline) / (target - baseline) * 100.0

@@ -31,8 +31,8 @@ def first_delivery(session: Session, now: datetime, team_id: str, event_id: str)
 def receive(
     session: Session, now: datetime, team_id: str, event_id: str, payload: str, *, unless_capture_off_in: str | None
 ) -> Received:
-    """Hold a capture before Slack's answer:"""
-    # its event id and what the message said, in one insert. With `unless_capture_off_in`, nothing is held when
+    """Hold a capture before Slack's answer: its event id and what the message said, in one insert."""
+    # Its event id and what the message said, in one insert. With `unless_capture_off_in`, nothing is held when
     # capture is off in that channel.
     table = ProcessedEvent.__table__  # type: ignore[attr-defined]
     insert_fn = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
@@ -118,8 +118,8 @@ def failed(session: Session, now: datetime, team_id: str, event_id: str) -> None
 
 
 def give_up(session: Session, now: datetime, *, older_than: timedelta) -> list[tuple[str, str]]:
-    """Stop trying captures held longer than `older_than` (kept, with what they said, for a person to read);"""
-    # returns (team_id, event_id) of the ones given up now.
+    """Give up captures held longer than `older_than` (kept for a person); the ones given up now."""
+    # Returns (team_id, event_id) of the ones given up now.
     rows = session.execute(
         update(ProcessedEvent)
         .where(

@@ -21,8 +21,8 @@ def active_teams(session: Session) -> list[str]:
 
 
 def candidates(session: Session, now: datetime, teams: list[str]) -> set[tuple[str, str]]:
-    """(team, user) of everyone who might have something to hear:"""
-    # owners, creators waiting, reviewers, outcome owners.
+    """(team, user) of everyone who might have something to hear in a morning DM."""
+    # Owners, creators waiting, reviewers, outcome owners.
     reviewer = func.coalesce(col(Deliverable.approver), col(Milestone.owner), col(Deliverable.created_by))
     every = union_all(
         select(col(ActionItem.team_id), col(ActionItem.owner))
@@ -86,8 +86,8 @@ def served(session: Session, team_id: str, kind: str, slots: set[str]) -> set[tu
 
 
 def open_items(session: Session, teams: list[str], horizon: date, today: date) -> Sequence[Any]:
-    """Open items that may show in a morning DM, by due date then number, with `owner_deleted`:"""
-    # an owner's own (due by `horizon`, not snoozed past `today`) and items given to someone else that are overdue or
+    """Open items that may show in a morning DM, by due date then number, with `owner_deleted`."""
+    # An owner's own (due by `horizon`, not snoozed past `today`) and items given to someone else that are overdue or
     # orphaned.
     owner_deleted: Any = col(Person.deleted).label("owner_deleted")
     return session.execute(
@@ -112,8 +112,8 @@ def open_items(session: Session, teams: list[str], horizon: date, today: date) -
 
 
 def done_by_others(session: Session, now: datetime, teams: list[str], kind: str) -> Sequence[Any]:
-    """Items finished by someone else since their creator's last message of `kind` (else the last day)…"""
-    # …oldest first; deliverable columns are left empty (the DM does not show them).
+    """Items finished by someone else since their creator's last message of `kind` (else a day)."""
+    # Oldest first; deliverable columns are left empty (the DM does not show them).
     last = (
         select(
             col(OutboundClaim.team_id).label("team_id"),

@@ -59,8 +59,8 @@ def payload_of(
     response_url: str | None = None,
     files: Sequence[tuple[str, str, bytes]] = (),
 ) -> dict[str, Any]:
-    """What the outbox stores for a message:"""
-    # enough to post it later, from any process. `files` are (filename, title, content), uploaded into the channel
+    """What the outbox stores for a message: enough to post it later, from any process."""
+    # Enough to post it later, from any process. `files` are (filename, title, content), uploaded into the channel
     # after the message.
     payload: dict[str, Any] = {"text": text, "blocks": blocks}
     if thread_ts:
@@ -109,8 +109,8 @@ def enqueue(
 
 
 def enqueue_many(session: Session, now: datetime, messages: list[dict[str, Any]]) -> int:
-    """Queue many messages in one statement (a sweep's DMs):"""
-    # each a dict of team_id, recipient, kind, slot and payload (None: a skipped slot); a slot queued before is left
+    """Queue many messages in one statement (a sweep's DMs); returns how many had something to say."""
+    # Each a dict of team_id, recipient, kind, slot and payload (None: a skipped slot); a slot queued before is left
     # as it is. Returns how many were given.
     if not messages:
         return 0
@@ -176,19 +176,25 @@ def has_ready(session: Session | Connection, now: datetime) -> bool:
 
 
 def claim(session: Session, now: datetime, *, limit: int = 100) -> list[Queued]:
-    """Claim up to `limit` messages ready to send, oldest first:"""
-    # queued ones whose time has come, and claims a dead sender left. Two drainers never claim the same row
+    """Claim up to `limit` messages ready to send (and claims a dead drainer left), oldest first."""
+    # Queued ones whose time has come, and claims a dead sender left. Two drainers never claim the same row
     # (PostgreSQL skips rows another has locked; SQLite has one writer).
-    ids = (
-        select(col(OutboundClaim.id))
-        .where(_ready(now))
-        .order_by(col(OutboundClaim.id))
-        .limit(limit)
-        .with_for_update(skip_locked=True)
+    # The ids first (locked, skipping rows another drainer locked), then the update: one UPDATE … WHERE id IN
+    # (SELECT … LIMIT … FOR UPDATE SKIP LOCKED) lets PostgreSQL run the subquery again and claim past the limit.
+    ids = list(
+        session.execute(
+            select(col(OutboundClaim.id))
+            .where(_ready(now))
+            .order_by(col(OutboundClaim.id))
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        ).scalars()
     )
+    if not ids:
+        return []
     rows = session.execute(
         update(OutboundClaim)
-        .where(col(OutboundClaim.id).in_(ids.scalar_subquery()), _ready(now))
+        .where(col(OutboundClaim.id).in_(ids), _ready(now))
         .values(state=OutboxState.SENDING.value, claimed_at=now, attempts=col(OutboundClaim.attempts) + 1)
         .returning(
             col(OutboundClaim.id),
