@@ -50,7 +50,7 @@ def numbers_are_unique_and_gapless(db: Database) -> dict[str, int]:
     return found
 
 
-CASES = [pytest.param(10, id="10s"), pytest.param(60, id="60s", marks=pytest.mark.slow)]
+CASES = [pytest.param(6, id="6s"), pytest.param(60, id="60s", marks=pytest.mark.slow)]
 
 
 @pytest.mark.timeout(400)

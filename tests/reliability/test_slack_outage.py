@@ -81,7 +81,7 @@ def open_claims(db: Database) -> int:
         return len(s.exec(select(OutboundClaim.id).where(col(OutboundClaim.state).in_(["claimed", "failed"]))).all())
 
 
-CASES = [pytest.param(6, id="6s-storm"), pytest.param(60, id="60s-storm", marks=pytest.mark.slow)]
+CASES = [pytest.param(4, id="4s-storm"), pytest.param(60, id="60s-storm", marks=pytest.mark.slow)]
 
 
 @pytest.mark.timeout(400)

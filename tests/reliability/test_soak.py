@@ -34,7 +34,7 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(len(ordered) * p))]
 
 
-CASES = [pytest.param(10, 3, id="10s"), pytest.param(300, 60, id="5min", marks=pytest.mark.slow)]
+CASES = [pytest.param(6, 2, id="6s"), pytest.param(300, 60, id="5min", marks=pytest.mark.slow)]
 
 
 @pytest.mark.timeout(600)
