@@ -146,4 +146,6 @@ class Served:
     def __exit__(
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
-        self.stop()
+        code = self.stop()
+        if exc_type is None:  # a serve that outlives its graceful timeout is killed: its last messages are lost
+            assert code == 0, f"serve exited {code} on SIGTERM:\n{self.log.read_text()[-2000:]}"
