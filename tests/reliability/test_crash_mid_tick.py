@@ -101,8 +101,9 @@ def test_a_sweep_killed_mid_send_is_finished_by_the_next_one(
     time.sleep(SLOW_SLACK_SECONDS + 0.5)  # posts in flight at the kill reach Slack (it had them already)
     api.clear_faults()
     killed_after = sum(dms(api).values())
-    held = claims(db).get("sending", set())  # claimed, not marked: in flight at the kill
-    assert 0 < len(held) <= SENDER_WORKERS, held
+    # Claimed, not marked: in flight at the kill (none when the kill fell between two batches, which is rare).
+    held = claims(db).get("sending", set())
+    assert len(held) <= SENDER_WORKERS, held
 
     # Restarted at once: everything not claimed goes out; the cut-off claims are younger than 5 minutes and wait.
     if process == "tick":
