@@ -77,6 +77,24 @@ def payload_of(
     return payload
 
 
+def _row(
+    now: datetime, team_id: str, recipient: str, kind: str, slot: str, payload: dict[str, Any] | None
+) -> dict[str, Any]:
+    """The columns of a queued message (or, without a payload, of a skipped slot)."""
+    return {
+        "team_id": team_id,
+        "recipient": recipient,
+        "kind": kind,
+        "slot": slot,
+        "state": (OutboxState.QUEUED if payload is not None else OutboxState.SKIPPED).value,
+        "attempts": 0,
+        "claimed_at": now,
+        "not_before": now if payload is not None else None,
+        "queued_at": now,
+        "payload": json.dumps(payload, separators=(",", ":")) if payload is not None else None,
+    }
+
+
 def enqueue(
     session: Session,
     now: datetime,
@@ -88,21 +106,7 @@ def enqueue(
     payload: dict[str, Any],
 ) -> bool:
     """Queue a message once per (team, recipient, kind, slot); False when that slot was queued before."""
-    inserted = insert_ignore(
-        session,
-        OutboundClaim,
-        _SLOT,
-        team_id=team_id,
-        recipient=recipient,
-        kind=kind,
-        slot=slot,
-        state=OutboxState.QUEUED.value,
-        attempts=0,
-        claimed_at=now,
-        not_before=now,
-        queued_at=now,
-        payload=json.dumps(payload, separators=(",", ":")),
-    )
+    inserted = insert_ignore(session, OutboundClaim, _SLOT, **_row(now, team_id, recipient, kind, slot, payload))
     if inserted:
         session.info["outbox_enqueued"] = True  # Database wakes the drainer when this transaction commits
     return inserted
@@ -110,47 +114,18 @@ def enqueue(
 
 def enqueue_many(session: Session, now: datetime, messages: list[dict[str, Any]]) -> int:
     """Queue many messages in one statement (a sweep's DMs); returns how many had something to say."""
-    # Each a dict of team_id, recipient, kind, slot and payload (None: a skipped slot); a slot queued before is left
-    # as it is. Returns how many were given.
+    # Each a dict of team_id, recipient, kind, slot and payload (None: a skipped slot, recorded so later sweeps do
+    # not look again); a slot queued before is left as it is.
     if not messages:
         return 0
-    rows = [
-        {
-            "team_id": m["team_id"],
-            "recipient": m["recipient"],
-            "kind": m["kind"],
-            "slot": m["slot"],
-            "state": (OutboxState.QUEUED if m["payload"] is not None else OutboxState.SKIPPED).value,
-            "attempts": 0,
-            "claimed_at": now,
-            "not_before": now if m["payload"] is not None else None,
-            "queued_at": now,
-            "payload": json.dumps(m["payload"], separators=(",", ":")) if m["payload"] is not None else None,
-        }
-        for m in messages
-    ]
+    rows = [_row(now, m["team_id"], m["recipient"], m["kind"], m["slot"], m["payload"]) for m in messages]
     table = OutboundClaim.__table__  # type: ignore[attr-defined]
     insert_fn = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     session.execute(insert_fn(table).on_conflict_do_nothing(index_elements=_SLOT), rows)
-    if any(m["payload"] is not None for m in messages):
+    queued = sum(m["payload"] is not None for m in messages)
+    if queued:
         session.info["outbox_enqueued"] = True
-    return sum(m["payload"] is not None for m in messages)
-
-
-def skip(session: Session, now: datetime, *, team_id: str, recipient: str, kind: str, slot: str) -> None:
-    """Record that a scheduled slot had nothing to send."""
-    insert_ignore(
-        session,
-        OutboundClaim,
-        _SLOT,
-        team_id=team_id,
-        recipient=recipient,
-        kind=kind,
-        slot=slot,
-        state=OutboxState.SKIPPED.value,
-        attempts=0,
-        claimed_at=now,
-    )
+    return queued
 
 
 def slots_taken(session: Session, *, kinds: list[str], slots: set[str] | None = None) -> set[tuple[str, str, str, str]]:
@@ -244,24 +219,6 @@ def mark_failed(session: Session, now: datetime, q: Queued, error: str, *, final
         .values(state=state.value, not_before=not_before, last_error=error[:500])
     )
     return state
-
-
-def last_sent(session: Session, team_ids: list[str], kind: str) -> Any:
-    """A subquery: (team_id, recipient, last) — when each recipient was last sent a message of `kind`."""
-    return (
-        select(
-            col(OutboundClaim.team_id).label("team_id"),
-            col(OutboundClaim.recipient).label("recipient"),
-            func.max(col(OutboundClaim.sent_at)).label("last"),
-        )
-        .where(
-            col(OutboundClaim.team_id).in_(team_ids),
-            col(OutboundClaim.kind) == kind,
-            col(OutboundClaim.state) == OutboxState.SENT.value,
-        )
-        .group_by(col(OutboundClaim.team_id), col(OutboundClaim.recipient))
-        .subquery()
-    )
 
 
 def counts(session: Session) -> dict[str, int]:
