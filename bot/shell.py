@@ -251,7 +251,7 @@ class Shell:
         rt = build_runtime(self.bot.settings, self.bot.db, FrozenClock(at), self.bot.client, per_channel_per_second=0)
         report = run_all(rt)
         time.sleep(0.2)
-        self.out.write(f"   {report.summary()}\n")
+        self.out.write(f"   {report.in_words()}\n")
 
     def _click(self, arg: str) -> None:
         if not arg.isdigit() or not 1 <= int(arg) <= len(self.buttons):

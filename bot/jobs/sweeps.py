@@ -36,6 +36,17 @@ class TickReport:
             bits.append(f"{len(r.failed)} failed (retried later)")
         return " · ".join([*parts, ", ".join(bits)])
 
+    def in_words(self) -> str:
+        """What a person at the console reads: only what happened (`2 morning DMs queued, 2 sent`)."""
+        done = [f"{n} {name}" for name, n in self.queued.items() if n]
+        r = self.sent
+        sent = [f"{len(r.sent)} sent"] if r.sent else []
+        sent += [f"{len(r.gone)} undeliverable"] if r.gone else []
+        sent += [f"{len(r.failed)} failed (retried later)"] if r.failed else []
+        if not done and not sent:
+            return "nothing was due"
+        return " · ".join([*([", ".join(done) + " queued"] if done else []), *sent])
+
     @property
     def active(self) -> bool:
         """True when the pass queued or sent anything."""
