@@ -148,7 +148,7 @@ def _enqueue_messages(
             ),
         )
     for item in items:
-        if item.owner != actor.user_id:
+        if item.owner is not None and item.owner != actor.user_id:
             dm = cards.assigned_dm(item, by=actor.user_id, today=today)
             outbox.enqueue(
                 session,

@@ -36,6 +36,7 @@ class BlockId(StrEnum):
     WORKING_DAYS = "working-days"
     PAUSED_UNTIL = "paused-until"
     SWITCHES = "switches"
+    CAPTURE = "capture"
     GATE_NOTE = "gate-note"
 
 

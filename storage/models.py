@@ -23,6 +23,7 @@ class Workspace(SQLModel, table=True):
     created_at: datetime = Field(sa_column=_utc(False))
     active: bool = Field(default=True)
     uninstalled_at: datetime | None = Field(default=None, sa_column=_utc())
+    people_synced_at: datetime | None = Field(default=None, sa_column=_utc())
 
 
 class KeyCounter(SQLModel, table=True):
@@ -42,6 +43,9 @@ class Person(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=32)
     name: str = Field(default="", max_length=255)
     real_name: str = Field(default="", max_length=255)
+    display_name: str = Field(default="", max_length=255)
+    first_name: str = Field(default="", max_length=255)
+    last_name: str = Field(default="", max_length=255)
     tz: str | None = Field(default=None, max_length=64)
     is_bot: bool = Field(default=False)
     is_admin: bool = Field(default=False)
@@ -65,12 +69,12 @@ class PersonSettings(SQLModel, table=True):
 
 
 class ChannelSettings(SQLModel, table=True):
-    """Per-channel switches (capture of marker lines on or off)."""
+    """Per-channel switches: what capture reads here (`on` people, `apps` people and apps, `off` nothing)."""
 
     __tablename__ = "channel_settings"
     team_id: str = Field(primary_key=True, max_length=32)
     channel: str = Field(primary_key=True, max_length=32)
-    capture_enabled: bool = Field(default=True)
+    capture: str = Field(default="on", max_length=8)
     calendar_token: str | None = Field(default=None, max_length=64)
     updated_by: str | None = Field(default=None, max_length=32)
     updated_at: datetime | None = Field(default=None, sa_column=_utc())
@@ -196,7 +200,7 @@ class ActionItem(SQLModel, table=True):
     number: int
     title: str = Field(sa_column=Column(Text, nullable=False))
     status: str = Field(default="open", max_length=16)
-    owner: str = Field(max_length=32)
+    owner: str | None = Field(default=None, max_length=32)  # None: captured from notes with nobody to own it yet
     created_by: str = Field(max_length=32)
     channel: str | None = Field(default=None, max_length=32)
     private: bool = Field(default=False)
@@ -207,6 +211,8 @@ class ActionItem(SQLModel, table=True):
     source_url: str | None = Field(default=None, sa_column=Column(Text))
     source_channel: str | None = Field(default=None, max_length=32)
     source_ts: str | None = Field(default=None, max_length=32)
+    source_entry: str | None = Field(default=None, max_length=16)  # the notes entry it came from (a fingerprint)
+    by_app: bool = Field(default=False)  # captured from an app's message: `created_by` is that app's bot user
     snoozed_until: date | None = Field(default=None)
     created_at: datetime = Field(sa_column=_utc(False))
     updated_at: datetime | None = Field(default=None, sa_column=_utc())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.blocks.cards import Message
-from bot.blocks.common import Block, context, due_text, esc, section, user
+from bot.blocks.common import Block, context, due_text, esc, owner, section
 from bot.services.action_items import ItemView
 
 
@@ -17,7 +17,7 @@ def confirmation(items: list[ItemView], notes: list[str], *, today: date) -> Mes
     keys = ", ".join(i.key for i in items)
     if items:
         lines = [
-            f"*{i.key}*  {esc(i.title)} — {user(i.owner)} · {due_text(i.due_date, i.due_time, i.due_tz, today=today)}"
+            f"*{i.key}*  {esc(i.title)} — {owner(i.owner)} · {due_text(i.due_date, i.due_time, i.due_tz, today=today)}"
             for i in items[:20]
         ]
         if len(items) > 20:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import date
 
-from bot.blocks.common import Block, button, channel, clip, context, due_text, esc, is_overdue, section, user
+from bot.blocks.common import Block, button, channel, clip, context, due_text, esc, is_overdue, owner, section, user
 from bot.ids import ActionId
 from bot.services.action_items import ItemList, ItemView
 
@@ -56,7 +56,7 @@ def _meta(item: ItemView, today: date, *, show_owner: bool = True, show_channel:
     overdue = item.status == "open" and is_overdue(item.due_date, today)
     parts = []
     if show_owner:
-        parts.append(f"Owner {user(item.owner)}")
+        parts.append(f"Owner {owner(item.owner)}")
     parts.append(due_text(item.due_date, item.due_time, item.due_tz, today=today) + (" ⚠️ *overdue*" if overdue else ""))
     if item.snoozed_until and item.status == "open":
         parts.append(f"💤 snoozed until {item.snoozed_until:%a, %b} {item.snoozed_until.day}")
@@ -90,7 +90,7 @@ def added(items: list[ItemView], *, viewer: str, today: date, warnings: list[str
     for w in warnings[:5]:
         blocks.append(context(f"⚠️ {esc(w)}"))
     keys = ", ".join(i.key for i in items)
-    owners = ", ".join(user(i.owner) for i in items)
+    owners = ", ".join(owner(i.owner) for i in items)
     return Message(text=f"Added {keys}: {esc(items[0].title) if items else ''} (owner {owners})", blocks=blocks)
 
 
@@ -104,14 +104,14 @@ def completed(item: ItemView, *, today: date) -> Message:
     """The reply to `/action done` and the Done button."""
     blocks = [
         section(f"☑️ *{item.key}*  ~{esc(item.title)}~ is done."),
-        context(f"Owner {user(item.owner)} · was {due_text(item.due_date, item.due_time, item.due_tz, today=today)}"),
+        context(f"Owner {owner(item.owner)} · was {due_text(item.due_date, item.due_time, item.due_tz, today=today)}"),
     ]
     return Message(text=f"{item.key} {esc(item.title)} is done.", blocks=blocks)
 
 
 def assigned_dm(item: ItemView, *, by: str, today: date) -> Message:
     """The DM someone gets when another person assigns them an item."""
-    blocks = [section(f"📥 {user(by)} assigned you an action item"), *card(item, viewer=item.owner, today=today)]
+    blocks = [section(f"📥 {user(by)} assigned you an action item"), *card(item, viewer=item.owner or "", today=today)]
     return Message(text=f"{user(by)} assigned you {item.key}: {esc(item.title)}", blocks=blocks)
 
 
@@ -170,6 +170,19 @@ def refusal(text: str) -> Message:
     # It may echo what was typed: no special mention may survive, and no word however long may pass Slack's limits.
     safe = clip(text.replace("<!", "&lt;!"))
     return Message(text=safe, blocks=[section(safe)])
+
+
+CAPTURE_READS = {
+    "on": "I read people's messages: lines starting AI:, Action item:, TODO: or [ ], and action-item sections of "
+    "meeting notes. Apps' messages are not read (`/action settings capture apps` reads them too).",
+    "apps": "I read people's messages and the meeting notes apps post here (their action-item sections).",
+    "off": "I read nothing here. `/action settings capture on` turns it back on.",
+}
+
+
+def capture_reads(mode: str) -> str:
+    """What capture reads in a channel set to `mode`, in a sentence or two."""
+    return CAPTURE_READS[mode]
 
 
 def usage_card(command: str, lines: list[str]) -> Message:

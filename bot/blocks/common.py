@@ -25,6 +25,11 @@ def user(uid: str | None) -> str:
     return f"<@{uid}>" if uid else "nobody"
 
 
+def owner(uid: str | None) -> str:
+    """An item's owner: their mention, or "unassigned" for an item nobody has taken yet."""
+    return f"<@{uid}>" if uid else "_unassigned_"
+
+
 def channel(cid: str | None) -> str:
     """A channel reference."""
     return f"<#{cid}>" if cid else "a DM"

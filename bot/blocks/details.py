@@ -7,7 +7,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.cards import Message, item_actions
-from bot.blocks.common import Block, channel, context, due_text, esc, section, user
+from bot.blocks.common import Block, channel, context, due_text, esc, owner, section, user
 from bot.services.action_items import ItemView
 from bot.services.item_changes import HistoryEntry
 
@@ -37,7 +37,7 @@ def _describe(entry: HistoryEntry) -> str:
 def item_details(item: ItemView, history: list[HistoryEntry], *, viewer: str, today: date, tz: ZoneInfo) -> Message:
     """Title, the facts as fields, the buttons the viewer may press, then the history."""
     fields = [
-        f"*Owner*\n{user(item.owner)}",
+        f"*Owner*\n{owner(item.owner)}",
         f"*Status*\n{item.status}",
         f"*Due*\n{due_text(item.due_date, item.due_time, item.due_tz, today=today).removeprefix('due ')}",
         f"*Created by*\n{user(item.created_by)}",
@@ -57,4 +57,4 @@ def item_details(item: ItemView, history: list[HistoryEntry], *, viewer: str, to
     if len(history) > _MAX_HISTORY:
         lines.insert(0, f"…{len(history) - _MAX_HISTORY} earlier changes")
     blocks.append(context("*History*\n" + "\n".join(lines) if lines else "No history yet."))
-    return Message(text=f"{item.key} {esc(item.title)} — {item.status}, owner {user(item.owner)}", blocks=blocks)
+    return Message(text=f"{item.key} {esc(item.title)} — {item.status}, owner {owner(item.owner)}", blocks=blocks)

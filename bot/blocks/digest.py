@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.blocks.cards import Message
-from bot.blocks.common import Block, context, esc, section, short_date, user
+from bot.blocks.common import Block, context, esc, owner, section, short_date, user
 from bot.blocks.plan_common import bar
 from bot.blocks.plan_status import when_text
 from bot.services.action_items import ItemView
@@ -60,7 +60,7 @@ def digest_message(data: DigestData, schedule: Schedule, *, chart_count: int = 0
         lines.append(f"✅ *Done since the last digest:* {_keys(data.done_since)}")
     if data.due_soon:
         due = ", ".join(
-            f"{i.key} ({user(i.owner)}, {i.due_date:%a})" if i.due_date else i.key for i in data.due_soon[:10]
+            f"{i.key} ({owner(i.owner)}, {i.due_date:%a})" if i.due_date else i.key for i in data.due_soon[:10]
         )
         lines.append(f"📅 *Due in the next 7 days:* {due}" + (" …" if len(data.due_soon) > 10 else ""))
     if data.overdue_by_owner:

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from bot.blocks.cards import snooze_menu
-from bot.blocks.common import Block, button, context, due_text, esc, is_overdue, section, user
+from bot.blocks.common import Block, button, context, due_text, esc, is_overdue, owner, section, user
 from bot.ids import ActionId
 from bot.services.action_items import ItemView
 from bot.services.home import GROUPS, HomeData
@@ -55,7 +55,7 @@ def home_view(data: HomeData, reviews: list[Any], review_blocks: Any, *, today: 
             tail.append(review_blocks(review))
     if data.waiting_on:
         lines = [
-            f"*{i.key}*  {user(i.owner)}: {esc(i.title)} · {due_text(i.due_date, i.due_time, i.due_tz, today=today)}"
+            f"*{i.key}*  {owner(i.owner)}: {esc(i.title)} · {due_text(i.due_date, i.due_time, i.due_tz, today=today)}"
             + (" ⚠️" if is_overdue(i.due_date, today) else "")
             for i in data.waiting_on[:15]
         ]

@@ -111,14 +111,23 @@ def snooze_modal(key: str, today: date) -> Block:
     return _modal(CallbackId.SNOOZE_MODAL, f"Snooze {key}", blocks, "Snooze", {"key": key})
 
 
-def reassign_modal(key: str, owner: str) -> Block:
+def reassign_modal(key: str, owner: str | None) -> Block:
     """Pick the new owner."""
-    el = {"type": "users_select", "action_id": VALUE, "initial_user": owner}
+    el: Block = {"type": "users_select", "action_id": VALUE}
+    if owner:
+        el["initial_user"] = owner
     blocks = [_input(BlockId.NEW_OWNER, "New owner", el)]
     return _modal(CallbackId.REASSIGN_MODAL, f"Reassign {key}", blocks, "Reassign", {"key": key})
 
 
-def settings_modal(prefs: PersonPrefs, *, channel: str | None, capture_on: bool) -> Block:
+CAPTURE_CHOICES = (
+    ("on", "People's messages: AI:/TODO: lines and action-item sections"),
+    ("apps", "People's and apps' messages (meeting-notes tools)"),
+    ("off", "Nothing"),
+)
+
+
+def settings_modal(prefs: PersonPrefs, *, channel: str | None, capture: str | None) -> Block:
     """Reminder hour, working days, a pause, and switches (capture for this channel when in one)."""
     hours = [{"text": _pt(f"{h:02d}:00"), "value": str(h)} for h in range(24)]
     hour_el = {
@@ -138,10 +147,6 @@ def settings_modal(prefs: PersonPrefs, *, channel: str | None, capture_on: bool)
         {"text": _pt("Tell me at once when items I gave others are done"), "value": "done_now"},
     ]
     on = [s for s, flag in zip(switches, (prefs.reminders_enabled, prefs.notify_done_now), strict=True) if flag]
-    if channel:
-        switches.append({"text": _pt("Capture AI:/TODO: lines in this channel"), "value": "capture"})
-        if capture_on:
-            on.append(switches[-1])
     switch_el: Block = {"type": "checkboxes", "action_id": VALUE, "options": switches}
     if on:
         switch_el["initial_options"] = on
@@ -150,12 +155,20 @@ def settings_modal(prefs: PersonPrefs, *, channel: str | None, capture_on: bool)
         _input(BlockId.WORKING_DAYS, "My working days", days_el),
         _input(BlockId.PAUSED_UNTIL, "Pause reminders until (holidays)", pause_el, optional=True),
         _input(BlockId.SWITCHES, "Switches", switch_el, optional=True),
+        *([_capture_input(capture)] if channel else []),
         context(
             "📅 Your deadlines in Google Calendar or Outlook: `/action settings calendar` gives the feed links; "
             "`/action settings calendar reset` revokes them."
         ),
     ]
     return _modal(CallbackId.SETTINGS_MODAL, "Followthrough settings", blocks, "Save", {"channel": channel})
+
+
+def _capture_input(capture: str | None) -> Block:
+    choices = [{"text": _pt(label), "value": value} for value, label in CAPTURE_CHOICES]
+    chosen = next((c for c in choices if c["value"] == (capture or "on")), choices[0])
+    el = {"type": "radio_buttons", "action_id": VALUE, "options": choices, "initial_option": chosen}
+    return _input(BlockId.CAPTURE, "What this channel's capture reads (anyone here may change it)", el)
 
 
 def state_value(view: dict[str, Any], block_id: str) -> dict[str, Any]:

@@ -34,7 +34,7 @@ def _own(items: Sequence[ItemView], count: int, heading: str, m: Morning, budget
         deliverable = f" · {item.deliverable} {esc(item.deliverable_title or '')}" if item.deliverable else ""
         due = due_text(item.due_date, item.due_time, item.due_tz, today=today)
         blocks.append(section(f"*{item.key}*  {esc(item.title)}\n{due}{by}{deliverable}"))
-        actions = item_actions(item, item.owner)
+        actions = item_actions(item, item.owner or "")
         if actions:
             blocks.append(actions)
     return blocks

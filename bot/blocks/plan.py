@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.blocks.cards import Message, usage_card
-from bot.blocks.common import Block, button, context, due_text, esc, section, short_date, user
+from bot.blocks.common import Block, button, context, due_text, esc, owner, section, short_date, user
 from bot.blocks.plan_common import bar, changed_message, day, line_sections, message, note_blocks, quote
 from bot.ids import PlanActionId
 from bot.services.deliverable_changes import Decision, EditResult, SubmitResult
@@ -76,7 +76,7 @@ def _item_lines(items: list[LinkedItem], total: int, today: date) -> list[str]:
         if item.status == "done":
             lines.append(f"☑️ {item.key}  ~{esc(item.title)}~")
             continue
-        meta = [user(item.owner)]
+        meta = [owner(item.owner)]
         if item.due_date:
             meta.append(due_text(item.due_date, None, None, today=today))
             if item.due_date < today:

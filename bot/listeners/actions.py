@@ -170,7 +170,7 @@ def handle_edit(
     view = modals.item_modal(
         metadata={"mode": "edit", "key": item.key, "channel": actor.channel},
         title=item.title,
-        owners=[item.owner],
+        owners=[item.owner] if item.owner else [],
         due_date=item.due_date,
         due_time=item.due_time,
         editing=item.key,

@@ -24,6 +24,7 @@ from bot.services import action_items, calendar, item_changes, settings
 from bot.services.action_items import check_owners
 from bot.services.common import Actor
 from bot.services.csv_export import rows_csv
+from bot.services.settings import CAPTURE_MODES
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
 EXPORT_KEY = "followthrough_export"
@@ -231,7 +232,7 @@ def verb_edit(v: Verb) -> None:
     view = modals.item_modal(
         metadata={"mode": "edit", "key": item.key, "channel": v.actor.channel},
         title=item.title,
-        owners=[item.owner],
+        owners=[item.owner] if item.owner else [],
         due_date=item.due_date,
         due_time=item.due_time,
         editing=item.key,
@@ -245,23 +246,22 @@ def verb_settings(v: Verb) -> cards.Message | None:
     channel = v.actor.channel if v.actor.channel and not v.actor.channel.startswith("D") else None
     if words[:1] == ["calendar"]:
         return verb_calendar(Verb(v.deps, v.actor, v.client, v.context, v.command, " ".join(words[1:]), v.today))
-    if words[:1] == ["capture"] and len(words) == 2 and words[1] in ("on", "off"):
+    if words[:1] == ["capture"] and len(words) == 2 and words[1] in CAPTURE_MODES:
         if channel is None:
             raise BadInput("Capture is set per channel: run `/action settings capture off` in that channel.")
         with v.deps.db.session() as session:
-            settings.set_capture(session, v.deps.clock, v.actor, channel, words[1] == "on")
-        state = "on: lines starting AI:, Action item:, TODO: or [ ] become items" if words[1] == "on" else "off"
-        return cards.refusal(f"Capture in <#{channel}> is {state}.")
+            settings.set_capture(session, v.deps.clock, v.actor, channel, words[1])
+        return cards.refusal(f"Capture in <#{channel}> is now *{words[1]}*: {cards.capture_reads(words[1])}")
     if words:
         raise BadInput(
-            "Try `/action settings` (opens your settings), `/action settings capture on|off` "
+            "Try `/action settings` (opens your settings), `/action settings capture on|off|apps` "
             "or `/action settings calendar [reset]`."
         )
     with v.deps.db.session(readonly=True) as session:
         prefs = settings.prefs(session, v.actor.team_id, v.actor.user_id)
-        capture = settings.capture_on(session, v.actor.team_id, channel) if channel else False
+        capture = settings.capture_mode(session, v.actor.team_id, channel) if channel else None
     v.client.views_open(
-        trigger_id=v.command["trigger_id"], view=modals.settings_modal(prefs, channel=channel, capture_on=capture)
+        trigger_id=v.command["trigger_id"], view=modals.settings_modal(prefs, channel=channel, capture=capture)
     )
     return None
 

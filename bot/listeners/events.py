@@ -71,7 +71,7 @@ def _hold(
             team_id,
             held.event_id,
             held.payload,
-            unless_capture_off_in=channel if kind == "message" else None,
+            channel=channel if kind == "message" else None,
         )
     if state in ("new", "held"):  # not written before (a retry of one still held is written now)
         context[CAPTURE_KEY] = held

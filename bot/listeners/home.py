@@ -70,5 +70,5 @@ def handle_open_settings(ack: Ack, body: dict[str, Any], context: BoltContext, c
     deps = Deps.of(context)
     with deps.db.session(readonly=True) as session:
         prefs = settings.prefs(session, actor.team_id, actor.user_id)
-    client.views_open(trigger_id=body["trigger_id"], view=modals.settings_modal(prefs, channel=None, capture_on=False))
+    client.views_open(trigger_id=body["trigger_id"], view=modals.settings_modal(prefs, channel=None, capture=None))
     ack()

@@ -25,7 +25,7 @@ def notify_assignees(
     """DM a card to each owner someone else gave an item to (assigning yourself sends nothing)."""
     # In `session`'s transaction when there is one.
     for item in items:
-        if item.owner != by:
+        if item.owner is not None and item.owner != by:
             outbox.queue(
                 context,
                 team_id=team_id,

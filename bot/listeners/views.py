@@ -213,8 +213,9 @@ def handle_settings_modal(ack: Ack, view: dict[str, Any], context: BoltContext, 
     )
     with deps.db.session() as session:
         settings.save_prefs(session, deps.clock, actor, new)
-        if channel:
-            settings.set_capture(session, deps.clock, actor, channel, "capture" in switches)
+        capture = (state_value(view, BlockId.CAPTURE).get("selected_option") or {}).get("value")
+        if channel and capture:
+            settings.set_capture(session, deps.clock, actor, channel, capture)
     ack()
 
 

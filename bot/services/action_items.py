@@ -31,7 +31,7 @@ class ItemView:
     key: str
     title: str
     status: str
-    owner: str
+    owner: str | None  # None: unassigned (captured from notes, nobody to own it yet)
     created_by: str
     channel: str | None
     due_date: date | None

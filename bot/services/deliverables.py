@@ -80,7 +80,7 @@ class LinkedItem:
     key: str
     title: str
     status: str
-    owner: str
+    owner: str | None
     due_date: date | None
 
 

@@ -244,7 +244,7 @@ def collect(session: Session, clock: Clock, team_id: str, schedule: Schedule, si
     open_items = items.open_in_channel_due_by(session, team_id, schedule.channel, today + timedelta(days=7))
     late: dict[str, int] = defaultdict(int)
     for item in open_items:
-        if item.due_date is not None and item.due_date < today:
+        if item.due_date is not None and item.due_date < today and item.owner is not None:
             late[item.owner] += 1
         else:
             data.due_soon.append(view_of(item))

@@ -107,6 +107,8 @@ def export_workspace(session: Session, ws: Workspace) -> dict[str, Any]:
                 "snoozed_until": _d(a.snoozed_until),
                 "created_at": iso_z(a.created_at),
                 "completed_at": iso_z(a.completed_at),
+                "private": a.private,
+                "by_app": a.by_app,
             }
             for a in rows(ActionItem, ActionItem.number)
         ],
@@ -190,8 +192,12 @@ def export_workspace(session: Session, ws: Workspace) -> dict[str, Any]:
                 "reminder_hour": settings[uid].reminder_hour if uid in settings else 9,
                 "working_days": settings[uid].working_days if uid in settings else "mon-fri",
                 "paused_until": _d(settings[uid].paused_until) if uid in settings else None,
+                "notify_done_now": settings[uid].notify_done_now if uid in settings else False,
             }
             for uid in sorted(set(people) | set(settings))
+        ],
+        "channels": [
+            {"channel": c.channel, "capture": c.capture} for c in rows(ChannelSettings, ChannelSettings.channel)
         ],
         "audit": [
             {"at": iso_z(e.at), "by": e.by, "key": e.key, "change": e.change} for e in rows(AuditEntry, AuditEntry.id)

@@ -14,6 +14,7 @@ from bot.services.export import FORMAT, ImportRefused, purge_team
 from storage.models import (
     ActionItem,
     AuditEntry,
+    ChannelSettings,
     CheckIn,
     Deliverable,
     DigestSubscription,
@@ -87,8 +88,11 @@ def _import_workspace(session: Session, clock: Clock, ws: dict[str, Any]) -> Non
                 reminder_hour=p.get("reminder_hour", 9),
                 working_days=p.get("working_days", "mon-fri"),
                 paused_until=_date(p.get("paused_until")),
+                notify_done_now=bool(p.get("notify_done_now", False)),
             )
         )
+    for c in ws.get("channels", []):
+        session.add(ChannelSettings(team_id=team, channel=c["channel"], capture=c.get("capture", "on")))
     milestone_ids: dict[int, int] = {}
     for m in ws.get("milestones", []):
         number = _num(m["key"], "M")
@@ -196,10 +200,11 @@ def _import_workspace(session: Session, clock: Clock, ws: dict[str, Any]) -> Non
                 number=number,
                 title=a["title"],
                 status=a["status"],
-                owner=a["owner"],
+                owner=a.get("owner"),
                 created_by=a["created_by"],
                 channel=a.get("channel"),
-                private=channel_is_private(a.get("channel")),
+                private=bool(a["private"]) if "private" in a else channel_is_private(a.get("channel")),
+                by_app=bool(a.get("by_app", False)),
                 due_date=_date(a.get("due_date")),
                 due_time=_time(a.get("due_time")),
                 due_tz=a.get("due_tz"),

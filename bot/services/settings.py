@@ -103,25 +103,23 @@ def save_prefs(session: Session, clock: Clock, actor: Actor, new: PersonPrefs) -
     return prefs(session, actor.team_id, actor.user_id)
 
 
-def capture_on(session: Session | Connection, team_id: str, channel: str) -> bool:
-    """Capture is on unless someone turned it off here (a prebuilt read: every captured message asks)."""
-    return not settings_rows.capture_off(session, team_id, channel)
+CAPTURE_MODES = settings_rows.CAPTURE_MODES
 
 
-def set_capture(session: Session, clock: Clock, actor: Actor, channel: str, enabled: bool) -> None:
-    """Turn marker-line capture on or off for a channel (anyone in it may)."""
+def capture_mode(session: Session | Connection, team_id: str, channel: str) -> str:
+    """What capture reads in a channel: `on` (people's messages, the default), `apps` (theirs too) or `off`."""
+    return settings_rows.capture_mode(session, team_id, channel)
+
+
+def set_capture(session: Session, clock: Clock, actor: Actor, channel: str, mode: str) -> bool:
+    """Set what capture reads in a channel (anyone in it may); False when it already read that."""
+    if mode not in settings_rows.CAPTURE_MODES:
+        raise BadInput("Capture is `on` (people's messages), `apps` (meeting-notes apps' too) or `off`.")
     row = session.get(ChannelSettings, (actor.team_id, channel)) or ChannelSettings(
         team_id=actor.team_id, channel=channel
     )
-    before = row.capture_enabled
-    row.capture_enabled, row.updated_by, row.updated_at = enabled, actor.user_id, clock.now()
+    before = row.capture
+    row.capture, row.updated_by, row.updated_at = mode, actor.user_id, clock.now()
     session.add(row)
-    audit(
-        session,
-        clock,
-        actor,
-        channel,
-        "capture",
-        before={"capture_enabled": before},
-        after={"capture_enabled": enabled},
-    )
+    audit(session, clock, actor, channel, "capture", before={"capture": before}, after={"capture": mode})
+    return before != mode

@@ -29,11 +29,18 @@ def first_delivery(session: Session, now: datetime, team_id: str, event_id: str)
 
 
 def receive(
-    session: Session, now: datetime, team_id: str, event_id: str, payload: str, *, unless_capture_off_in: str | None
+    session: Session,
+    now: datetime,
+    team_id: str,
+    event_id: str,
+    payload: str,
+    *,
+    channel: str | None,
+    from_app: bool = False,
 ) -> Received:
     """Hold a capture before Slack's answer: its event id and what the message said, in one insert."""
-    # Its event id and what the message said, in one insert. With `unless_capture_off_in`, nothing is held when
-    # capture is off in that channel.
+    # Its event id and what the message said, in one insert. With `channel`, nothing is held unless that channel's
+    # capture reads such messages: a person's unless it is `off`, an app's only when it is `apps`.
     table = ProcessedEvent.__table__  # type: ignore[attr-defined]
     insert_fn = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     values: list[Any] = [
@@ -43,14 +50,12 @@ def receive(
         bindparam("payload", payload, type_=String()),
     ]
     row = sa_select(*values)
-    if unless_capture_off_in is not None:
-        row = row.where(
-            ~exists().where(
-                col(ChannelSettings.team_id) == team_id,
-                col(ChannelSettings.channel) == unless_capture_off_in,
-                col(ChannelSettings.capture_enabled).is_(False),
-            )
-        )
+    if channel is not None:
+        here = exists().where(col(ChannelSettings.team_id) == team_id, col(ChannelSettings.channel) == channel)
+        if from_app:
+            row = row.where(here.where(col(ChannelSettings.capture) == "apps"))
+        else:
+            row = row.where(~here.where(col(ChannelSettings.capture) == "off"))
     stmt: Any = (
         insert_fn(table)
         .from_select(["team_id", "event_id", "received_at", "payload"], row)

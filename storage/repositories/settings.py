@@ -8,17 +8,17 @@ from sqlmodel import Session, col, select
 
 from storage.models import ChannelSettings, PersonSettings
 
-# Built once: every captured message asks.
-_CAPTURE_OFF = core_select(col(ChannelSettings.capture_enabled)).where(
+CAPTURE_MODES = ("on", "off", "apps")
+_CAPTURE = core_select(col(ChannelSettings.capture)).where(
     col(ChannelSettings.team_id) == bindparam("team_id"),
     col(ChannelSettings.channel) == bindparam("channel"),
-    col(ChannelSettings.capture_enabled).is_(False),
 )
 
 
-def capture_off(session: Session | Connection, team_id: str, channel: str) -> bool:
-    """True when someone turned capture off in this channel."""
-    return session.execute(_CAPTURE_OFF, {"team_id": team_id, "channel": channel}).first() is not None
+def capture_mode(session: Session | Connection, team_id: str, channel: str) -> str:
+    """What capture reads in this channel: `on` (the default), `off` or `apps`."""
+    row = session.execute(_CAPTURE, {"team_id": team_id, "channel": channel}).first()
+    return str(row[0]) if row is not None else "on"
 
 
 def person_by_calendar_token(session: Session, token: str) -> PersonSettings | None:

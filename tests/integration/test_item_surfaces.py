@@ -221,12 +221,17 @@ def test_settings_turn_capture_off_for_a_channel(bot: LocalBot, clock: FrozenClo
     reply = bot.sender.view_submission(
         "bob",
         view,
-        {"reminder-hour": "8", "working-days": ["sun", "mon", "tue", "wed", "thu"], "switches": ["reminders"]},
+        {
+            "reminder-hour": "8",
+            "working-days": ["sun", "mon", "tue", "wed", "thu"],
+            "switches": ["reminders"],
+            "capture": "off",
+        },
     )
     assert reply.status == 200
     bot.sender.message("alice", "#proj-website", "AI: this is not captured")
     assert items(bot, clock) == {}
-    assert "is on" in cmd(bot, "bob", "settings capture on")["text"]
+    assert "I read people's messages" in cmd(bot, "bob", "settings capture on")["text"]
     bot.sender.message("alice", "#proj-website", "AI: this is captured")
     assert list(items(bot, clock)) == ["A-1"]
     with bot.db.session(readonly=True) as s:

@@ -54,9 +54,7 @@ def crashed_after_answer(
     """A capture held before the answer by a process that died before writing it."""
     said = {"kind": "message", "user": "U0ALICE", "channel": "C0WEB", "channel_type": "channel", "ts": ts}
     with bot.db.session() as s:
-        captures.receive(
-            s, bot.clock.now(), "T0SIM", event_id, json.dumps({**said, "text": text}), unless_capture_off_in=None
-        )
+        captures.receive(s, bot.clock.now(), "T0SIM", event_id, json.dumps({**said, "text": text}), channel=None)
 
 
 def test_a_capture_is_written_after_the_answer_and_its_confirmation_queued_with_it(web: LocalBot) -> None:
