@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 
-from bot.capture.dates import DEFAULT_WORKING_DAYS, DateError, ParsedDate, looks_like_date, parse_leading
+from bot.capture.dates import DEFAULT_WORKING_DAYS, DateError, ParsedDate, When, looks_like_date, parse_leading
 from bot.capture.keys import Key, parse_key
 from bot.capture.text import MENTION_RE, plain, quote, squash
 
@@ -44,13 +44,30 @@ def split_words(text: str) -> list[str]:
 
 
 def date_error_message(exc: DateError) -> str:
-    """The one-line refusal for a date we could not read."""
+    """The one-line refusal for a date we could not read, that names no single day, or that does not exist."""
     phrase = quote(exc.phrase, 40)
+    if exc.readings:
+        return f'"{phrase}" could mean {" or ".join(exc.readings)}. Type the one you mean.'
+    if exc.vague:
+        return (
+            f'"{phrase}" is too vague for a due date — I couldn\'t read a day in it. '
+            'Try "Friday", "Dec 5", "end of month" or "in 2 weeks".'
+        )
     if exc.impossible:
         return f'"{phrase}" isn\'t a date. Try a date like 2026-12-02, "Friday" or "next week".'
     return (
         f'I couldn\'t read "{phrase}" as a date. Try a date like 2026-12-02, "Friday", "tomorrow 3pm" or "in 3 days".'
     )
+
+
+def _date_option(words: list[str], when: When) -> tuple[ParsedDate, int] | None:
+    """§4: the longest run that reads as a date; None (the words stay in the title) unless they can only be one."""
+    try:
+        return parse_leading(words, when)
+    except DateError as exc:
+        if exc.impossible or exc.readings or exc.vague or looks_like_date(words[0]):
+            raise GrammarError(date_error_message(exc)) from None
+        return None
 
 
 def _mention_id(word: str) -> str | None:
@@ -64,11 +81,12 @@ def _mention_id(word: str) -> str | None:
 def parse_options(
     text: str,
     *,
-    today: date,
+    today: date | When,
     working_days: frozenset[int] = DEFAULT_WORKING_DAYS,
     keywords: frozenset[str] = frozenset(),
 ) -> Parsed:
     """Pull options (`keywords` among for/owner/approver/by/due/on/criteria/gate) and mentions out of text."""
+    when = When.of(today, working_days)
     words = split_words(text)
     out = Parsed()
     rest: list[str] = []
@@ -98,15 +116,12 @@ def parse_options(
             out.gate = True
             i += 1
             continue
-        if low in DATE_KEYWORDS and low in keywords and nxt and looks_like_date(nxt):
+        found = _date_option(words[i + 1 :], when) if low in DATE_KEYWORDS and low in keywords and nxt else None
+        if found is not None:
             if out.due is not None:
-                first, second = quote(out.due_phrase or "", 30), quote(nxt, 30)
+                first, second = quote(out.due_phrase or "", 30), quote(nxt or "", 30)
                 raise GrammarError(f'I found two dates ("{first}" and "{second} …"). Keep one and try again.')
-            try:
-                parsed, used = parse_leading(words[i + 1 :], today, working_days)
-            except DateError as exc:
-                raise GrammarError(date_error_message(exc)) from None
-            out.due = parsed
+            out.due, used = found
             out.due_phrase = " ".join(words[i + 1 : i + 1 + used])
             i += 1 + used
             continue

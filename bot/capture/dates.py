@@ -1,225 +1,150 @@
-"""Date phrases -> calendar dates, read in the author's zone (CONTRACTS §6)."""
-# Relative phrases come from a small table of our own (off-the-shelf parsers read "next week" as +7 days and a bare
-# weekday as the last one); absolute dates ("Dec 5", "5 December 2026", "12/05") go through dateutil's parser, then
-# "the next Dec 5" is applied when no year was given.
+"""Date phrases -> calendar dates and times, read in the author's zone (CONTRACTS §6; the families: docs/dates.md).
+
+No off-the-shelf parser reads these the way people mean them in a task app ("next Friday" is next week's, a bare
+weekday is the next one, "next month" names two days), so the grammar is ours: small tables of patterns -> days
+(date_relative, date_absolute), times (date_times) and holiday names (holidays_named). A phrase is read whole or
+not at all; `parse_leading` finds the longest run of words that reads.
+"""
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 
-from dateutil import parser as dateutil_parser
-from dateutil.relativedelta import relativedelta
+from bot.capture import date_absolute, date_relative
+from bot.capture.date_grammar import BASIC_SLOTS, Words, compile_table, first_match
+from bot.capture.date_times import at_time, next_time, read_time
+from bot.capture.date_types import DEFAULT_WORKING_DAYS, DateError, ParsedDate, When, default_holiday_country
+from bot.capture.date_words import FILLERS, MONTHS, VAGUE, WEEKDAY_STARTERS, tokens
+from bot.capture.holidays_named import holiday
 
-WEEKDAYS = {
-    "monday": 0,
-    "mon": 0,
-    "tuesday": 1,
-    "tue": 1,
-    "tues": 1,
-    "wednesday": 2,
-    "wed": 2,
-    "thursday": 3,
-    "thu": 3,
-    "thur": 3,
-    "thurs": 3,
-    "friday": 4,
-    "fri": 4,
-    "saturday": 5,
-    "sat": 5,
-    "sunday": 6,
-    "sun": 6,
-}
-MONTHS = {
-    "jan",
-    "january",
-    "feb",
-    "february",
-    "mar",
-    "march",
-    "apr",
-    "april",
-    "may",
-    "jun",
-    "june",
-    "jul",
-    "july",
-    "aug",
-    "august",
-    "sep",
-    "sept",
-    "september",
-    "oct",
-    "october",
-    "nov",
-    "november",
-    "dec",
-    "december",
-}
-_STARTERS = {"today", "tonight", "tomorrow", "tmrw", "yesterday", "next", "in", "end", "eow", "eom", "eod", "this"}
-_TIME_RE = re.compile(r"(?:\s*(?:at|@)\s*|\s+|^)(?:(\d{1,2})(?::(\d{2}))?\s*(am|pm)|(\d{1,2}):(\d{2})|(noon))$")
-_IN_RE = re.compile(r"^in\s+(\d{1,3}|a|an|one|two|three)\s+(days?|weeks?|working days?|business days?)$")
-_NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3}
-DEFAULT_WORKING_DAYS = frozenset(range(5))
-MAX_PHRASE_WORDS = 6
+__all__ = [
+    "DEFAULT_WORKING_DAYS",
+    "MAX_PHRASE_WORDS",
+    "DateError",
+    "ParsedDate",
+    "When",
+    "default_holiday_country",
+    "looks_like_date",
+    "parse_leading",
+    "parse_phrase",
+]
 
-
-class DateError(ValueError):
-    """The words start like a date but are not one we can read (or one that exists)."""
-
-    def __init__(self, phrase: str, impossible: bool = False) -> None:
-        super().__init__(phrase)
-        self.phrase = phrase
-        self.impossible = impossible
-
-
-@dataclass(frozen=True)
-class ParsedDate:
-    """A calendar date with an optional time of day, as the author meant it."""
-
-    day: date
-    at: time | None = None
+MAX_PHRASE_WORDS = 10
+MAX_TIME_WORDS = 5
+# Words that may stand before a date ("due on Friday", "/action snooze A-1 until Monday"), never alone or last.
+_LEADING = {"on", "by", "due", "for", "until", "till", "til"}
+_DANGLING = FILLERS | _LEADING | {"at", "and", "in", "a", "an"}
+# §4: the words that can only begin a date; after by/due/on they make an unreadable phrase a refusal.
+_STARTERS = {"today", "tonight", "tomorrow", "tmrw", "yesterday", "next", "this", "in", "end", "eod", "cob", "eow"}
+_STARTERS |= {"eom", "noon", "midnight"} | WEEKDAY_STARTERS | set(MONTHS)
+_VAGUE_PHRASES = {"at some point", "some point", "some day", "some time", "one of these days", "in due course"}
+# Words that may come before a vague one in a vague phrase ("in a few days", "as soon as possible", "end of sprint").
+_LEAD_IN = {"in", "a", "an", "at", "as", "by", "end", "next", "this", "the", "within", "sometime", "some", "until"}
 
 
 def looks_like_date(word: str) -> bool:
-    """True when a word starts like a date: a digit, a month or weekday name, or a relative word."""
-    w = word.lower().strip(",.;")
-    if not w:
-        return False
-    if w[0].isdigit():
-        return True
-    return w in _STARTERS or w in WEEKDAYS or w in MONTHS or w[:3] in MONTHS and w.rstrip(".")[:3] == w[:3]
+    """True when a word can only begin a date (§4): a digit, a month or weekday name, or a relative word."""
+    w = word.lower().strip(",.;:!?()")
+    return bool(w) and (w[0].isdigit() or w in _STARTERS)
 
 
-def _split_time(phrase: str) -> tuple[str, time | None]:
-    m = _TIME_RE.search(phrase)
-    if not m:
-        return phrase, None
-    rest = phrase[: m.start()].strip()
-    if m.group(6):
-        return rest, time(12, 0)
-    if m.group(3):
-        hour, minute = int(m.group(1)), int(m.group(2) or 0)
-        if not 1 <= hour <= 12 or minute > 59:
-            raise DateError(phrase, impossible=True)
-        hour = hour % 12 + (12 if m.group(3) == "pm" else 0)
-        return rest, time(hour, minute)
-    hour, minute = int(m.group(4)), int(m.group(5))
-    if hour > 23 or minute > 59:
-        raise DateError(phrase, impossible=True)
-    return rest, time(hour, minute)
+def _date_slot(words: Words, i: int, when: When) -> tuple[ParsedDate, int] | None:
+    found = _read_date(words[i:], when)
+    return None if found is None else (found, len(words))
 
 
-def _end_of_week(today: date, working_days: frozenset[int]) -> date:
-    """The last day of the run of working days that holds today; today when it is a day off."""
-    day = today
-    while (day + timedelta(days=1)).weekday() in working_days and day.weekday() in working_days:
-        day += timedelta(days=1)
-        if day - today >= timedelta(days=6):
-            break
-    return day
+_TABLE = compile_table(
+    date_relative.TABLE + date_absolute.TABLE,
+    BASIC_SLOTS | date_absolute.SLOTS | date_relative.SLOTS | {"DATE": _date_slot},
+)
 
 
-def _relative(p: str, today: date, working_days: frozenset[int]) -> date | None:
-    if p in ("", "today", "tonight", "eod"):
-        return today
-    if p in ("tomorrow", "tmrw"):
-        return today + timedelta(days=1)
-    if p == "yesterday":
-        return today - timedelta(days=1)
-    if p == "next week":
-        return today + timedelta(days=7 - today.weekday())
-    if p == "next month":
-        return (today + relativedelta(months=1)).replace(day=1)
-    if p in ("end of week", "end of the week", "eow", "end of this week"):
-        return _end_of_week(today, working_days)
-    if p in ("end of month", "end of the month", "eom", "end of this month"):
-        return today + relativedelta(day=31)
-    words = p.split()
-    if len(words) == 1 and words[0] in WEEKDAYS:
-        ahead = (WEEKDAYS[words[0]] - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
-    if len(words) == 2 and words[0] in ("this", "on") and words[1] in WEEKDAYS:
-        ahead = (WEEKDAYS[words[1]] - today.weekday()) % 7 or 7
-        return today + timedelta(days=ahead)
-    if len(words) == 2 and words[0] == "next" and words[1] in WEEKDAYS:
-        next_monday = today + timedelta(days=7 - today.weekday())
-        return next_monday + timedelta(days=WEEKDAYS[words[1]])
-    m = _IN_RE.match(p)
-    if m:
-        n = _NUMBER_WORDS.get(m.group(1)) or int(m.group(1))
-        unit = m.group(2)
-        if unit.startswith("week"):
-            return today + timedelta(weeks=n)
-        if unit.startswith(("working", "business")):
-            d = today
-            while n > 0:
-                d += timedelta(days=1)
-                if d.weekday() in working_days:
-                    n -= 1
-            return d
-        return today + timedelta(days=n)
-    return None
-
-
-def _absolute(p: str, today: date) -> date | None:
-    if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", p):
-        try:
-            return date.fromisoformat("-".join(part.zfill(2) for part in p.split("-")))
-        except ValueError:
-            raise DateError(p, impossible=True) from None
-    words = re.findall(r"[a-z]+", p)
-    has_month_name = any(w in MONTHS for w in words)
-    numeric = re.fullmatch(r"\d{1,2}[/.]\d{1,2}(?:[/.]\d{2,4})?", p)
-    if not (has_month_name or numeric) or not re.search(r"\d", p):
+def _read_date(words: Words, when: When) -> ParsedDate | None:
+    """A day (perhaps with the time it implies: "tonight", "in 2 hours") from all the words."""
+    found = first_match(_TABLE, words, when) or holiday(list(words), when)
+    if found is None:
         return None
-    if any(w not in MONTHS and w not in ("of", "the", "st", "nd", "rd", "th") for w in words):
+    return found if isinstance(found, ParsedDate) else ParsedDate(found)
+
+
+def _with_time(day_words: Words, time_words: Words, when: When) -> ParsedDate | None:
+    """A day and a time said apart ("Friday at 5", "3pm tomorrow"), the time in the author's zone."""
+    while day_words and day_words[0] in _LEADING:
+        day_words = day_words[1:]
+    if not day_words or not time_words:
         return None
-    default = datetime(today.year, 1, 1)  # noqa: DTZ001 - a calendar date, no instant
-    try:
-        parsed = dateutil_parser.parse(p, default=default, dayfirst=False)
-    except (dateutil_parser.ParserError, ValueError, OverflowError):
-        raise DateError(p, impossible=True) from None
-    result = parsed.date()
-    year_given = re.search(r"\b\d{4}\b", p) or re.search(r"\d[/.]\d{1,2}[/.]\d{2}", p)
-    if not year_given and result < today:
-        try:
-            result = result.replace(year=result.year + 1)
-        except ValueError:  # Feb 29 in a non-leap following year
-            result = result + relativedelta(years=1)
-    return result
+    said = read_time(time_words, when)
+    if said is None:
+        return None
+    found = _read_date(day_words, when)
+    if found is None:
+        return None
+    value, zone = said
+    # "tonight at 8" is 20:00: an hour said after an evening keeps to the evening.
+    if found.at and found.at >= time(12) and isinstance(value, time) and 1 <= value.hour < 12:
+        value = value.replace(hour=value.hour + 12)
+    return at_time(found.day, value, zone, when)
 
 
-def parse_phrase(phrase: str, today: date, working_days: frozenset[int] = DEFAULT_WORKING_DAYS) -> ParsedDate:
-    """Read one whole phrase ("Fri 3pm", "in 3 days", "Dec 5"); raise DateError if it is not a date."""
-    p = " ".join(phrase.lower().replace(",", " ").split())
-    if not p:
-        raise DateError(phrase)
+def _read(words: list[str], when: When) -> ParsedDate | None:
+    found = _read_date(words, when)
+    if found is not None:
+        return found
+    for size in range(1, min(len(words), MAX_TIME_WORDS + 1)):
+        found = _with_time(words[:-size], words[-size:], when) or _with_time(words[size:], words[:size], when)
+        if found is not None:
+            return found
+    said = read_time(words, when)
+    return next_time(*said, when) if said else None
+
+
+def _words(phrase: str) -> list[str] | None:
+    """The words to read, with fillers dropped; None when the phrase ends on a word that needs more after it."""
+    raw = tokens(phrase)
+    if not raw or raw[-1] in _DANGLING:
+        return None
+    while raw and raw[0] in _LEADING:
+        raw = raw[1:]
+    return [w for w in raw if w not in FILLERS]
+
+
+def _vague(words: list[str]) -> bool:
+    """A vague word, after nothing but words that lead into one ("the shelf for now" is not vague)."""
+    first = next((i for i, w in enumerate(words) if w in VAGUE), None)
+    lead = words if first is None else words[:first]
+    return " ".join(words) in _VAGUE_PHRASES or (first is not None and all(w in _LEAD_IN for w in lead))
+
+
+def parse_phrase(phrase: str, today: date | When, working_days: frozenset[int] = DEFAULT_WORKING_DAYS) -> ParsedDate:
+    """Read one whole phrase ("Fri 3pm", "in 3 days", "Dec 5"); raise DateError if it is not (only) a date."""
+    when = When.of(today, working_days)
+    shown = " ".join(phrase.split())
+    words = _words(phrase)
     try:
-        rest, at = _split_time(p)
-        rest = rest.removeprefix("on ").strip()
-        day = _relative(rest, today, working_days)
-        if day is None:
-            day = _absolute(rest, today)
+        found = _read(words, when) if words else None
     except DateError as exc:
-        raise DateError(phrase.strip(), impossible=exc.impossible) from None
-    if day is None:
-        raise DateError(phrase.strip())
-    return ParsedDate(day, at)
+        raise exc.about(shown) from None
+    except (ValueError, OverflowError):  # a day past the calendar's end (year 9999)
+        raise DateError(shown, impossible=True) from None
+    if found is None:
+        raise DateError(shown, vague=bool(words) and _vague(words or []))
+    if found.day.year > 9998 or found.day.year < 2:
+        raise DateError(shown, impossible=True)
+    return found
 
 
 def parse_leading(
-    words: list[str], today: date, working_days: frozenset[int] = DEFAULT_WORKING_DAYS
+    words: list[str], today: date | When, working_days: frozenset[int] = DEFAULT_WORKING_DAYS
 ) -> tuple[ParsedDate, int]:
     """The longest run of leading words that reads as a date, and how many words it took."""
-    impossible: DateError | None = None
+    when = When.of(today, working_days)
+    vague: DateError | None = None
     for n in range(min(len(words), MAX_PHRASE_WORDS), 0, -1):
         try:
-            return parse_phrase(" ".join(words[:n]), today, working_days), n
+            return parse_phrase(" ".join(words[:n]), when), n
         except DateError as exc:
-            if exc.impossible and impossible is None:
-                impossible = exc
-    if impossible is not None:
-        raise impossible
-    raise DateError(" ".join(words[: min(len(words), 3)]))
+            # A longer run that names no day or two days is what the person meant: refuse it, never read less.
+            if exc.impossible or exc.readings:
+                raise
+            vague = vague or (exc if exc.vague else None)
+    raise vague or DateError(" ".join(words[: min(len(words), 3)]))
