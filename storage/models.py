@@ -64,6 +64,7 @@ class PersonSettings(SQLModel, table=True):
     paused_until: date | None = Field(default=None)
     reminders_enabled: bool = Field(default=True)
     notify_done_now: bool = Field(default=False)
+    holiday_country: str | None = Field(default=None, max_length=8)  # None: from their zone; "": none
     calendar_token: str | None = Field(default=None, max_length=64)
     updated_at: datetime | None = Field(default=None, sa_column=_utc())
 
@@ -194,6 +195,8 @@ class ActionItem(SQLModel, table=True):
         # The morning sweep's "who created items for others" read from the index alone (docs/benchmarks.md, round 6).
         Index("ix_action_item_creator", "team_id", "created_by", "status", "owner", "completed_at"),
         Index("ix_action_item_source", "team_id", "source_channel", "source_ts"),
+        # One occurrence of a series per due date: two completions at once create the next occurrence once.
+        Index("ix_action_item_series_due", "team_id", "series", "due_date", unique=True),
     )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
@@ -213,6 +216,8 @@ class ActionItem(SQLModel, table=True):
     source_ts: str | None = Field(default=None, max_length=32)
     source_entry: str | None = Field(default=None, max_length=16)  # the notes entry it came from (a fingerprint)
     by_app: bool = Field(default=False)  # captured from an app's message: `created_by` is that app's bot user
+    recurrence: str | None = Field(default=None, max_length=255)  # an RFC 5545 rule without "RRULE:"
+    series: int | None = Field(default=None)  # the number of the series' first occurrence
     snoozed_until: date | None = Field(default=None)
     created_at: datetime = Field(sa_column=_utc(False))
     updated_at: datetime | None = Field(default=None, sa_column=_utc())
