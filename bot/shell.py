@@ -9,44 +9,19 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
 from typing import Any, TextIO
 from zoneinfo import ZoneInfo
 
 from bot.clock import FrozenClock, ShiftedClock
 from bot.jobs.runtime import build_runtime
 from bot.jobs.sweeps import run_all
-from bot.simulator.client_payloads import encode_mentions
+from bot.shell_support import HELP, parse_when, seed_demo
+from bot.simulator.client_payloads import encode_mentions, rich_text_block
 from bot.simulator.local import LocalBot
 from bot.simulator.render import render_message, render_view
 from bot.simulator.webapi import RecordedCall
 
-HELP = """Type what a Slack user would:
-  /action add @bob Draft the charter by Friday     a slash command (also /deliverable, /milestone, /outcome, /digest)
-  AI: @carol book the room by tomorrow             a channel message (marker lines become items)
-  @followthrough review the budget by Dec 5        mention the bot
-Console commands:
-  :as <person>        act as alice, bob, carol or dana      :in <#channel>  post in #proj-website, #general, #leads
-  :click <n>          press button n shown in an answer     :people / :channels  who and where
-  :tick <when>        jump to an instant and run the scheduler there: morning DMs, alerts, digests
-                      (2026-11-23T09:00:00+01:00, or "2026-11-23 09:00" in your time zone, or "+1d", "+3h")
-  :home               open your App Home tab                :now            the simulated time
-  :help               this text                             :quit           leave (Ctrl-D works too)"""
 DEFAULT_DB = "sqlite:///followthrough-shell.db"
-DEMO = [
-    ("alice", "#proj-website", "/milestone add Design phase approved on in 3 weeks owner @alice gate"),
-    ("alice", "#proj-website", "/deliverable add Homepage design mockup for M-1 owner @carol approver @dana"
-                               ' due in 2 weeks criteria "Matches the brand guide; works on mobile and desktop"'),
-    ("alice", "#proj-website", "/deliverable add Project charter for M-1 owner @bob approver @alice due next week"),
-    ("alice", "#proj-website", "/action add @bob Send the signed SOW by yesterday"),
-    ("alice", "#proj-website", "/action add @carol Draft the homepage wireframes by tomorrow for D-1"),
-    ("bob", "#proj-website", "Kickoff notes\nAI: @dana confirm the venue by next week\n"
-                             "TODO: draft the project charter by Friday for D-2"),
-    ("alice", "#proj-website", "/outcome add Visitors find pricing without help"),
-    ("alice", "#proj-website", "/outcome kr O-1 Pricing page conversion from 2 to 3.5 %"),
-    ("alice", "#proj-website", "/outcome checkin O-1.1 2.6 after the new layout"),
-    ("alice", "#proj-website", "/digest weekly monday 09:00"),
-]  # fmt: skip
 
 
 @dataclass
@@ -64,7 +39,9 @@ class Shell:
         self.bot = bot
         self.out = out
         self.me = "alice"
+        self.app: str | None = None  # while set (`:as notesbot`), messages post as this app, not as `me`
         self.where = "#proj-website"
+        self.pasting: list[str] | None = None  # the lines of a `:paste`, until a line holding only `.`
         self.buttons: list[_Button] = []
         self._lock = threading.Lock()
         # While a request is in flight, what the bot sends meanwhile (lazy DMs) waits for its answer.
@@ -136,39 +113,84 @@ class Shell:
 
     # ---- input --------------------------------------------------------------------------------------
 
+    def prompt(self) -> str:
+        """What the console shows before a line: who posts where, or `… ` while pasting."""
+        if self.pasting is not None:
+            return "… "
+        who = f"{self.app} (app)" if self.app else self.me
+        return f"{who} in {self.where}> "
+
     def handle(self, line: str) -> bool:
         """Act on one line; False to stop."""
+        if self.pasting is not None:
+            return self._paste_line(line)
         line = line.strip()
         if not line:
             return True
         if line.startswith(":"):
             return self._console(line)
         if line.startswith("/"):
-            self._held = []
-            command, _, text = line.partition(" ")
-            # What Slack does with should_escape: & < > escaped, typed @names turned into <@U…> mentions.
-            text = encode_mentions(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), self.bot.world)
-            reply = self.bot.sender.command(self.me, command, text, channel=self.where)
-            body = reply.json() if reply.status == 200 else None
-            if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
-                self.emit(
-                    f"ephemeral → {self.me}",
-                    render_message(body.get("text"), body.get("blocks"), self.bot.world),
-                    body.get("blocks"),
-                    now=True,
-                )
-            elif reply.status != 200:
-                self.emit("error", f"HTTP {reply.status}: {reply.body[:200]}", now=True)
-            self._release()
+            if self.app is not None:
+                self.out.write(f"An app doesn't type slash commands. :as {self.me} to be a person again.\n")
+                return True
+            self._command(line)
         else:
-            text = line.replace("\\n", "\n")
-            self.emit(f"{self.where} ← {self.me}", text)
-            if text.lower().startswith(("@followthrough", "<@u0bot>")):
-                self.bot.sender.app_mention(self.me, self.where, text.split(" ", 1)[1] if " " in text else "")
-            else:
-                self.bot.sender.message(self.me, self.where, text)
+            self._say(line.replace("\\n", "\n"))
         time.sleep(0.3)  # let lazy listeners (thread confirmations, DMs) print before the next prompt
         return True
+
+    def finish_paste(self) -> None:
+        """Post what was pasted as one message (at the closing `.`, or at the end of input)."""
+        lines, self.pasting = self.pasting or [], None
+        text = "\n".join(lines).strip("\n")
+        if not text.strip():
+            self.out.write("(nothing pasted, nothing posted)\n")
+            return
+        self._say(text)
+        time.sleep(0.3)
+
+    def _paste_line(self, line: str) -> bool:
+        line = line.rstrip("\r\n")
+        if line.strip() == ".":
+            self.finish_paste()
+        elif self.pasting is not None:
+            self.pasting.append(line)
+        return True
+
+    def _command(self, line: str) -> None:
+        self._held = []
+        command, _, text = line.partition(" ")
+        # What Slack does with should_escape: & < > escaped, typed @names turned into <@U…> mentions.
+        text = encode_mentions(text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"), self.bot.world)
+        reply = self.bot.sender.command(self.me, command, text, channel=self.where)
+        body = reply.json() if reply.status == 200 else None
+        if isinstance(body, dict) and (body.get("text") or body.get("blocks")):
+            self.emit(
+                f"ephemeral → {self.me}",
+                render_message(body.get("text"), body.get("blocks"), self.bot.world),
+                body.get("blocks"),
+                now=True,
+            )
+        elif reply.status != 200:
+            self.emit("error", f"HTTP {reply.status}: {reply.body[:200]}", now=True)
+        self._release()
+
+    def _say(self, text: str) -> None:
+        """Post `text` in the current channel as the current person, or as the current app."""
+        world = self.bot.world
+        if self.app is not None:
+            app = world.resolve_user(self.app)
+            self.emit(f"{self.where} ← {app.name} (app {app.app_id})", text)
+            # An app's message as Slack delivers it: bot_id, app_id, its bot user, bot_profile, and blocks.
+            encoded = encode_mentions(text, world)
+            blocks = [rich_text_block(encoded)]
+            self.bot.sender.bot_message(self.where, encoded, app.bot_id or "", legacy=False, blocks=blocks)
+            return
+        self.emit(f"{self.where} ← {self.me}", text)
+        if text.lower().startswith(("@followthrough", "<@u0bot>")):
+            self.bot.sender.app_mention(self.me, self.where, text.split(" ", 1)[1] if " " in text else "")
+        else:
+            self.bot.sender.message(self.me, self.where, text)
 
     def _release(self) -> None:
         with self._lock:
@@ -190,10 +212,13 @@ class Shell:
             "tick": self._tick,
             "now": self._now,
             "home": self._home,
+            "paste": self._paste,
         }
         command = commands.get(cmd)
         if command is None:
             self.out.write(f"Unknown console command :{cmd}. Try :help.\n")
+        elif self.app is not None and cmd in ("click", "home"):
+            self.out.write(f"An app has no buttons to press or Home tab. :as {self.me} to be a person again.\n")
         else:
             command(arg.strip())
         return True
@@ -202,12 +227,26 @@ class Shell:
         self.out.write(HELP + "\n")
 
     def _act_as(self, arg: str) -> None:
-        user = self.bot.world.user_by_name(arg)
-        if user is None or user.is_bot:
-            self.out.write(f"No person called {arg!r}. Try :people.\n")
-            return
-        self.me = user.name
-        self.out.write(f"You are now {user.name} ({user.tz}).\n")
+        world = self.bot.world
+        user = world.user_by_name(arg)
+        if user is None:
+            self.out.write(f"No person or app called {arg!r}. Try :people.\n")
+        elif user.id == world.bot_user_id or (user.is_bot and not user.bot_id):
+            self.out.write(f"{user.name} is this app itself: it answers, you don't post as it. Try :as notesbot.\n")
+        elif user.is_bot:
+            self.app = user.name
+            self.out.write(
+                f"You are now the app {user.name} (bot {user.bot_id}, app {user.app_id}): your messages post as an"
+                f" app. :as {self.me} to be a person again.\n"
+            )
+        else:
+            self.me, self.app = user.name, None
+            self.out.write(f"You are now {user.name} ({user.tz}).\n")
+
+    def _paste(self, _: str) -> None:
+        self.pasting = []
+        who = f"the app {self.app}" if self.app else self.me
+        self.out.write(f"… paste the message {who} posts in {self.where} (end with a line holding only .)\n")
 
     def _post_in(self, arg: str) -> None:
         channel = self.bot.world.channel_by_name(arg)
@@ -218,8 +257,11 @@ class Shell:
         self.out.write(f"Now posting in {self.where}.\n")
 
     def _people(self, _: str) -> None:
-        for u in self.bot.world.users.values():
-            flags = " (bot)" if u.is_bot else " (deactivated)" if u.deleted else " (admin)" if u.is_admin else ""
+        world = self.bot.world
+        for u in world.users.values():
+            flags = " (app)" if u.is_bot else ""
+            flags = " (this app)" if u.id == world.bot_user_id else flags
+            flags = flags or (" (deactivated)" if u.deleted else " (admin)" if u.is_admin else "")
             self.out.write(f"  @{u.name:<10} {u.id:<10} {u.tz}{flags}\n")
 
     def _channels(self, _: str) -> None:
@@ -264,22 +306,6 @@ class Shell:
         time.sleep(0.3)
 
 
-def parse_when(text: str, now: datetime, tz: ZoneInfo) -> datetime:
-    """`+1d`/`+3h`/`+30m`, an ISO instant with an offset, or `YYYY-MM-DD HH:MM` in the person's zone."""
-    text = text.strip()
-    if not text:
-        raise ValueError("When? Try :tick +1d, :tick 2026-11-23 09:00 or :tick 2026-11-23T09:00:00Z")
-    if text.startswith("+") and text[1:-1].isdigit() and text[-1] in "dhm":
-        n = int(text[1:-1])
-        unit = {"d": timedelta(days=n), "h": timedelta(hours=n), "m": timedelta(minutes=n)}[text[-1]]
-        return now + unit
-    try:
-        at = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        raise ValueError(f"{text!r} isn't an instant. Try :tick +1d or :tick 2026-11-23 09:00") from None
-    return at if at.tzinfo else at.replace(tzinfo=tz)
-
-
 def _blocks(params: dict[str, Any]) -> list[dict[str, Any]] | None:
     blocks = params.get("blocks")
     return blocks if isinstance(blocks, list) else None
@@ -296,10 +322,10 @@ def run_shell(
         out.write(f"Followthrough shell — the real app on {url} against the built-in Slack simulator.\n")
         out.write("Type :help for what you can do.\n")
         if demo:
-            _seed_demo(shell)
+            seed_demo(shell)
         interactive = stdin.isatty()
         while True:
-            prompt = f"{shell.me} in {shell.where}> "
+            prompt = shell.prompt()
             if interactive:
                 try:
                     line = input(prompt)
@@ -312,22 +338,6 @@ def run_shell(
                 out.write(prompt + line if line.endswith("\n") else prompt + line + "\n")
             if not shell.handle(line):
                 break
+        if shell.pasting is not None:  # the input ended inside a :paste: post what came
+            shell.finish_paste()
         out.write("Bye.\n")
-
-
-def _seed_demo(shell: Shell) -> None:
-    with shell.bot.db.session(readonly=True) as session:
-        from sqlmodel import col, select
-
-        from storage.models import ActionItem
-
-        seeded = session.exec(select(ActionItem.id).where(col(ActionItem.team_id) == shell.bot.world.team_id)).first()
-    if seeded is not None:
-        shell.out.write("(demo data is already here)\n")
-        return
-    shell.out.write("Seeding a sample project…\n")
-    me, where = shell.me, shell.where
-    for person, channel, line in DEMO:
-        shell.me, shell.where = person, channel
-        shell.handle(line)
-    shell.me, shell.where = me, where

@@ -191,7 +191,16 @@ class SlackSender(InteractiveSender):
             event["previous_message"] = previous
         return self.event(event)
 
-    def bot_message(self, channel: str, text: str, bot_id: str = "B0JIRA", *, legacy: bool = True) -> Reply:
+    def bot_message(
+        self,
+        channel: str,
+        text: str,
+        bot_id: str = "B0JIRA",
+        *,
+        legacy: bool = True,
+        blocks: list[dict[str, Any]] | None = None,
+        attachments: list[dict[str, Any]] | None = None,
+    ) -> Reply:
         """Another app's bot posts: legacy subtype=bot_message, or (legacy=False) a modern app message."""
         ch = self.channel(channel)
         bot = self.world.user_by_bot_id(bot_id)
@@ -200,9 +209,14 @@ class SlackSender(InteractiveSender):
         if legacy:
             message.update({"subtype": "bot_message", "username": bot.name if bot else "bot"})
         else:
-            profile = {"id": bot_id, "deleted": False, "name": bot.name if bot else "bot", "app_id": "A0OTHER"}
-            message.update({"user": bot.id if bot else "U0OTHER", "team": self.world.team_id})
+            app_id = (bot.app_id if bot else None) or "A0OTHER"
+            profile = {"id": bot_id, "deleted": False, "name": bot.name if bot else "bot", "app_id": app_id}
+            message.update({"user": bot.id if bot else "U0OTHER", "app_id": app_id, "team": self.world.team_id})
             message["bot_profile"] = {**profile, "team_id": self.world.team_id}
+        if blocks is not None:
+            message["blocks"] = blocks
+        if attachments is not None:
+            message["attachments"] = attachments
         self.api.record_message(ch.id, dict(message))
         self.last_message_ts = ts
         return self.event({**message, "channel": ch.id, "event_ts": ts, "channel_type": self.channel_type(ch)})

@@ -28,6 +28,7 @@ class SimUser:
     deleted: bool = False
     is_admin: bool = False
     bot_id: str | None = None
+    app_id: str | None = None
 
     def to_slack(self, team_id: str) -> dict[str, Any]:
         """Render this user in the shape of a Slack user object (users.info / users.list)."""
@@ -47,6 +48,8 @@ class SimUser:
         if self.is_bot:
             profile["bot_id"] = self.bot_id
             profile["always_active"] = True
+            if self.app_id:
+                profile["api_app_id"] = self.app_id
         else:
             profile["email"] = f"{self.name}@acme-sim.example"
         return {
@@ -194,6 +197,7 @@ class World:
         deleted: bool = False,
         is_admin: bool = False,
         bot_id: str | None = None,
+        app_id: str | None = None,
         channels: tuple[str, ...] = (),
     ) -> SimUser:
         """Add (or replace) a user, optionally joining them to channels given by id or name."""
@@ -207,6 +211,7 @@ class World:
             deleted=deleted,
             is_admin=is_admin,
             bot_id=bot_id,
+            app_id=app_id,
         )
         self.users[id] = user
         for ref in channels:
@@ -238,15 +243,19 @@ def default_world() -> World:
         bot_id="B0BOT",
         app_id="A0FOLLOW",
     )
-    world.add_user("U0BOT", "followthrough", "Followthrough", is_bot=True, bot_id="B0BOT")
+    world.add_user("U0BOT", "followthrough", "Followthrough", is_bot=True, bot_id="B0BOT", app_id="A0FOLLOW")
     world.add_user("U0ALICE", "alice", "Alice Anderson", "America/New_York", is_admin=True)
     world.add_user("U0BOB", "bob", "Bob Becker", "Europe/Berlin")
     world.add_user("U0CAROL", "carol", "Carol Chen", "Asia/Tokyo")
     world.add_user("U0DANA", "dana", "Dana Diaz", "America/Los_Angeles")
     world.add_user("U0ERIN", "erin", "Erin Evans", "Europe/London", deleted=True)
-    world.add_user("U0JIRA", "jirabot", "Jira", is_bot=True, bot_id="B0JIRA")
+    world.add_user("U0JIRA", "jirabot", "Jira", is_bot=True, bot_id="B0JIRA", app_id="A0JIRA")
     everyone = [u.id for u in world.humans()] + [world.bot_user_id]
     world.add_channel("C0WEB", "proj-website", everyone + ["U0JIRA"])
     world.add_channel("C0GEN", "general", everyone)
     world.add_channel("G0LEADS", "leads", ["U0ALICE", "U0BOB", world.bot_user_id], is_private=True)
+    # A meeting-notes app (like Zoom's, Otter's or Fireflies'): it posts as an app, with its own bot and app ids.
+    world.add_user(
+        "U0NOTES", "notesbot", "Notes", is_bot=True, bot_id="B0NOTES", app_id="A0NOTES", channels=("C0WEB", "C0GEN")
+    )
     return world

@@ -53,6 +53,11 @@ def test_default_world_people_channels_and_real_offsets(world: World) -> None:
     assert offset is not None and world.users["U0CAROL"].tz_offset == int(offset.total_seconds())
     assert world.users["U0ERIN"].deleted
     assert world.users["U0JIRA"].is_bot and world.users["U0JIRA"].bot_id == "B0JIRA"
+    notes = world.resolve_user("notesbot")
+    assert (notes.id, notes.is_bot, notes.bot_id, notes.app_id) == ("U0NOTES", True, "B0NOTES", "A0NOTES")
+    assert notes.app_id != world.app_id and world.user_by_bot_id("B0NOTES") is notes
+    assert "U0NOTES" in world.channels["C0WEB"].members and "U0NOTES" not in world.channels["G0LEADS"].members
+    assert notes.to_slack(world.team_id)["profile"]["api_app_id"] == "A0NOTES"
     assert world.channel_by_name("#proj-website") is world.channels["C0WEB"]
     assert world.channel_by_name("leads") is world.channels["G0LEADS"]
     assert world.channels["G0LEADS"].is_private
@@ -448,6 +453,32 @@ def test_shortcuts_and_app_home(sender: SlackSender, receiver: _Receiver) -> Non
     event = json.loads(receiver.requests[-1]["raw"])["event"]
     assert event == {**event, "type": "app_home_opened", "user": "U0ALICE", "channel": "D0ALICE", "tab": "home"}
     assert all(r["valid"] for r in receiver.requests)
+
+
+def test_an_apps_message_in_the_modern_shape(sender: SlackSender, receiver: _Receiver) -> None:
+    checkbox = {
+        "type": "rich_text",
+        "elements": [{"type": "rich_text_list", "style": "bullet", "elements": [{"type": "rich_text_section"}]}],
+    }
+    attachment = {"fallback": "Action items", "color": "#36a64f", "text": "Bob: send the deck"}
+    sender.bot_message(
+        "#proj-website", "Meeting notes", "B0NOTES", legacy=False, blocks=[checkbox], attachments=[attachment]
+    )
+    event = json.loads(receiver.requests[-1]["raw"])["event"]
+    assert event["type"] == "message" and "subtype" not in event and event["channel"] == "C0WEB"
+    assert (event["user"], event["bot_id"], event["app_id"]) == ("U0NOTES", "B0NOTES", "A0NOTES")
+    profile = event["bot_profile"]
+    assert profile == {**profile, "id": "B0NOTES", "app_id": "A0NOTES", "name": "notesbot", "team_id": "T0SIM"}
+    assert event["blocks"] == [checkbox] and event["attachments"] == [attachment]
+    stored = sender.api.messages["C0WEB"][-1]
+    assert stored["app_id"] == "A0NOTES" and stored["blocks"] == [checkbox] and stored["ts"] == event["ts"]
+
+
+def test_an_apps_message_in_the_legacy_shape(sender: SlackSender, receiver: _Receiver) -> None:
+    sender.bot_message("#proj-website", "AI: from Jira")
+    event = json.loads(receiver.requests[-1]["raw"])["event"]
+    assert event["subtype"] == "bot_message" and event["bot_id"] == "B0JIRA" and event["username"] == "jirabot"
+    assert "user" not in event and "blocks" not in event and "attachments" not in event
 
 
 # ---- rendering -------------------------------------------------------------------------------------
