@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.capture.date_absolute import spoken
 from bot.capture.dates import DEFAULT_WORKING_DAYS, DateError, ParsedDate, When, looks_like_date, parse_leading
 from bot.capture.keys import Key, parse_key
+from bot.capture.recurrence import Rule, parse_rule, starting
 from bot.capture.text import MENTION_RE, plain, quote, squash
 
 _TOKEN_RE = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]|\S+")
 _MENTION_TOKEN_RE = re.compile(r"^(<@[UW][A-Z0-9]+(?:\|[^>]*)?>)([,.;:]*)$")
 DATE_KEYWORDS = ("by", "due", "on")
+# `repeat <rule>` and `every <rule>` (§4): options only where the caller lists them, and only when a rule reads.
+RULE_KEYWORDS = frozenset({"repeat", "every"})
 
 
 class GrammarError(ValueError):
@@ -36,6 +41,9 @@ class Parsed:
     for_key: Key | None = None
     criteria: str | None = None
     gate: bool = False
+    # A repeating rule; its `first` is the first occurrence (the date option's day when one is given).
+    recurrence: Rule | None = None
+    recurrence_phrase: str | None = None
 
 
 def split_words(text: str) -> list[str]:
@@ -78,6 +86,110 @@ def _mention_id(word: str) -> str | None:
     return inner.group(1) if inner else None
 
 
+@dataclass
+class _Reading:
+    """One command being read: what was found so far, and what the caller lets options be."""
+
+    out: Parsed
+    when: When
+    keywords: frozenset[str]
+
+
+Option = Callable[[_Reading, list[str], int], int]  # how many words the option at i took (0: not this option)
+
+
+def _role(r: _Reading, words: list[str], i: int) -> int:
+    low, nxt = words[i].lower(), words[i + 1] if i + 1 < len(words) else ""
+    if low not in ("owner", "approver") or low not in r.keywords or not _mention_id(nxt):
+        return 0
+    setattr(r.out, low, _mention_id(nxt))
+    return 2
+
+
+def _mention(r: _Reading, words: list[str], i: int) -> int:
+    uid = _mention_id(words[i])
+    if uid is None:
+        return 0
+    if uid not in r.out.mentions:
+        r.out.mentions.append(uid)
+    return 1
+
+
+def _for(r: _Reading, words: list[str], i: int) -> int:
+    key = parse_key(words[i + 1]) if i + 1 < len(words) and words[i].lower() == "for" else None
+    if key is None or "for" not in r.keywords:
+        return 0
+    r.out.for_key = key
+    return 2
+
+
+def _criteria(r: _Reading, words: list[str], i: int) -> int:
+    nxt = words[i + 1] if i + 1 < len(words) else ""
+    if words[i].lower() != "criteria" or "criteria" not in r.keywords or nxt[:1] not in '"\u201c' or len(nxt) < 2:
+        return 0
+    r.out.criteria = plain(nxt[1:-1]).strip() or None
+    return 2
+
+
+def _gate(r: _Reading, words: list[str], i: int) -> int:
+    if words[i].lower() != "gate" or "gate" not in r.keywords:
+        return 0
+    r.out.gate = True
+    return 1
+
+
+def _due(r: _Reading, words: list[str], i: int) -> int:
+    low = words[i].lower()
+    found = _date_option(words[i + 1 :], r.when) if low in DATE_KEYWORDS and low in r.keywords else None
+    if found is None:
+        return 0
+    if r.out.due is not None:
+        first, second = quote(r.out.due_phrase or "", 30), quote(words[i + 1], 30)
+        raise GrammarError(f'I found two dates ("{first}" and "{second} …"). Keep one and try again.')
+    r.out.due, used = found
+    r.out.due_phrase = " ".join(words[i + 1 : i + 1 + used])
+    return 1 + used
+
+
+def _repeat(r: _Reading, words: list[str], i: int) -> int:
+    low = words[i].lower()
+    if low not in RULE_KEYWORDS or low not in r.keywords:
+        return 0
+    skip = 1 if low == "repeat" else 0  # "every" is part of the rule's words
+    try:
+        found = parse_rule(words[i + skip :], r.when)
+    except DateError as exc:
+        if exc.impossible:
+            raise GrammarError(
+                f'"{quote(exc.phrase, 40)}" never happens. Try a rule like "every Monday" or "every month on the 1st".'
+            ) from None
+        raise GrammarError(date_error_message(exc)) from None
+    if found is None:
+        return 0
+    phrase = " ".join(words[i + skip : i + skip + found[1]])
+    if r.out.recurrence is not None:
+        first, second = quote(r.out.recurrence_phrase or "", 30), quote(phrase, 30)
+        raise GrammarError(f'I found two repeat rules ("{first}" and "{second}"). Keep one and try again.')
+    r.out.recurrence, r.out.recurrence_phrase = found[0], phrase
+    return skip + found[1]
+
+
+_OPTIONS: tuple[Option, ...] = (_role, _mention, _for, _criteria, _gate, _due, _repeat)
+
+
+def _first_occurrence(out: Parsed) -> None:
+    """A rule with a date option: the date is the first occurrence when it is one of the rule's days."""
+    if out.recurrence is None or out.due is None:
+        return
+    started = starting(out.recurrence, out.due)
+    if started is None:
+        raise GrammarError(
+            f'{spoken(out.due.day)} isn\'t one of the days of "{out.recurrence.words}". '
+            "Drop the date to start on the next one, or pick one of its days."
+        )
+    out.recurrence = started
+
+
 def parse_options(
     text: str,
     *,
@@ -85,47 +197,16 @@ def parse_options(
     working_days: frozenset[int] = DEFAULT_WORKING_DAYS,
     keywords: frozenset[str] = frozenset(),
 ) -> Parsed:
-    """Pull options (`keywords` among for/owner/approver/by/due/on/criteria/gate) and mentions out of text."""
-    when = When.of(today, working_days)
+    """Pull options (`keywords` among for/owner/approver/by/due/on/criteria/gate/repeat/every) and mentions out."""
     words = split_words(text)
-    out = Parsed()
+    reading = _Reading(Parsed(), When.of(today, working_days), keywords)
     rest: list[str] = []
     i = 0
     while i < len(words):
-        word = words[i]
-        low = word.lower()
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        uid = _mention_id(word)
-        if low in ("owner", "approver") and low in keywords and nxt and _mention_id(nxt):
-            setattr(out, low, _mention_id(nxt))
-            i += 2
-            continue
-        if uid:
-            out.mentions.append(uid) if uid not in out.mentions else None
-            i += 1
-            continue
-        if low == "for" and "for" in keywords and nxt and parse_key(nxt):
-            out.for_key = parse_key(nxt)
-            i += 2
-            continue
-        if low == "criteria" and "criteria" in keywords and nxt and nxt[:1] in '"\u201c' and len(nxt) > 1:
-            out.criteria = plain(nxt[1:-1]).strip() or None
-            i += 2
-            continue
-        if low == "gate" and "gate" in keywords:
-            out.gate = True
-            i += 1
-            continue
-        found = _date_option(words[i + 1 :], when) if low in DATE_KEYWORDS and low in keywords and nxt else None
-        if found is not None:
-            if out.due is not None:
-                first, second = quote(out.due_phrase or "", 30), quote(nxt or "", 30)
-                raise GrammarError(f'I found two dates ("{first}" and "{second} …"). Keep one and try again.')
-            out.due, used = found
-            out.due_phrase = " ".join(words[i + 1 : i + 1 + used])
-            i += 1 + used
-            continue
-        rest.append(word)
-        i += 1
-    out.title = squash(plain(" ".join(rest))).strip(" ,;:-–—")
-    return out
+        used = next((n for option in _OPTIONS if (n := option(reading, words, i))), 0)
+        if not used:
+            rest.append(words[i])
+        i += used or 1
+    _first_occurrence(reading.out)
+    reading.out.title = squash(plain(" ".join(rest))).strip(" ,;:-–—")
+    return reading.out
