@@ -9,6 +9,10 @@ _MARKER_RE = re.compile(
     r"|^\s*(?:(?:[-*•◦‣·]|\d{1,3}[.)])\s+)?\[\s?\]\s+(?P<b>.+)$",
     re.IGNORECASE,
 )
+# The words after a word marker, once a line's bullet is gone: "AI: …", "*TODO:* …", "Action item - …", "To-do: …".
+_WORD_MARKER_RE = re.compile(
+    r"^(?:\*|_)?(?:ai|action[ -]item|to[ -]?do)(?:\*|_)?\s*(?::|\s[-–—])(?:\*|_)?\s*(?P<rest>.+)$", re.IGNORECASE
+)
 
 
 def marker_lines(text: str) -> list[str]:
@@ -21,3 +25,9 @@ def marker_lines(text: str) -> list[str]:
             if rest:
                 found.append(rest)
     return found
+
+
+def marker_text(body: str) -> str | None:
+    """The words after a word marker (`AI:`, `Action item:`, `TODO:`) at the start of a line's body, else None."""
+    m = _WORD_MARKER_RE.match(body.strip())
+    return m.group("rest").strip() if m and m.group("rest").strip() else None

@@ -1,0 +1,242 @@
+"""Meeting notes as meeting tools and people post them -> action items (tests/fixtures/notes, one case a file)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.capture.names import Member
+from bot.capture.notes import MAX_ITEMS, NotesReading, read_notes
+from tests.support.examples import examples
+
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "notes"
+MEMBERS = [Member(**m) for m in json.loads((FIXTURES / "members.json").read_text())]
+WED = date(2026, 12, 2)  # a Wednesday
+CASES = sorted(p.stem for p in FIXTURES.glob("*.json") if p.stem != "members")
+
+
+def read(text: str, blocks: Any = None, attachments: Any = None, *, from_app: bool = False) -> NotesReading:
+    return read_notes(text, blocks, attachments, from_app=from_app, members=MEMBERS, when_for=lambda _owner: WED)
+
+
+def _case(stem: str) -> dict[str, Any]:
+    case: dict[str, Any] = json.loads((FIXTURES / f"{stem}.json").read_text())
+    txt = FIXTURES / f"{stem}.txt"
+    if txt.exists():
+        case["text"] = txt.read_text()
+    return case
+
+
+def _seen(reading: NotesReading, with_unplaced: list[bool]) -> list[dict[str, Any]]:
+    out = []
+    for entry, unplaced in zip(reading.entries, with_unplaced, strict=False):
+        item: dict[str, Any] = {
+            "title": entry.title,
+            "owners": list(entry.owners),
+            "due": entry.due.day.isoformat() if entry.due else None,
+        }
+        if unplaced:
+            item["unplaced"] = list(entry.unplaced)
+        out.append(item)
+    return out
+
+
+@pytest.mark.parametrize("stem", CASES)
+def test_each_fixture_reads_as_expected(stem: str) -> None:
+    case = _case(stem)
+    reading = read(case.get("text", ""), case.get("blocks"), case.get("attachments"), from_app=case["from_app"])
+    expected = case["expected"]
+    assert _seen(reading, ["unplaced" in e for e in expected] + [False] * len(reading.entries)) == expected
+
+
+def test_there_are_positive_fixtures_for_each_tool_and_enough_negatives() -> None:
+    tools = " ".join(_case(stem)["tool"] for stem in CASES)
+    for name in ("Zoom", "Gemini", "Otter", "Fireflies", "Teams", "Fathom", "Read.ai", "tl;dv", "Granola", "Notion"):
+        assert name in tools
+    assert "Gong" in tools
+    assert sum(1 for stem in CASES if not _case(stem)["expected"]) >= 8
+
+
+def test_a_marker_inside_a_section_is_captured_once() -> None:
+    reading = read("*Action items*\n• AI: Bob to send the deck\n• TODO: Dana to book the room")
+    assert [e.title for e in reading.entries] == ["Send the deck", "Book the room"]
+    assert [e.owners for e in reading.entries] == [("UBOB",), ("UDANA",)]
+
+
+def test_checkbox_lines_count_only_without_headings_or_under_an_action_heading() -> None:
+    assert [e.title for e in read("[ ] water the plants").entries] == ["Water the plants"]
+    assert read("*Ideas*\n[ ] water the plants").entries == []
+    assert [e.title for e in read("*To-dos*\n[ ] water the plants").entries] == ["Water the plants"]
+
+
+def test_only_action_sections_count_in_an_apps_message() -> None:
+    text = "TODO: rotate the keys\n*Next steps*\n• Bob to rotate the keys"
+    assert [e.title for e in read(text, from_app=True).entries] == ["Rotate the keys"]
+    assert len(read(text).entries) == 2
+
+
+def test_at_most_fifty_items_and_the_rest_are_named() -> None:
+    lines = "\n".join(f"• Write chapter {n}" for n in range(1, 56))
+    reading = read(f"*Action items*\n{lines}")
+    assert len(reading.entries) == MAX_ITEMS
+    assert reading.left_out == [f"Write chapter {n}" for n in range(51, 56)]
+
+
+def test_a_fingerprint_stays_put_when_other_entries_change() -> None:
+    before = read("*Action items*\n• Bob to send the deck\n• Dana to book the room").entries
+    after = read("*Action items*\n• Bob to send the deck\n• Dana to book the big room\n• Priya: ship it").entries
+    assert before[0].fingerprint == after[0].fingerprint
+    assert before[1].fingerprint != after[1].fingerprint
+    assert len({e.fingerprint for e in after}) == 3
+    assert all(len(e.fingerprint) == 12 for e in after)
+
+
+def test_the_same_entry_twice_is_one_item() -> None:
+    assert len(read("*Action items*\n• Bob to send the deck\n• Bob to send the deck").entries) == 1
+
+
+def test_dates_are_read_in_the_owners_context() -> None:
+    asked: list[str | None] = []
+
+    def when_for(owner: str | None) -> date:
+        asked.append(owner)
+        return WED if owner == "UBOB" else date(2026, 12, 3)
+
+    text = "*Next steps*\n• Bob to send the deck tomorrow\n• Book the room tomorrow"
+    reading = read_notes(text, None, None, from_app=True, members=MEMBERS, when_for=when_for)
+    assert [e.due.day if e.due else None for e in reading.entries] == [date(2026, 12, 3), date(2026, 12, 4)]
+    assert asked == ["UBOB", None]
+
+
+def test_a_past_due_date_is_kept_with_a_warning() -> None:
+    (entry,) = read("*Action items*\n• Bob to send the deck by 2026-11-30").entries
+    assert entry.due is not None and entry.due.day == date(2026, 11, 30)
+    assert entry.warning and "past" in entry.warning
+
+
+def test_an_impossible_date_leaves_the_words_and_says_so() -> None:
+    (entry,) = read("*Action items*\n• Bob to send the deck by Feb 31").entries
+    assert entry.due is None
+    assert entry.title == "Send the deck by Feb 31"
+    assert entry.warning and "Feb 31" in entry.warning
+
+
+def test_continuation_lines_join_their_entry_and_sub_bullets_are_details() -> None:
+    text = "*Action items*\n• Bob to send the deck\n  to the board\n• Update the FAQ\n    ◦ include the pricing page"
+    first, second = read(text).entries
+    assert first.title == "Send the deck to the board"
+    assert second.title == "Update the FAQ"
+    assert "pricing page" in second.text
+
+
+def test_mentions_become_owners_unless_a_preposition_puts_them_in_the_title() -> None:
+    first, second = read("*Action items*\n• <@UDANA> draft the memo\n• Sync with <@UBOB|bob> on pricing").entries
+    assert (first.owners, first.title) == (("UDANA",), "Draft the memo")
+    assert (second.owners, second.title) == ((), "Sync with Bob Smith on pricing")
+
+
+def test_blocks_shapes_are_read_header_fields_context_radio_and_input() -> None:
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Next steps"}},
+        {"type": "section", "fields": [{"type": "mrkdwn", "text": "• Bob to fix the login bug"}]},
+        {"type": "context", "elements": [{"type": "mrkdwn", "text": "• Dana to file the expense report"}]},
+        {
+            "type": "actions",
+            "elements": [
+                {"type": "radio_buttons", "options": [{"text": {"type": "plain_text", "text": "Priya: ship v2"}}]}
+            ],
+        },
+        {
+            "type": "input",
+            "element": {"type": "checkboxes", "options": [{"text": {"type": "mrkdwn", "text": "Carol: QA the build"}}]},
+        },
+    ]
+    titles = [(e.title, e.owners) for e in read("", blocks, from_app=True).entries]
+    assert titles == [
+        ("Fix the login bug", ("UBOB",)),
+        ("File the expense report", ("UDANA",)),
+        ("Ship v2", ("UPRIYA",)),
+        ("QA the build", ("UCAROL",)),
+    ]
+
+
+def test_a_blocks_copy_that_names_the_owner_fills_in_the_texts_entry() -> None:
+    text = "*Action items*\n• Send the signed order form to procurement (03:10)"
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "*Action items*"}},
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "• Bob Smith: Send the signed order form to procurement"},
+        },
+    ]
+    (entry,) = read(text, blocks, from_app=True).entries
+    assert (entry.title, entry.owners) == ("Send the signed order form to procurement", ("UBOB",))
+
+
+_BLOCK = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(
+                _KEYS := [
+                    "type",
+                    "text",
+                    "elements",
+                    "fields",
+                    "options",
+                    "initial_options",
+                    "style",
+                    "indent",
+                    "offset",
+                    "url",
+                    "user_id",
+                    "name",
+                    "value",
+                    "element",
+                    "accessory",
+                    "title",
+                    "pretext",
+                    "blocks",
+                ]
+            ),
+            inner,
+            max_size=5,
+        )
+    ),
+    max_leaves=20,
+)
+_LINE = st.sampled_from(
+    [
+        "*Action items*",
+        "Next steps:",
+        "• Bob to send it by Friday",
+        "[ ] x",
+        "✅ y",
+        "## Notes",
+        "  - sub",
+        "Dana",
+        "",
+        "AI: z",
+    ]
+)
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(
+    text=st.text(max_size=300) | st.lists(_LINE | st.text(max_size=40), max_size=12).map("\n".join),
+    blocks=st.lists(_BLOCK, max_size=4) | st.none(),
+    attachments=st.lists(_BLOCK, max_size=3) | st.none(),
+    from_app=st.booleans(),
+)
+def test_read_notes_never_raises(text: str, blocks: Any, attachments: Any, from_app: bool) -> None:
+    reading = read(text, blocks, attachments, from_app=from_app)
+    assert len(reading.entries) <= MAX_ITEMS
+    for entry in reading.entries:
+        assert entry.title and entry.title == entry.title.strip()
