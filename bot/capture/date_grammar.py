@@ -140,7 +140,8 @@ def _quarter(word: str) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def _nth(word: str) -> int | None:
+def nth(word: str) -> int | None:
+    """Which one of a month's weekdays: 1-5, or -1 for the last."""
     n = _NTH_WORDS.get(word) or ordinal(word)
     return n if n is not None and -1 <= n <= 5 and n != 0 else None
 
@@ -150,7 +151,7 @@ BASIC_SLOTS: dict[str, Slot] = {
     "MON": one_word(MONTHS.get),
     "DAY": one_word(_day_number),
     "ORD": one_word(_ordinal_day),
-    "NTH": one_word(_nth),
+    "NTH": one_word(nth),
     "YEAR": one_word(_year),
     "Q": one_word(_quarter),
     "N": count,

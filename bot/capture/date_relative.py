@@ -112,7 +112,7 @@ def _base_day(base: Result) -> date:
 
 
 SLOTS = {"PART": one_word(_PART_TIMES.get)}
-_IN = "in|within|after"
+_IN = "in|within|after? next?"
 TABLE: list[tuple[str, Callable[..., Result | None]]] = [
     ("today|tod|td", _days(0)),
     ("tonight|tonite", lambda w: ParsedDate(w.today, time(18))),
@@ -163,9 +163,10 @@ TABLE: list[tuple[str, Callable[..., Result | None]]] = [
     ("last|past|previous WD", lambda w, wd: last_weekday(w.today, wd)),
     ("WD last|previous week", lambda w, wd: week_monday(w.today, -1) + timedelta(days=wd)),
     ("WD before last", lambda w, wd: last_weekday(w.today, wd) - timedelta(weeks=1)),
-    (f"{_IN}? N a|an? UNIT", plus),
-    (f"{_IN}? N a|an? UNIT from|hence now|today", plus),
-    (f"{_IN}? N a|an? UNIT from|after DATE", plus),
+    (f"{_IN} N a|an? UNIT", plus),
+    (f"{_IN} N a|an? UNIT from now|today", plus),
+    ("N a|an? UNIT hence|later", plus),
+    (f"{_IN} N a|an? UNIT from|after DATE", plus),
     ("N a|an? UNIT before DATE", lambda w, n, u, base: plus(w, n, u, base, -1)),
     ("N a|an? UNIT ago", lambda w, n, u: plus(w, n, u, None, -1)),
     ("day after DATE", lambda w, base: _base_day(base) + timedelta(days=1)),

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from bot.capture.date_grammar import Words, compile_table, first_match, one_word
 from bot.capture.date_types import DateError, ParsedDate, When
+from bot.capture.date_words import NUMBER_WORDS
 
 # Sentinels a time phrase may give besides a clock time: "end of day" (a due date without a time) and "midnight"
 # (the midnight that ends the day, so "Friday midnight" is 00:00 on Saturday).
@@ -80,7 +81,14 @@ def _clock(word: str) -> time | None:
 
 
 def _bare_hour(word: str) -> int | None:
-    return int(word) if word.isdigit() and len(word) <= 2 else None
+    if word.isdigit() and len(word) <= 2:
+        return int(word)
+    n = NUMBER_WORDS.get(word)
+    return n if n is not None and word not in ("a", "an", "couple") and n <= 12 else None
+
+
+def _past(t: time, minutes: int) -> time:
+    return (datetime.combine(date.min, t) + timedelta(minutes=minutes)).time()
 
 
 def _day_part(word: str) -> bool | None:
@@ -100,8 +108,11 @@ _TABLE = compile_table(
         ("at? H oclock? at|in? PART", _in_part),
         ("at? CLOCK at|in? PART", lambda when, t, pm: t),
         ("at? half past H", lambda when, h: _hour(h, 30)),
+        ("at? half past CLOCK", lambda when, t: _past(t, 30)),
         ("at? quarter past H", lambda when, h: _hour(h, 15)),
-        ("at? quarter to H", lambda when, h: (datetime.combine(date.min, _hour(h)) - timedelta(minutes=15)).time()),
+        ("at? quarter past CLOCK", lambda when, t: _past(t, 15)),
+        ("at? quarter to H", lambda when, h: _past(_hour(h), -15)),
+        ("at? quarter to CLOCK", lambda when, t: _past(t, -15)),
     ],
     _SLOTS,
 )

@@ -7,7 +7,7 @@ from datetime import time
 from typing import Any
 
 from bot.capture.date_calendar import month_day_or_none
-from bot.capture.date_grammar import BASIC_SLOTS, Words, compile_table, first_match, one_word
+from bot.capture.date_grammar import BASIC_SLOTS, Words, compile_table, first_match, nth, one_word
 from bot.capture.date_types import DateError, When
 from bot.capture.date_words import WEEKDAYS, ordinal
 from bot.capture.holidays_named import NAMED
@@ -48,6 +48,20 @@ def _month_days(words: Words, i: int, when: When) -> tuple[tuple[int, ...], int]
     return tuple(sorted(set(days))), j
 
 
+def _nths(words: Words, i: int, when: When) -> tuple[tuple[int, ...], int] | None:
+    """ "first and third", "2nd and 4th": which of a month's weekdays, two or more."""
+    found: list[int] = []
+    j = i
+    while j < len(words) and (nth(words[j]) is not None or (words[j] == "and" and found)):
+        n = nth(words[j])
+        if n is not None:
+            found.append(n)
+        j += 1
+    if len(found) < 2 or words[j - 1] == "and":
+        return None
+    return tuple(found), j
+
+
 def _fixed_holiday(words: Words, i: int, when: When) -> tuple[tuple[int, int], int] | None:
     """A holiday on the same day every year ("Christmas"), as (month, day)."""
     make = NAMED.get(" ".join(words[i:]))
@@ -60,6 +74,7 @@ def _fixed_holiday(words: Words, i: int, when: When) -> tuple[tuple[int, int], i
 SLOTS = BASIC_SLOTS | {
     "WDS": _weekday_list,
     "DAYS": _month_days,
+    "NTHS": _nths,
     "HOLIDAY": _fixed_holiday,
     "PART": one_word(_PART_TIMES.get),
 }
@@ -92,9 +107,10 @@ def _monthly_on(when: When, days: Sequence[int], n: float = 1) -> Parts | None:
     return parts and parts | {"BYMONTHDAY": [-1 if d == 31 else d for d in days]}
 
 
-def _nth_weekday(when: When, nth: int, weekday: int, n: float = 1) -> Parts | None:
+def _nth_weekday(when: When, which: int | Sequence[int], weekday: int, n: float = 1) -> Parts | None:
     parts = _every("MONTHLY", n)
-    return parts and parts | {"BYDAY": [f"{nth}{DAY_CODES[weekday]}"]}
+    nths = [which] if isinstance(which, int) else list(which)
+    return parts and parts | {"BYDAY": [f"{k}{DAY_CODES[weekday]}" for k in nths]}
 
 
 def _working_edge(when: When, first: bool) -> Parts:
@@ -155,6 +171,7 @@ _TABLE = compile_table(
         ("month|monthly on last day", lambda w: _monthly_on(w, (31,))),
         (f"on? first day {_MONTH}", lambda w: _monthly_on(w, (1,))),
         (f"on? NTH WD {_MONTH}", _nth_weekday),
+        (f"on? NTHS WD {_MONTH}", _nth_weekday),
         ("month|monthly on NTH WD", _nth_weekday),
         ("N months on NTH WD", lambda w, n, nth, wd: _nth_weekday(w, nth, wd, n)),
         (f"on? first {_WORKDAY} {_MONTH}", lambda w: _working_edge(w, True)),
