@@ -202,7 +202,13 @@ def _edge(word: str) -> bool | None:
     )
 
 
-SLOTS = {"MSPEC": month_spec, "NUMDATE": one_word(numeric_date), "EDGE": one_word(_edge)}
+SLOTS = {
+    "MSPEC": month_spec,
+    "NUMDATE": one_word(numeric_date),
+    "EDGE": one_word(_edge),
+    # "end of day" is today, "end of business day" 17:00: only first/last name a month's first or last day.
+    "FIRSTLAST": one_word({"first": True, "last": False}.get),
+}
 _WORKDAY = "business|working|work day|days"
 
 
@@ -230,13 +236,13 @@ TABLE: list[tuple[str, Callable[..., date]]] = [
     ("ORD day? in? MSPEC", day_in),
     ("NTH WD in? MSPEC", nth_weekday_in),
     ("NTH WD", nth_weekday_in),
-    ("EDGE day in? MSPEC", edge_of_month),
-    ("EDGE day", edge_of_month),
+    ("FIRSTLAST day in? MSPEC", edge_of_month),
+    ("FIRSTLAST day", edge_of_month),
     ("EDGE MSPEC", edge_of_month),
-    (f"EDGE {_WORKDAY} in? MSPEC", working_edge),
-    (f"EDGE {_WORKDAY}", working_edge),
-    ("EDGE workday|weekday in? MSPEC", working_edge),
-    ("EDGE workday|weekday", working_edge),
+    (f"FIRSTLAST {_WORKDAY} in? MSPEC", working_edge),
+    (f"FIRSTLAST {_WORKDAY}", working_edge),
+    ("FIRSTLAST workday|weekday in? MSPEC", working_edge),
+    ("FIRSTLAST workday|weekday", working_edge),
     ("mid|middle MSPEC", mid_month),
     ("MON YEAR?", whole_month),
     ("next MON", lambda w, m: whole_month(w, m, w.today.year + (m <= w.today.month))),

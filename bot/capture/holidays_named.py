@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Any
 
 from dateutil.easter import easter
 
@@ -100,14 +102,23 @@ def _country_names(country: str, year: int) -> dict[str, date]:
     """A country's public holidays of a year by every spelling we read: English and its own language."""
     import holidays  # imported on first use: it loads every country's tables
 
+    with warnings.catch_warnings():  # a year outside the package's tables just has no names
+        warnings.simplefilter("ignore")
+        return _names_of(holidays, country, year)
+
+
+def _names_of(holidays: Any, country: str, year: int) -> dict[str, date]:
     try:
         entity = holidays.country_holidays(country, years=year)
     except (NotImplementedError, KeyError, ValueError):
         return {}
-    languages = {None, "en_US"} & ({None} | set(entity.supported_languages))
+    # Every category (Canada's Thanksgiving is "optional"): these are names people say, not days off.
+    categories = entity.supported_categories
+    languages = {entity.default_language} | ({"en_US"} & set(entity.supported_languages))
     out: dict[str, date] = {}
-    for language in languages:
-        for day, names in holidays.country_holidays(country, years=year, language=language).items():
+    for language in sorted(lang or "" for lang in languages):
+        found = holidays.country_holidays(country, years=year, language=language or None, categories=categories)
+        for day, names in found.items():
             for name in names.split("; "):
                 if "observed" not in name.lower() and "estimated" not in name.lower():
                     out.setdefault(" ".join(w for w in tokens(name) if w not in FILLERS), day)
