@@ -69,11 +69,12 @@ NOT_NAMES = frozenset(
     bug bugs fix fixes feature features data metrics dashboard website site page pages app apps mobile web backend
     frontend infra security compliance hiring onboarding offsite event events""".split()
 )
-_SUFFIX_RE = re.compile(r"\s*\((?:\d+|he/him|she/her|they/them|[^)]*\bguest\b[^)]*)\)$")
+_PAREN_RE = re.compile(r"\s*\([^)]*\)")  # "(2)", "(she/her)", "(design)", "(Acme)": never part of the name
 _POSSESSIVE_RE = re.compile(r"['’]s(?:\s+(?:team|group|squad|side|folks|people|org|crew|office))?$")
 _GROUP_TAIL_RE = re.compile(r"\s*(?:&|\+|and)\s*(?:the\s+)?(?:team|co|others|group|crew|friends)$")
 _SPLIT_RE = re.compile(r"\s*(?:&|\+|/|;|\band\b)\s*")
 _MENTION_RE = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+_SUBTEAM_RE = re.compile(r"<!subteam\^[A-Z0-9]+(?:\|([^>]*))?>")
 _PERSON_WORD_RE = re.compile(r"^[A-ZÀ-Þ][a-zà-ÿ'’\-]*\.?$|^[A-ZÀ-Þ]\.?$")
 
 
@@ -111,8 +112,8 @@ def _words_of(text: str) -> str:
 
 def _keys(member: Member) -> tuple[set[str], set[str]]:
     """The whole-name keys and the first-name keys a member answers to."""
-    real = _words_of(_SUFFIX_RE.sub("", member.real_name))
-    display = _words_of(_SUFFIX_RE.sub("", member.display_name))
+    real = _words_of(_PAREN_RE.sub("", member.real_name))
+    display = _words_of(_PAREN_RE.sub("", member.display_name))
     first = _words_of(member.first_name) or (real.split()[0] if real else "")
     last = _words_of(member.last_name) or (real.split()[-1] if len(real.split()) > 1 else "")
     whole = {real, display, _words_of(member.handle), fold(member.handle).lstrip("@")}
@@ -165,7 +166,7 @@ def index_of(members: Sequence[Member]) -> NameIndex:
 
 def clean_name(name: str) -> str:
     """A written name without its decorations: `@`, a tool's "(2)", a possessive "'s team", "& Team", punctuation."""
-    text = _SUFFIX_RE.sub("", " ".join(name.strip().split()).rstrip(" :,.;!?"))
+    text = _PAREN_RE.sub("", " ".join(name.strip().split()).rstrip(" :,.;!?"))
     text = text.strip(" \t*_~`\"'“”()[]{}:,.;!?-–—")
     text = text.lstrip("@").strip()
     text = _GROUP_TAIL_RE.sub("", text)
@@ -252,7 +253,12 @@ def read_owners(text: str, index: NameIndex, *, single_strangers: bool = False) 
     group_words: list[str] = []
     for raw in _parts(text, index):
         mention = _MENTION_RE.fullmatch(raw.strip(" ,.:;()[]@"))
+        subteam = _SUBTEAM_RE.fullmatch(raw.strip(" ,.:;()[]"))
         part = clean_name(raw)
+        if subteam:
+            counts["groups"] += 1
+            group_words.append("@" + (subteam.group(1) or "team").lstrip("@"))
+            continue
         if mention:
             ids.append(mention.group(1)) if mention.group(1) not in ids else None
             counts["members"] += 1

@@ -11,7 +11,7 @@ from typing import Any
 from bot.capture.dates import ParsedDate
 from bot.capture.names import NameIndex, OwnerRead, fold
 from bot.capture.note_dates import find_due, past_warning
-from bot.capture.note_owners import Owned, base_verb, drop_names, find_owner, starts_with_verb
+from bot.capture.note_owners import Owned, base_verb, drop_names, find_owner, group_owner, starts_with_verb
 
 _LINK_RE = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
 _TOOL_LABEL_RE = re.compile(
@@ -44,6 +44,12 @@ _MARKUP_RES = (
     (re.compile(r"(?<![\w~])~(?!\s)(.+?)(?<!\s)~(?![\w~])"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
 )
+_SENTENCE_RE = re.compile(r"(?<=[a-z0-9)][.!;])\s+(?=[A-Z<@\[*])")
+_ABBREVIATION_RE = re.compile(
+    r"\b(?:dr|mr|mrs|ms|st|vs|etc|inc|ltd|co|jr|sr|e\.g|i\.e|approx|dept|no)\.$", re.IGNORECASE
+)
+_MAX_WORDS = 45
+_MAX_SENTENCES = 3
 _SUBTEAM_RE = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
 
 
@@ -93,6 +99,8 @@ def is_noise(text: str) -> bool:
     plain = text.strip(" .!:;-–—")
     if len(re.sub(r"\W", "", plain)) < 3 or plain.endswith("?"):
         return True
+    if len(plain.split()) > _MAX_WORDS or len(split_sentences(plain)) > _MAX_SENTENCES:
+        return True  # a paragraph of summary, not a task
     return bool(_NONE_RE.match(plain) or _CHATTER_RE.match(plain))
 
 
@@ -131,6 +139,49 @@ def _has_label(body: str) -> bool:
     return bool(re.match(r"^(?:\*{1,2}[^*]{2,80}?:?\*{1,2}\s*:|\[[^\]]{1,80}\]\s*[^:]{2,80}:\s)", body.strip()))
 
 
+def _owner_behind_date(text: str, index: NameIndex, when_for: Callable[[str | None], Any]) -> Owned | None:
+    """ "Send the deck — Bob — due Fri": the owner once the date is out of the way (its words go back at the end)."""
+    words = text.split()
+    due = find_due(words, when_for(None))
+    if not due.span:
+        return None
+    start, end = due.span
+    found = find_owner(" ".join(words[:start] + words[end:]).strip(" -–—|,;:(["), index)
+    if found is None:
+        return None
+    return Owned(found.read, " ".join([found.rest, *words[start:end]]), found.verb_first)
+
+
+def _names_only(text: str, index: NameIndex) -> bool:
+    read = group_owner(text, index)
+    return read is not None and bool(read.names or read.groups)
+
+
+def _title_and_more(owned: Owned, body: str, index: NameIndex) -> tuple[Owned, str, str]:
+    """The words for the title and the words after them (a description, later sentences), which may hold the date."""
+    title_words, description = _label_split(owned.rest, _has_label(body))
+    if description and not starts_with_verb(title_words):
+        # A noun label ("Pricing sheet: Dana will update the sheet …"): the description is what a person would write.
+        inner = find_owner(description, index)
+        said = Owned(owned.read, inner.rest, inner.verb_first) if inner else drop_names(description, owned.read, index)
+        owned, title_words, description = said, said.rest, ""
+    sentences = split_sentences(title_words)
+    if len(sentences) > 1 and len(sentences[0].split()) >= 3:
+        title_words, description = sentences[0], " ".join([*sentences[1:], description]).strip()
+    return owned, title_words, description
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences, not cut after an abbreviation ("Dr. Lee", "Acme Inc. Board")."""
+    out: list[str] = []
+    for part in _SENTENCE_RE.split(text):
+        if out and _ABBREVIATION_RE.search(out[-1]):
+            out[-1] = f"{out[-1]} {part}"
+        elif part.strip():
+            out.append(part)
+    return out
+
+
 def read_entry(
     body: str,
     *,
@@ -142,22 +193,19 @@ def read_entry(
 ) -> NoteEntry | None:
     """Read one entry; None when it is not an item ("None", a greeting, a question, empty once cleaned)."""
     text = clean(body)
-    if is_noise(text):
-        return None
-    owned = find_owner(text, index) or Owned(default or OwnerRead(), text)
-    title_words, description = _label_split(owned.rest, _has_label(body))
-    if description and not starts_with_verb(title_words):
-        # A noun label ("Pricing sheet: Dana will update the sheet …"): the description is what a person would write.
-        inner = find_owner(description, index)
-        said = Owned(owned.read, inner.rest, inner.verb_first) if inner else drop_names(description, owned.read, index)
-        owned, title_words, description = said, said.rest, ""
+    if is_noise(text) or _names_only(text, index):
+        return None  # "None", chatter, or a name alone (a sub-heading missed as one)
+    owned = find_owner(text, index) or _owner_behind_date(text, index, when_for) or Owned(default or OwnerRead(), text)
+    owned, title_words, more = _title_and_more(owned, body, index)
     owner = owned.read.ids[0] if owned.read.ids else None
     today = when_for(owner)
-    date_words = (description or title_words).split()
-    due = find_due(date_words, today)
-    if due.span and not description:
+    due = find_due(title_words.split(), today)
+    if due.span:
         start, end = due.span
-        title_words = " ".join(date_words[:start] + date_words[end:])
+        words = title_words.split()
+        title_words = " ".join(words[:start] + words[end:])
+    elif more:
+        due = find_due(more.split(), today)
     title = finish_title(title_words, owned.verb_first, index)
     if is_noise(title):
         return None

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from bot.capture.names import fold
@@ -15,6 +16,8 @@ _LINE_RE = re.compile(
     r"(?=\s))?\s*(?P<box>\[\s?\]|\[[xX✓✔]\]|[☐☑☒✅✔✓⬜🔲□]|:(?:white_check_mark|heavy_check_mark|ballot_box_with_check|"
     r"white_large_square|black_square_button|white_square_button|ballot_box|radio_button|square):)?\s*(?P<body>.*)$"
 )
+# An emoji or symbol used as a bullet ("🔹 …", ":small_blue_diamond: …", "→ …"); checkbox emoji are read before.
+_SYMBOL_BULLET_RE = re.compile(r"^(:[a-z0-9_+\-]+:|[^\w\s*_#\[(<@&'\"`~.,:;!?])\s+(?=\S)")
 _TICKED = frozenset({"[x]", "[X]", "[✓]", "[✔]", "☑", "☒", "✅", "✔", "✓"})
 _TICKED_CODES = ("white_check_mark", "heavy_check_mark", "ballot_box_with_check")
 _EMOJI_RE = re.compile(
@@ -28,7 +31,7 @@ _SUFFIX = r"(?:\s*(?:&|and|/|\+|,)\s*(?:next\s*steps?|action\s*items?|owners?|fo
 _SUFFIX += r"assignments?|responsibilities|tasks?|to[\s-]*dos?))*(?:\s*\(\d+\))?(?:\s+(?:from|for)\s+[\w' ]{1,30})?"
 _ACTION_RE = re.compile(rf"^{_PREFIX}{_CORE}{_SUFFIX}$")
 _OTHER_WORDS = frozenset(
-    """summary summaries recap overview notes decisions decision agenda attendees participants present absent
+    """summary summaries recap overview note notes decisions decision agenda attendees participants present absent
     discussion discussed topics highlights takeaways questions risks blockers issues outline chapters transcript
     keywords background context updates status ideas resources links metrics feedback announcements completed done
     parking insights details tl;dr tldr wins kudos shoutouts sentiment objections concerns purpose goals
@@ -69,7 +72,9 @@ _MIDLINE_RE = re.compile(
 _WEAK_INLINE = frozenset({"task", "tasks", "action", "actions", "assignment", "assignments", "homework"})
 _SINGULAR_MARKERS = frozenset({"todo", "to do", "to-do", "action item", "ai"})
 _FOOTER_RE = re.compile(
-    r"^(?:ai[- ]generated|generated (?:by|with|using)|powered by|created (?:by|with)|sent (?:from|by|via)|summary "
+    r"^(?:(?:fireflies|otter|zoom|fathom|read\.?ai|tl;?dv|granola|gong|gemini|notion|copilot|fellow|avoma|grain)\b|"
+    r"watch (?:the )?(?:recording|meeting|call|video|replay|clip)|listen to|shared (?:via|from|by|with)|"
+    r"ai[- ]generated|generated (?:by|with|using)|powered by|created (?:by|with)|sent (?:from|by|via)|summary "
     r"generated|this (?:summary|recap|note) (?:was|is)|view (?:the )?(?:full|complete|meeting|recording|summary|recap|"
     r"notes|transcript|in|on|task)|open (?:in|the|full|task)|see (?:the )?(?:full|complete|more)|edit (?:summary|notes|"
     r"in|recap)|share (?:summary|recap|notes)|was this (?:summary|recap|helpful)|rate this|give feedback|"
@@ -128,7 +133,13 @@ def split_line(raw: str) -> Line:
     if box:
         ticked = box in _TICKED or any(code in box for code in _TICKED_CODES)
         return Line(indent, "ticked" if ticked else "open", m.group("body").strip())
-    return Line(indent, "bullet" if m.group("bullet") else "", m.group("body").strip())
+    body = m.group("body").strip()
+    if not m.group("bullet"):
+        symbol = _SYMBOL_BULLET_RE.match(body)
+        if symbol and (symbol.group(1).startswith(":") or unicodedata.category(symbol.group(1)[0]).startswith("S")):
+            inner = split_line(" " * indent + body[symbol.end() :])  # "🔹 [ ] …" keeps its checkbox
+            return Line(indent, inner.mark or "bullet", inner.body)
+    return Line(indent, "bullet" if m.group("bullet") else "", body)
 
 
 def _strip_decor(text: str) -> str:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.capture.names import GROUP_WORDS, NameIndex, OwnerRead, fold, read_owners
 
 _MENTION = r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>"
+_SUBTEAM = r"<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>"
 _LEAD_MENTIONS_RE = re.compile(
     rf"^((?:{_MENTION}|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>)(?:\s*(?:,|&|\+|/|and)?\s*"
     rf"(?:{_MENTION}|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>))*)[\s:,\-–—]*(.*)$"
@@ -34,11 +35,14 @@ _TRAIL_PAREN_RE = re.compile(
     re.IGNORECASE,
 )
 _TRAIL_DASH_RE = re.compile(
-    r"^(.+?)\s+(?:-|—|–|--|\|)\s*((?:owners?|assignees?|assigned to|poc|dri)\s*[:\-]?\s*)?([^\-—–|]{1,60})$",
+    r"^(.+?)\s+(?:-|—|–|--|\||→|->|=>)\s*((?:owners?|assignees?|assigned to|poc|dri)\s*[:\-]?\s*)?([^\-—–|]{1,60})$",
     re.IGNORECASE,
 )
 _TRAIL_LABEL_RE = re.compile(r"^(.+?)[\s,;.]+(owners?|assignees?|assigned to|poc|dri)\s*:\s*(.{1,60})$", re.IGNORECASE)
-_TRAIL_MENTIONS_RE = re.compile(rf"^(.+?)\s*((?:{_MENTION}\s*(?:,|&|and)?\s*)+)$")
+_KEYS = r"(?:owners?|assignees?|assigned to|poc|dri|due(?: date)?|deadline)"
+_KEY_VALUES_RE = re.compile(rf"^(.+?)\s*[(\[|·•,;—–-]?\s*({_KEYS}\s*:.*?)\s*[)\]]?\s*$", re.IGNORECASE)
+_KEY_SPLIT_RE = re.compile(rf"(?=\b{_KEYS}\s*:)", re.IGNORECASE)
+_TRAIL_MENTIONS_RE = re.compile(rf"^(.+?)\s*((?:(?:{_MENTION}|{_SUBTEAM})\s*(?:,|&|and)?\s*)+)$")
 _AT_NAME_RE = re.compile(r"(?<![\w<])@([A-Za-zÀ-ÿ][\w.\-'À-ÿ]*(?:\s+[A-ZÀ-Þ][\w\-'À-ÿ]*){0,2})")
 _PREPOSITIONS = frozenset("with to from for about and cc by at on of via including invite ask tell ping".split())
 # A word after a name that makes "Name word …" a sentence with that person as its subject.
@@ -139,7 +143,32 @@ def _name_and_verb(text: str, index: NameIndex) -> Owned | None:
     return None
 
 
+def _key_values(text: str, index: NameIndex) -> Owned | None:
+    """ "… (Owner: Bob, Due: Fri)", "… | Owner: Dana | Due: Dec 9": the owner read, the due words kept for the date."""
+    m = _KEY_VALUES_RE.match(text)
+    if not m:
+        return None
+    names: list[str] = []
+    kept: list[str] = []
+    for part in _KEY_SPLIT_RE.split(m.group(2)):
+        key, _, value = part.strip(" ,;|·•()[]").partition(":")
+        value = value.strip(" ,;|·•()[]")
+        if not value:
+            continue
+        if re.fullmatch(r"\s*(?:due(?: date)?|deadline)\s*", key, re.IGNORECASE):
+            kept.append(f"due {value}")
+        else:
+            names.append(value)
+    read = read_owners(" & ".join(names), index) if names else OwnerRead()
+    if names and not _accept(read, strangers=True):
+        return None
+    return Owned(read, " ".join([m.group(1), *kept]))
+
+
 def _trailing(text: str, index: NameIndex) -> Owned | None:
+    found = _key_values(text, index)
+    if found:
+        return found
     for pattern in (_TRAIL_LABEL_RE, _TRAIL_PAREN_RE, _TRAIL_DASH_RE):
         m = pattern.match(text)
         if not m:

@@ -67,6 +67,8 @@ class _Walker:
         st = self.state
         if heading.kind == "action":
             self._open(heading.level or _NO_SECTION)
+            st = self.state
+            st.group = self._heading_owner(heading.core)
             for part in split_inline(heading.rest) if heading.rest else []:
                 self._add(RawEntry([part]), 0)
             st.style = "inline" if heading.rest else ""
@@ -82,6 +84,13 @@ class _Walker:
                 return True  # a topic sub-heading under a `#` action heading keeps the section going
         st.in_section, st.level, st.group, st.stack = False, _NO_SECTION, None, []
         return True
+
+    def _heading_owner(self, core: str) -> str | None:
+        """The person an action heading names: "Action items for Bob Smith", "Dana's next steps"."""
+        m = re.search(r"\b(?:for|from)\s+(.{2,40})$", core) or re.match(r"^(.{2,40}?)['’]s\s", core)
+        if m and _names_person(m.group(1), self.index, strangers_ok=False):
+            return m.group(1)
+        return None
 
     def _open(self, level: int) -> None:
         self.state = _State(in_section=True, level=level)

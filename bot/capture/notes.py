@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.capture.names import Member, NameIndex, OwnerRead, fold, index_of
 from bot.capture.note_blocks import attachment_lines, block_lines
-from bot.capture.note_entry import NoteEntry, clean, read_entry
+from bot.capture.note_entry import NoteEntry, clean, read_entry, split_sentences
 from bot.capture.note_lines import RawEntry, heading_of, split_line
 from bot.capture.note_owners import find_owner, group_owner
 from bot.capture.note_sections import raw_entries
@@ -69,11 +69,19 @@ class _Reader:
             for child in raw.children:
                 self.read(child, inherited or default, already)
             return
-        detail = " ".join(" ".join(c.lines) for c in _descendants(raw))
-        entry = read_entry(
-            body, index=self.index, when_for=self.when_for, default=default, group=raw.group, detail=clean(detail)
-        )
-        self.add(entry, already)
+        detail = clean(" ".join(" ".join(c.lines) for c in _descendants(raw)))
+        for part in self._sentences(body):
+            entry = read_entry(
+                part, index=self.index, when_for=self.when_for, default=default, group=raw.group, detail=detail
+            )
+            self.add(entry, already)
+
+    def _sentences(self, body: str) -> list[str]:
+        """ "Bob will send the deck. Dana will book the room." is two items when every sentence names its owner."""
+        parts = split_sentences(body)
+        if len(parts) > 1 and all(find_owner(clean(p), self.index) for p in parts):
+            return parts
+        return [body]
 
     def _heads_group(self, body: str, children: list[RawEntry]) -> bool:
         """A parent that is a name, ends with a colon, or names no one over children who each name someone."""
