@@ -19,7 +19,20 @@ from bot.blocks.cards import refusal
 from bot.clock import Clock
 from bot.deps import CONTEXT_KEY, Deps
 from bot.errors import DomainError
-from bot.listeners import acting, actions, commands, digest, events, gates, home, lifecycle, plan, shortcuts, views
+from bot.listeners import (
+    acting,
+    actions,
+    commands,
+    digest,
+    events,
+    gates,
+    home,
+    lifecycle,
+    nudge,
+    plan,
+    shortcuts,
+    views,
+)
 from bot.logs import describe_request, request_context
 from bot.settings import Settings
 from bot.slack.client import make_client
@@ -83,6 +96,7 @@ def create_app(
     digest.register(app)
     gates.register(app)
     lifecycle.register(app)
+    nudge.register(app)
     plan.register(app)
     # Registered last, so they only see what nothing else handled: a stale button from an old message, an
     # event we do not act on. Acknowledge them, or Slack shows an error (actions) or retries (events).

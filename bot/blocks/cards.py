@@ -197,6 +197,7 @@ ACTION_USAGE = [
     "• `/action show A-12` — details and history",
     "• `/action done|reopen|cancel A-12` · `/action assign A-12 @dana` · `/action due A-12 Friday`",
     "• `/action snooze A-12 [date]` — no reminders until then (default: tomorrow) · `/action edit A-12`",
+    "• `/action nudge A-12` — remind its owner that you are waiting on it (once a day)",
     "• `/action settings` — your reminder hour, working days, holidays; capture on/off for this channel",
     "Dates: `2026-12-02`, `today`, `tomorrow`, `Friday`, `next week`, `in 3 days`, `end of week`, `Dec 5`,"
     " with an optional time (`3pm`).",

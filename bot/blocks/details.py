@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from bot.blocks.cards import Message, item_actions
 from bot.blocks.common import Block, channel, context, due_text, esc, owner, section, user
+from bot.blocks.nudge import nudge_button
 from bot.services.action_items import ItemView
 from bot.services.item_changes import HistoryEntry
 
@@ -34,6 +35,11 @@ def _describe(entry: HistoryEntry) -> str:
     return f"{entry.change}" + (f": {', '.join(changes)}" if changes else "")
 
 
+def _may_nudge(item: ItemView, viewer: str) -> bool:
+    """Open, someone else's, and the viewer asked for it (or an app did, so anyone may)."""
+    return item.status == "open" and item.owner not in (None, viewer) and (viewer == item.created_by or item.by_app)
+
+
 def item_details(item: ItemView, history: list[HistoryEntry], *, viewer: str, today: date, tz: ZoneInfo) -> Message:
     """Title, the facts as fields, the buttons the viewer may press, then the history."""
     fields = [
@@ -51,6 +57,9 @@ def item_details(item: ItemView, history: list[HistoryEntry], *, viewer: str, to
         {"type": "section", "fields": [{"type": "mrkdwn", "text": f} for f in fields[:10]]},
     ]
     actions = item_actions(item, viewer, in_list=True)
+    if _may_nudge(item, viewer):
+        actions = actions or {"type": "actions", "block_id": f"item:{item.key}", "elements": []}
+        actions["elements"].append(nudge_button(item.key))
     if actions:
         blocks.append(actions)
     lines = [f"{e.at.astimezone(tz):%b %-d %H:%M} · {user(e.by)} {_describe(e)}" for e in history[-_MAX_HISTORY:]]

@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.blocks.cards import snooze_menu
 from bot.blocks.common import Block, button, context, due_text, esc, is_overdue, owner, section, user
+from bot.blocks.nudge import nudge_buttons
 from bot.ids import ActionId
 from bot.services.action_items import ItemView
 from bot.services.home import GROUPS, HomeData
@@ -34,7 +35,33 @@ def _item(item: ItemView, today: date) -> list[Block]:
     return [section(line), actions]
 
 
-def home_view(data: HomeData, reviews: list[Any], review_blocks: Any, *, today: date, expand: str | None) -> Block:
+def _waiting(waiting_on: list[ItemView], today: date) -> list[Block]:
+    """What I wait on, a line each; a Nudge button for each overdue one (the owner is not me: see open_for_home)."""
+    lines = [
+        f"*{i.key}*  {owner(i.owner)}: {esc(i.title)} · {due_text(i.due_date, i.due_time, i.due_tz, today=today)}"
+        + (" ⚠️" if is_overdue(i.due_date, today) else "")
+        for i in waiting_on[:15]
+    ]
+    if len(waiting_on) > 15:
+        lines.append(f"…and {len(waiting_on) - 15} more")
+    late = [i for i in waiting_on[:15] if i.owner is not None and is_overdue(i.due_date, today)]
+    return [
+        {"type": "divider"},
+        section(f"*Waiting on others* ({len(waiting_on)})"),
+        section("\n".join(lines)),
+        *nudge_buttons(late, "home:nudge"),
+    ]
+
+
+def home_view(
+    data: HomeData,
+    reviews: list[Any],
+    review_blocks: Any,
+    *,
+    today: date,
+    expand: str | None,
+    note: str | None = None,
+) -> Block:
     """The published view; each group shows a few items and a "Show all" button; never over 100 blocks."""
     head: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "Your action items"}},
@@ -47,6 +74,8 @@ def home_view(data: HomeData, reviews: list[Any], review_blocks: Any, *, today: 
             ],
         },
     ]
+    if note:
+        head.append(context(note))
     tail: list[Block] = []
     if reviews:
         tail += [{"type": "divider"}, section(f"*Awaiting your review* ({len(reviews)})")]
@@ -54,18 +83,7 @@ def home_view(data: HomeData, reviews: list[Any], review_blocks: Any, *, today: 
             tail.append(section(f"*{review.key}*  {esc(review.title)} — submitted by {user(review.submitted_by)}"))
             tail.append(review_blocks(review))
     if data.waiting_on:
-        lines = [
-            f"*{i.key}*  {owner(i.owner)}: {esc(i.title)} · {due_text(i.due_date, i.due_time, i.due_tz, today=today)}"
-            + (" ⚠️" if is_overdue(i.due_date, today) else "")
-            for i in data.waiting_on[:15]
-        ]
-        if len(data.waiting_on) > 15:
-            lines.append(f"…and {len(data.waiting_on) - 15} more")
-        tail += [
-            {"type": "divider"},
-            section(f"*Waiting on others* ({len(data.waiting_on)})"),
-            section("\n".join(lines)),
-        ]
+        tail += _waiting(data.waiting_on, today)
     budget = MAX_BLOCKS - len(head) - len(tail)
     body: list[Block] = []
     if sum(len(v) for v in data.groups.values()) == 0:

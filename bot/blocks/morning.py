@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.blocks.cards import Message, item_actions
 from bot.blocks.common import Block, context, due_text, esc, section, user
+from bot.blocks.nudge import nudge_buttons
 from bot.services.action_items import ItemView
 from bot.services.nudges import SHOWN_DONE, SHOWN_ORPHANED, SHOWN_OWN, SHOWN_WAITING, Morning
 
@@ -77,7 +78,8 @@ def morning_dm(m: Morning, review_blocks: Callable[[Any], Block]) -> Message:
             f"`/action assign {item.key} @someone`"
         )
     if others:
-        blocks += [section("*WAITING ON OTHERS*"), section("\n".join(others))]
+        waiting = [item for item, _ in m.waiting[:SHOWN_WAITING]]
+        blocks += [section("*WAITING ON OTHERS*"), section("\n".join(others)), *nudge_buttons(waiting, "morning:nudge")]
     if m.completed:
         done = [f"☑️ *{i.key}*  {esc(i.title)} — {user(i.owner)}" for i in m.completed[:SHOWN_DONE]]
         blocks += [section("*DONE SINCE YESTERDAY*"), section("\n".join(done))]

@@ -19,6 +19,7 @@ from bot.deps import Deps
 from bot.errors import BadInput
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees, notify_done
+from bot.listeners.nudge import verb_nudge
 from bot.listeners.plan_common import Call, run_verb
 from bot.services import action_items, calendar, item_changes, settings
 from bot.services.action_items import check_owners
@@ -345,6 +346,7 @@ VERBS: dict[str, Callable[[Verb], cards.Message | None]] = {
     "reassign": verb_assign,
     "due": verb_due,
     "snooze": verb_snooze,
+    "nudge": verb_nudge,
     "edit": verb_edit,
     "settings": verb_settings,
     "calendar": verb_calendar,

@@ -28,15 +28,15 @@ def register(app: App) -> None:
 OPENED_KEY = "followthrough_home_opened"  # whose Home tab to publish after the answer
 
 
-def publish(client: WebClient, deps: Deps, actor: Actor, expand: str | None = None) -> None:
-    """Build and publish this person's Home tab."""
+def publish(client: WebClient, deps: Deps, actor: Actor, expand: str | None = None, note: str | None = None) -> None:
+    """Build and publish this person's Home tab (with `note` on top: the answer to a click there)."""
     from bot.blocks.plan import review_buttons
     from bot.services.deliverables import awaiting_review
 
     with deps.db.session(readonly=True) as session:
         data = home_data(session, deps.clock, actor)
         reviews = awaiting_review(session, actor.team_id, actor.user_id)
-    view = home_view(data, reviews, review_buttons, today=actor.today(deps.clock), expand=expand)
+    view = home_view(data, reviews, review_buttons, today=actor.today(deps.clock), expand=expand, note=note)
     client.views_publish(user_id=actor.user_id, view=view)
 
 

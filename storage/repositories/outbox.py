@@ -112,6 +112,18 @@ def enqueue(
     return inserted
 
 
+def queued_at(session: Session, *, team_id: str, recipient: str, kind: str, slot: str) -> datetime | None:
+    """When the message of one slot was first queued (None: never)."""
+    return session.execute(
+        select(col(OutboundClaim.queued_at)).where(
+            col(OutboundClaim.team_id) == team_id,
+            col(OutboundClaim.recipient) == recipient,
+            col(OutboundClaim.kind) == kind,
+            col(OutboundClaim.slot) == slot,
+        )
+    ).scalar_one_or_none()
+
+
 def enqueue_many(session: Session, now: datetime, messages: list[dict[str, Any]]) -> int:
     """Queue many messages in one statement (a sweep's DMs); returns how many had something to say."""
     # Each a dict of team_id, recipient, kind, slot and payload (None: a skipped slot, recorded so later sweeps do

@@ -17,6 +17,7 @@ from bot.simulator.local import LocalBot
 
 PEOPLE = {"owner": "carol", "creator": "bob", "approver": "dana", "admin": "alice", "stranger": "frank"}
 CHANGERS = frozenset({"owner", "creator", "admin"})
+NUDGERS = frozenset({"creator", "admin"})  # the owner is refused too: a nudge goes to someone else
 REVIEWER = frozenset({"approver"})
 LISTS = {"A": "action_items", "D": "deliverables", "M": "milestones", "O": "outcomes"}
 WHERE = {"type": "message", "message_ts": "1700000000.000100", "channel_id": "C0WEB"}
@@ -102,6 +103,7 @@ class Verb:
     act: Callable[[LocalBot, str, str], str]
     allowed: frozenset[str]
     changed: Callable[[Record], bool]
+    own_refusal: str | None = None  # how the owner is refused when the verb is never theirs (not "Only …")
 
 
 def item(bot: LocalBot) -> str:
@@ -164,6 +166,9 @@ VERBS: dict[str, Verb] = {
     "Undo button": Verb(item, click("item-undo"), CHANGERS, lambda r: r["status"] == "cancelled"),
     "Edit button": Verb(item, click("item-edit", opens=True), CHANGERS, lambda r: True),
     "Reassign button": Verb(item, click("item-reassign", opens=True), CHANGERS, lambda r: True),
+    # A nudge changes no record: the DM it sends is checked in tests/integration/test_nudges.py.
+    "/action nudge": Verb(item, command("/action", "nudge {key}"), NUDGERS, lambda r: True, own_refusal="is yours"),
+    "Nudge button": Verb(item, click("item-nudge"), NUDGERS, lambda r: True, own_refusal="is yours"),
     "/deliverable submit": Verb(
         deliverable, command("/deliverable", "submit {key}"), CHANGERS, lambda r: r["status"] == "submitted"
     ),
@@ -220,7 +225,7 @@ def test_every_mutating_verb_and_button_by_role(bot: LocalBot, role: str, figure
         if role in verb.allowed:
             if said.startswith("Only ") or not verb.changed(after):
                 wrong.append(f"{name}: {role} may, but got {said!r}")
-        elif not (said.startswith("Only ") and "<@" in said) or after != before:
+        elif not _refused(verb, role, said) or after != before:
             wrong.append(
                 f"{name}: {role} may not, but got {said!r} and {'a change' if after != before else 'no change'}"
             )
@@ -228,12 +233,18 @@ def test_every_mutating_verb_and_button_by_role(bot: LocalBot, role: str, figure
     figure(role=role, verbs_and_buttons=len(VERBS), allowed=sum(role in v.allowed for v in VERBS.values()), wrong=0)
 
 
+def _refused(verb: Verb, role: str, said: str) -> bool:
+    if role == "owner" and verb.own_refusal is not None:
+        return verb.own_refusal in said
+    return said.startswith("Only ") and "<@" in said
+
+
 def test_the_matrix_covers_every_mutating_button_the_app_registers() -> None:
     """A new button must join the matrix: every registered action id that changes something is tried above."""
     from bot.ids import ActionId, PlanActionId
 
     tried = {"item-done", "item-snooze", "item-undo", "item-edit", "item-reassign", "plan-submit", "plan-approve"}
-    tried |= {"plan-request-changes", "gate-go", "gate-no-go"}
+    tried |= {"plan-request-changes", "gate-go", "gate-no-go", "item-nudge"}
     read_only_or_pickers = {"list-page", "home-new-item", "home-refresh", "deliverable-pick", "open-settings"}
     registered = {a.value for a in ActionId} | {a.value for a in PlanActionId}
     assert registered - tried - read_only_or_pickers <= {"plan-submit-anyway"}
