@@ -26,7 +26,7 @@ MakeDay = Callable[[int, int], date | None]
 
 _ISO_RE = re.compile(r"(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})")
 _COMPACT_RE = re.compile(r"((?:19|20|21)\d{2})(\d{2})(\d{2})")
-_SHORT_RE = re.compile(r"(\d{1,2})[/.](\d{1,2})")
+_SHORT_RE = re.compile(r"(\d{1,2})/(\d{1,2})")  # "10.30" is a time, not October 30
 _LONG_RE = re.compile(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})")
 
 
@@ -249,4 +249,5 @@ TABLE: list[tuple[str, Callable[..., date]]] = [
     ("end Q YEAR?", quarter),
     ("start|beginning Q YEAR?", lambda w, q, y: quarter(w, q, y, end=False)),
     ("Q YEAR?", quarter_readings),
+    ("end DATE", lambda w, base: base),
 ]

@@ -22,10 +22,13 @@ _HOUR_H_RE = re.compile(r"(\d{1,2})h(\d{2})")
 _OFFSET_RE = re.compile(r"(?:utc|gmt)?([+-])(\d{1,2})(?::?(\d{2}))?")
 _FIXED: dict[str, TimeValue] = {
     **dict.fromkeys(("noon", "midday", "lunch", "lunchtime", "at noon", "at midday", "at lunch"), time(12)),
+    **dict.fromkeys(("breakfast", "at breakfast"), time(8)),
+    **dict.fromkeys(("dinner", "dinnertime", "at dinner"), time(19)),
     **dict.fromkeys(("morning", "in morning", "first thing", "first thing in morning", "am"), time(9)),
     **dict.fromkeys(("afternoon", "in afternoon", "pm"), time(15)),
     **dict.fromkeys(("evening", "in evening", "night", "at night"), time(18)),
     **dict.fromkeys(("cob", "eob", "close business", "end business", "end business day", "close play"), time(17)),
+    **dict.fromkeys(("end play", "cop", "close business day"), time(17)),
     **dict.fromkeys(("eod", "end day", "by end day", "end workday", "end working day"), END_OF_DAY),
     **dict.fromkeys(("midnight", "at midnight"), MIDNIGHT),
 }
@@ -74,8 +77,6 @@ def _clock(word: str) -> time | None:
     hour, minute, meridiem = int(m.group(1)), int(m.group(2) or 0), m.group(3)
     if meridiem:
         return _hour(hour, minute, pm=meridiem.startswith("p"))
-    if "." in word:  # "1.5" is a number, not a time
-        return None
     # "03:30" and "15:00" are 24-hour; "3:30" follows the 1-7-is-afternoon rule.
     return time(hour, minute) if word.startswith("0") and hour <= 23 and minute <= 59 else _hour(hour, minute)
 
@@ -120,7 +121,9 @@ _TABLE = compile_table(
 
 def read_time(words: Words, when: When) -> tuple[TimeValue, tzinfo | None] | None:
     """A time of day with an optional zone after it, read from all the words; None when they are not one."""
-    for size in (2, 1, 0):
+    if words and words[0] == "by":  # "Friday by 5pm"
+        words = words[1:]
+    for size in (3, 2, 1, 0):
         zone = read_zone(words[len(words) - size :]) if size and len(words) > size else None
         if size and zone is None:
             continue
@@ -136,26 +139,25 @@ def _time_value(words: Words, when: When) -> TimeValue | None:
 
 
 def read_zone(words: Words) -> tzinfo | None:
-    """A zone suffix: "PT", "Pacific time", "UTC", "UTC+2", "+01:00", "Europe/London"."""
-    words = list(words)
-    if len(words) == 2 and words[1] == "time":
-        words = words[:1]
-    if len(words) != 1:
-        return None
-    word = words[0]
-    if word in ZONE_NAMES:
-        return ZoneInfo(ZONE_NAMES[word])
-    m = _OFFSET_RE.fullmatch(word)
-    if m and (word[0] in "+-" or word.startswith(("utc", "gmt"))) and int(m.group(2)) <= 14:
+    """A zone suffix: "PT", "Pacific time", "UTC", "UTC+2", "+01:00", "Europe/London", "New York time"."""
+    words = list(words[:-1] if len(words) > 1 and words[-1] == "time" else words)
+    name = " ".join(words)
+    if name in ZONE_NAMES:
+        return ZoneInfo(ZONE_NAMES[name])
+    m = _OFFSET_RE.fullmatch(name)
+    if m and (name[0] in "+-" or name.startswith(("utc", "gmt"))) and int(m.group(2)) <= 14:
         sign = 1 if m.group(1) == "+" else -1
         return timezone(sign * timedelta(hours=int(m.group(2)), minutes=int(m.group(3) or 0)))
-    key = _zone_keys().get(word)
+    key = _zone_keys().get(name)
     return ZoneInfo(key) if key else None
 
 
 @lru_cache(maxsize=1)
 def _zone_keys() -> dict[str, str]:
-    return {key.lower(): key for key in available_timezones() if "/" in key}
+    """IANA names by their lower-case key and by their city ("europe/berlin", "berlin", "new york")."""
+    keys = sorted(key for key in available_timezones() if "/" in key and not key.startswith(("Etc/", "SystemV/")))
+    cities = {key.rsplit("/", 1)[1].lower().replace("_", " "): key for key in keys}
+    return cities | {key.lower(): key for key in keys}
 
 
 def at_time(day: date, value: TimeValue, zone: tzinfo | None, when: When) -> ParsedDate:

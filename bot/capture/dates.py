@@ -105,6 +105,8 @@ def _words(phrase: str) -> list[str] | None:
         return None
     while raw and raw[0] in _LEADING:
         raw = raw[1:]
+    if raw[:3] in (["no", "later", "than"], ["not", "later", "than"]):  # "no later than Friday": Friday
+        raw = raw[3:]
     return [w for w in raw if w not in FILLERS]
 
 

@@ -56,7 +56,7 @@ NAMED: dict[str, Make] = {
     **_names(_nth(1, 0, 3), "mlk day", "mlk", "martin luther king day", "martin luther king jr day", "mlk jr day"),
     **_names(_nth(2, 0, 3), "presidents day", "washingtons birthday"),
     **_names(_nth(5, 0, -1), "memorial day"),
-    **_names(_nth(9, 0, 1), "labor day"),
+    **_names(_nth(9, 0, 1), "labor day", "labour day"),
     **_names(_nth(10, 0, 2), "columbus day", "indigenous peoples day"),
     **_names(_on(11, 11), "veterans day", "remembrance day", "armistice day"),
     **_names(_on(6, 19), "juneteenth"),
