@@ -9,6 +9,8 @@ from sqlmodel import Field, SQLModel
 
 from storage.types import UtcDateTime
 
+_TIMED = "status = 'open' AND due_time IS NOT NULL"  # the rows of ix_action_item_timed_due
+
 
 def _utc(nullable: bool = True) -> Column[datetime]:
     return Column(UtcDateTime(), nullable=nullable)
@@ -62,7 +64,9 @@ class PersonSettings(SQLModel, table=True):
     reminder_hour: int = Field(default=9)
     working_days: str = Field(default="mon-fri", max_length=64)
     paused_until: date | None = Field(default=None)
-    reminders_enabled: bool = Field(default=True)
+    cadence: str = Field(default="daily", max_length=8)  # morning DMs: daily, mondays (the week ahead) or off
+    skip_holidays: bool = Field(default=False)  # no morning DM on a public holiday of their holiday country
+    remind_before_minutes: int = Field(default=60)  # before a timed due: 0 (off), 15, 60 or 1440
     notify_done_now: bool = Field(default=False)
     holiday_country: str | None = Field(default=None, max_length=8)  # None: from their zone; "": none
     calendar_token: str | None = Field(default=None, max_length=64)
@@ -197,6 +201,13 @@ class ActionItem(SQLModel, table=True):
         Index("ix_action_item_source", "team_id", "source_channel", "source_ts"),
         # One occurrence of a series per due date: two completions at once create the next occurrence once.
         Index("ix_action_item_series_due", "team_id", "series", "due_date", unique=True),
+        # The before-due sweep's one read: open items with a time, by due date (migration 0009 says why partial).
+        Index(
+            "ix_action_item_timed_due",
+            "due_date",
+            sqlite_where=text(_TIMED),
+            postgresql_where=text(_TIMED),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     team_id: str = Field(max_length=32)
