@@ -70,6 +70,7 @@ FILLERS = {"the", "of"}
 _PUNCT_RE = re.compile(r"[,;!?()\[\]{}\"“”]")
 _APOSTROPHE_RE = re.compile(r"['’`]")
 _ISO_T_RE = re.compile(r"\b(\d{4}-\d{1,2}-\d{1,2})t(\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(z|[+-]\d{2}:?\d{2})?\b")
+_ZULU_RE = re.compile(r"\b(\d{1,2}:\d{2})z\b")
 _MERIDIEM_RE = re.compile(r"\b([ap])\.\s?m\b\.?")
 _SPACED_MERIDIEM_RE = re.compile(r"\b(\d{1,2}(?:[:.]\d{2})?)\s+([ap]m)\b")
 _TENS_HYPHEN_RE = re.compile(r"\b(twenty|thirty)[- ](?=(?:first|second|third|[a-z]+th)\b)")
@@ -84,7 +85,7 @@ def tokens(phrase: str) -> list[str]:
     """Lower-case words with spelling evened out: "3 p.m." -> "3pm", "mid-Dec." -> "mid dec", "3d" -> "3 d"."""
     text = _APOSTROPHE_RE.sub("", phrase.lower())
     text = _ISO_T_RE.sub(lambda m: " ".join(g for g in m.groups() if g), text)
-    text = _MERIDIEM_RE.sub(r"\1m", text)
+    text = _ZULU_RE.sub(r"\1 z", _MERIDIEM_RE.sub(r"\1m", text))
     text = _TENS_HYPHEN_RE.sub(r"\1", _SPACED_MERIDIEM_RE.sub(r"\1\2", text))
     text = _WEEKDAY_RANGE_RE.sub(_weekday_range, text)
     text = _WORD_HYPHEN_RE.sub(" ", _AT_RE.sub(" at ", text.replace("&", " and ")))
