@@ -5,12 +5,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, time
 
 from bot.capture.date_absolute import spoken
+from bot.capture.date_times import read_time
+from bot.capture.date_words import tokens
 from bot.capture.dates import DEFAULT_WORKING_DAYS, DateError, ParsedDate, When, looks_like_date, parse_leading
 from bot.capture.keys import Key, parse_key
-from bot.capture.recurrence import Rule, parse_rule, starting
+from bot.capture.recurrence import Rule, parse_rule, starting, with_time
 from bot.capture.text import MENTION_RE, plain, quote, squash
 
 _TOKEN_RE = re.compile(r"[\"\u201c][^\"\u201d]*[\"\u201d]|\S+")
@@ -93,6 +95,7 @@ class _Reading:
     out: Parsed
     when: When
     keywords: frozenset[str]
+    rest: list[str] = field(default_factory=list)  # the title's words so far
 
 
 Option = Callable[[_Reading, list[str], int], int]  # how many words the option at i took (0: not this option)
@@ -170,18 +173,39 @@ def _repeat(r: _Reading, words: list[str], i: int) -> int:
     if r.out.recurrence is not None:
         first, second = quote(r.out.recurrence_phrase or "", 30), quote(phrase, 30)
         raise GrammarError(f'I found two repeat rules ("{first}" and "{second}"). Keep one and try again.')
-    r.out.recurrence, r.out.recurrence_phrase = found[0], phrase
+    r.out.recurrence, r.out.recurrence_phrase = _time_before(r, found[0]), phrase
     return skip + found[1]
+
+
+def _clock_time(words: list[str], when: When) -> time | None:
+    """A time of day alone, in the author's zone ("at 9am", "5pm"); None for anything else."""
+    said = read_time(tokens(" ".join(words)), when)
+    return said[0] if said and isinstance(said[0], time) and said[1] is None else None
+
+
+def _time_before(r: _Reading, rule: Rule) -> Rule:
+    """ "Standup at 9am every weekday": a time just before a rule without one is the rule's."""
+    for n in (3, 2):
+        tail = r.rest[-n:]
+        at = _clock_time(tail, r.when) if len(tail) == n and tail[0].lower() in ("at", "@") else None
+        if at is not None and rule.first.at is None:
+            del r.rest[-n:]
+            return with_time(rule, at, r.when)
+    return rule
 
 
 _OPTIONS: tuple[Option, ...] = (_role, _mention, _for, _criteria, _gate, _due, _repeat)
 
 
-def _first_occurrence(out: Parsed) -> None:
+def _first_occurrence(out: Parsed, when: When) -> None:
     """A rule with a date option: the date is the first occurrence when it is one of the rule's days."""
     if out.recurrence is None or out.due is None:
         return
     started = starting(out.recurrence, out.due)
+    at = _clock_time((out.due_phrase or "").split(), when)
+    if started is None and at is not None and out.recurrence.first.at is None:  # "every Friday by 5pm"
+        out.recurrence, out.due, out.due_phrase = with_time(out.recurrence, at, when), None, None
+        return
     if started is None:
         raise GrammarError(
             f'{spoken(out.due.day)} isn\'t one of the days of "{out.recurrence.words}". '
@@ -200,13 +224,12 @@ def parse_options(
     """Pull options (`keywords` among for/owner/approver/by/due/on/criteria/gate/repeat/every) and mentions out."""
     words = split_words(text)
     reading = _Reading(Parsed(), When.of(today, working_days), keywords)
-    rest: list[str] = []
     i = 0
     while i < len(words):
         used = next((n for option in _OPTIONS if (n := option(reading, words, i))), 0)
         if not used:
-            rest.append(words[i])
+            reading.rest.append(words[i])
         i += used or 1
-    _first_occurrence(reading.out)
-    reading.out.title = squash(plain(" ".join(rest))).strip(" ,;:-–—")
+    _first_occurrence(reading.out, reading.when)
+    reading.out.title = squash(plain(" ".join(reading.rest))).strip(" ,;:-–—")
     return reading.out

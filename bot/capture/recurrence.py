@@ -20,7 +20,7 @@ from bot.capture.dates import parse_phrase
 from bot.capture.recurrence_forms import Parts, read_body
 from bot.capture.recurrence_words import describe
 
-__all__ = ["MAX_RULE_WORDS", "Rule", "describe", "next_occurrence", "parse_rule", "starting"]
+__all__ = ["MAX_RULE_WORDS", "Rule", "describe", "next_occurrence", "parse_rule", "starting", "with_time"]
 
 MAX_RULE_WORDS = 16
 _EVERY = {"every", "each"}
@@ -73,6 +73,17 @@ def starting(rule: Rule, day: ParsedDate) -> Rule | None:
     if _on_or_after(rule.rrule, day.day, day.day) != day.day:
         return None
     return Rule(rule.rrule, ParsedDate(day.day, day.at or rule.first.at), rule.words)
+
+
+def with_time(rule: Rule, at: time, when: When) -> Rule:
+    """The rule at a time of day said apart from it ("Standup at 9am every weekday", "every Friday by 5pm")."""
+    parts: Parts = dict(part.split("=", 1) for part in rule.rrule.split(";"))
+    parts |= {"BYHOUR": at.hour, "BYMINUTE": at.minute}
+    if len(parts.get("UNTIL", "")) == 8:
+        parts["UNTIL"] += "T235959"
+    first = _first(parts, rule.first.day, at, when) or rule.first.day
+    text = _rrule_text(parts)
+    return Rule(text, ParsedDate(first, at), describe(text))
 
 
 def _clauses(words: list[str]) -> tuple[list[str], dict[str, list[str]]] | None:
