@@ -18,6 +18,7 @@ from bot.capture.text import mentions, quote
 from bot.deps import Deps
 from bot.errors import BadInput
 from bot.listeners import outbox
+from bot.listeners.groups import owners_with_groups
 from bot.listeners.notify import notify_assignees, notify_done
 from bot.listeners.nudge import verb_nudge
 from bot.listeners.plan_common import Call, run_verb
@@ -26,6 +27,7 @@ from bot.services.action_items import check_owners
 from bot.services.common import Actor
 from bot.services.csv_export import rows_csv
 from bot.services.settings import CAPTURE_MODES
+from bot.slack.usergroups import subteams
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
 EXPORT_KEY = "followthrough_export"
@@ -99,13 +101,18 @@ def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
 
 
 def verb_add(v: Verb) -> cards.Message:
+    text, groups = subteams(v.rest)
     try:
-        parsed = parse_options(v.rest, today=v.today, keywords=ADD_KEYWORDS)
+        parsed = parse_options(text, today=v.today, keywords=ADD_KEYWORDS)
     except GrammarError as exc:
         raise BadInput(exc.message) from None
-    if parsed.mentions:
-        check_owners(parsed.mentions, v.deps.directory.resolve(v.client, v.actor.team_id, parsed.mentions))
     warnings = []
+    if groups:  # one item per member of each group named
+        owners = owners_with_groups(v, parsed.mentions, groups)
+        check_owners(owners.ids, owners.people)
+        parsed.mentions, warnings = owners.ids, owners.warnings
+    elif parsed.mentions:
+        check_owners(parsed.mentions, v.deps.directory.resolve(v.client, v.actor.team_id, parsed.mentions))
     if parsed.due and parsed.due.day < v.today:
         warnings.append(f'"{parsed.due_phrase}" is in the past; I kept it, so the item shows as overdue.')
     items = _add_items(v, parsed)

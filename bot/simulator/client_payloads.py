@@ -40,7 +40,7 @@ def plain(text: str) -> dict[str, Any]:
 
 
 def encode_mentions(text: str, world: World) -> str:
-    """Turn '@bob' / '#general' typed by a user into Slack's '<@U0BOB>' / '<#C0GEN|general>' markup."""
+    """Turn '@bob' / '@design-team' / '#general' typed by a user into Slack's mention markup."""
 
     def swap(match: re.Match[str]) -> str:
         sigil, word = match.group(1), match.group(2)
@@ -52,6 +52,9 @@ def encode_mentions(text: str, world: World) -> str:
                 return f"<@{user.id}>{tail}"
             if name in ("here", "channel", "everyone"):
                 return f"<!{name}>{tail}"
+            group = next((g for g in world.usergroups.values() if g.handle == name), None)
+            if group is not None:
+                return f"<!subteam^{group.id}|@{group.handle}>{tail}"
         else:
             channel = world.channel_by_name(name)
             if channel is not None:
@@ -73,6 +76,8 @@ def rich_text_block(text: str) -> dict[str, Any]:
             elements.append({"type": "user", "user_id": inner[1:]})
         elif inner.startswith("#"):
             elements.append({"type": "channel", "channel_id": inner[1:]})
+        elif inner.startswith("!subteam^"):
+            elements.append({"type": "usergroup", "usergroup_id": inner.removeprefix("!subteam^")})
         elif inner.startswith("!"):
             elements.append({"type": "broadcast", "range": inner[1:]})
         else:

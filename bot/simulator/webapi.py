@@ -12,6 +12,7 @@ from typing import Any, Self
 
 from bot.simulator.webapi_chat import ChatMethods
 from bot.simulator.webapi_faults import Fault, Faults
+from bot.simulator.webapi_groups import UserGroupMethods
 from bot.simulator.webapi_http import Answer, QuietServer, json_answer, parse_body, serve
 from bot.simulator.webapi_methods import SlackState
 from bot.simulator.webapi_views import ViewMethods
@@ -48,6 +49,7 @@ class FakeSlackAPI:
         self.chat = ChatMethods(self.state)
         self.chat.register()
         ViewMethods(self.state).register()
+        UserGroupMethods(self.state).register()
         self.messages = self.state.messages
         self.ephemerals = self.state.ephemerals
         self.views = self.state.views

@@ -127,6 +127,16 @@ class SimChannel:
 
 
 @dataclass
+class SimUserGroup:
+    """A user group (`@design-team`), mentioned as `<!subteam^S…|@handle>`; usergroups.users.list reads it."""
+
+    id: str
+    handle: str
+    name: str
+    users: list[str] = field(default_factory=list)
+
+
+@dataclass
 class World:
     """The whole simulated workspace, shared by the fake Web API and the request sender."""
 
@@ -138,6 +148,10 @@ class World:
     app_id: str
     users: dict[str, SimUser] = field(default_factory=dict)
     channels: dict[str, SimChannel] = field(default_factory=dict)
+    usergroups: dict[str, SimUserGroup] = field(default_factory=dict)
+    # Scopes the installation was granted without (an install from before they were asked for): methods that need
+    # one answer `missing_scope`, as Slack does.
+    missing_scopes: set[str] = field(default_factory=set)
 
     def user_by_name(self, name: str) -> SimUser | None:
         """Find a user by handle (with or without a leading '@')."""
@@ -228,6 +242,12 @@ class World:
         self.channels[id] = channel
         return channel
 
+    def add_usergroup(self, id: str, handle: str, users: list[str], name: str | None = None) -> SimUserGroup:
+        """Add (or replace) a user group of these member ids."""
+        group = SimUserGroup(id=id, handle=handle.lstrip("@"), name=name or handle.lstrip("@"), users=list(users))
+        self.usergroups[id] = group
+        return group
+
     def humans(self) -> list[SimUser]:
         """Return active (not deleted) non-bot users."""
         return [u for u in self.users.values() if not u.is_bot and not u.deleted]
@@ -254,6 +274,7 @@ def default_world() -> World:
     world.add_channel("C0WEB", "proj-website", everyone + ["U0JIRA"])
     world.add_channel("C0GEN", "general", everyone)
     world.add_channel("G0LEADS", "leads", ["U0ALICE", "U0BOB", world.bot_user_id], is_private=True)
+    world.add_usergroup("S0DESIGN", "design-team", ["U0BOB", "U0CAROL"], name="Design team")
     # A meeting-notes app (like Zoom's, Otter's or Fireflies'): it posts as an app, with its own bot and app ids.
     world.add_user(
         "U0NOTES", "notesbot", "Notes", is_bot=True, bot_id="B0NOTES", app_id="A0NOTES", channels=("C0WEB", "C0GEN")

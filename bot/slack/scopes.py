@@ -7,5 +7,6 @@ BOT_SCOPES = (
     "commands",
     "files:write",
     "groups:history",
+    "usergroups:read",
     "users:read",
 )
