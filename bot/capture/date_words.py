@@ -13,10 +13,12 @@ _WEEKDAY_NAMES = (
     ("saturday", "sat", "saturdays"),
     ("sunday", "sun", "sundays"),
 )
-WEEKDAYS = {name: i for i, names in enumerate(_WEEKDAY_NAMES) for name in names}
+# Plurals ("mondays") only in rules: "Monday's deck" is not a date.
+WEEKDAYS = {name: i for i, names in enumerate(_WEEKDAY_NAMES) for name in names if not name.endswith("days")}
+WEEKDAYS_IN_RULES = WEEKDAYS | {names[-1]: i for i, names in enumerate(_WEEKDAY_NAMES)}
 WEEKDAY_NAMES = tuple(names[0].capitalize() for names in _WEEKDAY_NAMES)
 # "tu" and "th" are read in lists ("every Tu, Th") but are too short to make a word start like a date.
-WEEKDAY_STARTERS = {w for w in WEEKDAYS if len(w) > 2 and not w.endswith("days")}
+WEEKDAY_STARTERS = {w for w in WEEKDAYS if len(w) > 2}
 
 _MONTH_NAMES = (
     ("january", "jan"),

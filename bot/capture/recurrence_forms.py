@@ -9,7 +9,7 @@ from typing import Any
 from bot.capture.date_calendar import month_day_or_none
 from bot.capture.date_grammar import BASIC_SLOTS, Words, compile_table, first_match, nth, one_word
 from bot.capture.date_types import DateError, When
-from bot.capture.date_words import WEEKDAYS, ordinal
+from bot.capture.date_words import WEEKDAYS_IN_RULES, ordinal
 from bot.capture.holidays_named import NAMED
 
 Parts = dict[str, Any]  # FREQ, INTERVAL, BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS; "_AT": a day part's time
@@ -22,10 +22,10 @@ def _weekday_list(words: Words, i: int, when: When) -> tuple[tuple[int, ...], in
     """ "Monday", "mon and thu", "Mon, Wed, Fri", "Tue to Thu": weekdays in order, without repeats."""
     days: list[int] = []
     j, ranged = i, False
-    while j < len(words) and (words[j] in WEEKDAYS or (words[j] in _JOINERS and days)):
+    while j < len(words) and (words[j] in WEEKDAYS_IN_RULES or (words[j] in _JOINERS and days)):
         word = words[j]
-        if word in WEEKDAYS:
-            day = WEEKDAYS[word]
+        if word in WEEKDAYS_IN_RULES:
+            day = WEEKDAYS_IN_RULES[word]
             days += list(range(days[-1] + 1, day + 1)) if ranged and day > days[-1] else [day]
         ranged = word == "to"
         j += 1

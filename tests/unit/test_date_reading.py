@@ -106,6 +106,7 @@ ADD = frozenset({"by", "due", "on", "for"})
         ("Plan for Q3", "Plan for Q3", None),
         ("Put the boxes on the shelf", "Put the boxes on the shelf", None),
         ("Meet on the roof", "Meet on the roof", None),
+        ("Work on Monday's deck", "Work on Monday's deck", None),
         ("Ship the beta by Friday next week", "Ship the beta", ParsedDate(d(12, 4))),
         ("Call Dana by 3pm PT", "Call Dana", ParsedDate(d(11, 25), time(18))),
         ("Send the deck by Christmas", "Send the deck", ParsedDate(d(12, 25))),
