@@ -13,6 +13,7 @@ class ActionId(StrEnum):
     ITEM_EDIT = "item-edit"
     ITEM_REASSIGN = "item-reassign"
     ITEM_UNDO = "item-undo"
+    ITEM_TAKE = "item-take"
     ITEM_NUDGE = "item-nudge"
     LIST_PAGE = "list-page"
     HOME_NEW_ITEM = "home-new-item"

@@ -33,18 +33,21 @@ def snooze_menu(key: str) -> Block:
 def item_actions(
     item: ItemView, viewer: str, *, in_list: bool = False, undo: bool = False, list_ctx: str | None = None
 ) -> Block | None:
-    """Done and Snooze for the owner; Edit (and Reassign in lists) for the owner or creator."""
+    """Take it for an unassigned item; Done and Snooze for the owner; Edit (Reassign in lists) for who may change it."""
+    # Who may change: the owner, the creator, and for an item captured from an app's message anyone who sees it.
     if item.status != "open":
         return None
     elements: list[Block] = []
+    if item.owner is None:
+        elements.append(button("Take it", ActionId.ITEM_TAKE, item.key, style="primary"))
     if viewer == item.owner:
         elements += [button("Done", ActionId.ITEM_DONE, item.key, style="primary"), snooze_menu(item.key)]
-    if viewer in (item.owner, item.created_by):
+    if viewer in (item.owner, item.created_by) or item.by_app:
         elements.append(button("Edit", ActionId.ITEM_EDIT, item.key))
-        if in_list:
-            elements.append(button("Reassign", ActionId.ITEM_REASSIGN, item.key))
-        if undo:
-            elements.append(button("Undo", ActionId.ITEM_UNDO, item.key))
+    if in_list and (viewer in (item.owner, item.created_by) or item.by_app or item.owner is None):
+        elements.append(button("Assign" if item.owner is None else "Reassign", ActionId.ITEM_REASSIGN, item.key))
+    if undo and viewer in (item.owner, item.created_by):
+        elements.append(button("Undo", ActionId.ITEM_UNDO, item.key))
     if not elements:
         return None
     # `list_ctx` (scope|user|offset) rides in the block_id so a click can redraw the list page it came from.
@@ -128,6 +131,7 @@ _SCOPE_TITLES = {
     "overdue": "Overdue action items for {user}",
     "week": "Due in the next 7 days for {user}",
     "done": "Recently done by {user}",
+    "unassigned": "Unassigned action items you can take",
 }
 
 
@@ -193,8 +197,9 @@ def usage_card(command: str, lines: list[str]) -> Message:
 ACTION_USAGE = [
     "*/action* — track what people promised",
     "• `/action add <title> [@owner…] [by <date>] [for D-n]` — one item per owner; no mention: you own it",
-    "• `/action list [mine|@user|overdue|week|done]` — this channel's open items by default",
+    "• `/action list [mine|@user|overdue|week|done|unassigned]` — this channel's open items by default",
     "• `/action show A-12` — details and history",
+    "• `/action list unassigned` — items nobody owns yet · `/action take A-12` — make one yours",
     "• `/action done|reopen|cancel A-12` · `/action assign A-12 @dana` · `/action due A-12 Friday`",
     "• `/action snooze A-12 [date]` — no reminders until then (default: tomorrow) · `/action edit A-12`",
     "• `/action nudge A-12` — remind its owner that you are waiting on it (once a day)",

@@ -33,7 +33,7 @@ def _milestone(s: MilestoneStatus, data: DigestData) -> list[Block]:
     for d in s.at_risk_deliverables[:3]:
         risks.append(f"{d.key} not submitted")
     if s.items.overdue:
-        owners = ", ".join(f"{user(o)} {n}" for o, n in s.overdue_owners[:4])
+        owners = ", ".join(f"{owner(o)} {n}" for o, n in s.overdue_owners[:4])
         risks.append(f"{s.items.overdue} item{'s' if s.items.overdue != 1 else ''} overdue ({owners})")
     if s.forecast.on_track is False:
         when = f"{short_date(s.forecast.finish)}" if s.forecast.finish else "not at this pace"
@@ -48,7 +48,7 @@ def digest_message(data: DigestData, schedule: Schedule, *, chart_count: int = 0
     kind = "Weekly" if schedule.cadence == "weekly" else "Daily"
     head = f"📍 *{kind} digest* — <#{data.channel}> · {short_date(data.today)}"
     blocks: list[Block] = [section(head)]
-    if not data.milestones and not data.done_since and not data.due_soon and not data.overdue_by_owner:
+    if not (data.milestones or data.done_since or data.due_soon or data.overdue_by_owner or data.unassigned):
         blocks.append(context("Nothing to report: no active milestones and no open items here."))
     for s in data.milestones:
         if len(blocks) > MAX_BLOCKS - 6:
@@ -64,8 +64,10 @@ def digest_message(data: DigestData, schedule: Schedule, *, chart_count: int = 0
         )
         lines.append(f"📅 *Due in the next 7 days:* {due}" + (" …" if len(data.due_soon) > 10 else ""))
     if data.overdue_by_owner:
-        late = ", ".join(f"{user(o)} {n}" for o, n in data.overdue_by_owner[:8])
+        late = ", ".join(f"{owner(o)} {n}" for o, n in data.overdue_by_owner[:8])
         lines.append(f"⏰ *Overdue by owner:* {late}")
+    if data.unassigned:
+        lines.append(f"🙋 *{data.unassigned} unassigned* — take them with `/action list`")
     if lines:
         blocks.append({"type": "divider"})
         blocks.append(section("\n".join(lines)))

@@ -117,7 +117,8 @@ def reassign_modal(key: str, owner: str | None) -> Block:
     if owner:
         el["initial_user"] = owner
     blocks = [_input(BlockId.NEW_OWNER, "New owner", el)]
-    return _modal(CallbackId.REASSIGN_MODAL, f"Reassign {key}", blocks, "Reassign", {"key": key})
+    verb = "Reassign" if owner else "Assign"  # nobody owns it yet
+    return _modal(CallbackId.REASSIGN_MODAL, f"{verb} {key}", blocks, verb, {"key": key})
 
 
 CAPTURE_CHOICES = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.blocks.cards import Message, usage_card
-from bot.blocks.common import Block, channel, context, esc, section, short_date, user
+from bot.blocks.common import Block, channel, context, esc, owner, section, short_date, user
 from bot.blocks.plan import deliverable_line
 from bot.blocks.plan_common import (
     amount,
@@ -109,7 +109,7 @@ def _risk_line(status: MilestoneStatus, today: date) -> str | None:
             when = f"{left} working day{'s' if left != 1 else ''} left"
         risks.append(f"{v.key} {state}, {when}")
     if status.items.overdue:
-        owners = ", ".join(f"{user(u)} {n}" for u, n in status.overdue_owners[:5])
+        owners = ", ".join(f"{owner(u)} {n}" for u, n in status.overdue_owners[:5])
         n = status.items.overdue
         risks.append(f"{n} item{'s' if n != 1 else ''} overdue ({owners})")
     return "⚠️ Risk: " + " · ".join(risks) if risks else None

@@ -14,7 +14,8 @@ from bot.blocks import cards, modals
 from bot.deps import Deps
 from bot.errors import BadInput
 from bot.ids import ActionId
-from bot.listeners import home, outbox
+from bot.listeners import capture_confirm, home, outbox
+from bot.listeners.capture_confirm import CAPTURE_BLOCK_PREFIX
 from bot.listeners.commands import list_page, parse_page_value
 from bot.listeners.notify import notify_done
 from bot.services import action_items, item_changes
@@ -32,6 +33,7 @@ def register(app: App) -> None:
     app.action(ActionId.ITEM_EDIT.value)(handle_edit)
     app.action(ActionId.ITEM_REASSIGN.value)(handle_reassign)
     app.action(ActionId.ITEM_UNDO.value)(outbox.after_answer(handle_undo, redraw_clicked, when=redraw_later))
+    app.action(ActionId.ITEM_TAKE.value)(outbox.after_answer(handle_take, redraw_clicked, when=redraw_later))
     app.action(ActionId.LIST_PAGE.value)(handle_page)
 
 
@@ -48,24 +50,26 @@ def _update(
     if (body.get("container") or {}).get("type") == "view":
         home.publish(client, deps, actor)
         return
-    block_id = str((body.get("actions") or [{}])[0].get("block_id", ""))
-    _, _, list_ctx = block_id.partition("|")
+    _, _, list_ctx = _block_id(body).partition("|")
     if list_ctx.count("|") == 2:
         scope, user, offset = list_ctx.split("|")
         message = list_page(deps, actor, scope, user or None, int(offset or 0), note=note)
     respond(text=message.text, blocks=message.blocks, replace_original=True, response_type="ephemeral")
 
 
+def _block_id(body: dict[str, Any]) -> str:
+    return str((body.get("actions") or [{}])[0].get("block_id", ""))
+
+
 def _redraws_card_only(body: dict[str, Any]) -> bool:
     """True when the click came from a card in a message (not the Home tab, not a list page)."""
     if (body.get("container") or {}).get("type") == "view" or not body.get("response_url"):
         return False
-    block_id = str((body.get("actions") or [{}])[0].get("block_id", ""))
-    return block_id.partition("|")[2].count("|") != 2
+    return _block_id(body).partition("|")[2].count("|") != 2
 
 
 def redraw_after_answer(
-    context: BoltContext, request: BoltRequest, body: dict[str, Any], redraw: Callable[[], None]
+    context: BoltContext, request: BoltRequest, body: dict[str, Any], redraw: Callable[[], object]
 ) -> None:
     """Leave `redraw` (a call to `_update`) for `redraw_clicked`, which runs it once the answer has left."""
     context[REDRAW_KEY] = (redraw, body, request)
@@ -77,7 +81,7 @@ def redraw_clicked(context: BoltContext, client: WebClient) -> None:
 
 
 def _run_left(context: BoltContext, key: str) -> None:
-    queued: tuple[Callable[[], None], dict[str, Any], BoltRequest] | None = context.get(key)
+    queued: tuple[Callable[[], object], dict[str, Any], BoltRequest] | None = context.get(key)
     if queued is None:
         return
     work, body, request = queued
@@ -140,7 +144,7 @@ def handle_snooze(
     today = actor.today(deps.clock)
     if choice == "pick":
         with deps.db.session(readonly=True) as session:
-            item_changes.check_may_change(session, actor, key)
+            item_changes.check_may_change(session, actor, key, "snooze")
         client.views_open(trigger_id=body["trigger_id"], view=modals.snooze_modal(key, today))
         ack()
         return
@@ -155,10 +159,10 @@ def handle_snooze(
     )
 
 
-def _changeable(deps: Deps, actor: Actor, key: str) -> action_items.ItemView:
-    """The item a click names, when the clicker may change it (else the refusal says who can)."""
+def _changeable(deps: Deps, actor: Actor, key: str, doing: str = "change") -> action_items.ItemView:
+    """The item a click names, when the clicker may do `doing` to it (else the refusal says who can)."""
     with deps.db.session(readonly=True) as session:
-        item_changes.check_may_change(session, actor, key)
+        item_changes.check_may_change(session, actor, key, doing)
         return item_changes.show(session, actor, key)[0]
 
 
@@ -184,7 +188,7 @@ def handle_reassign(
     ack: Ack, body: dict[str, Any], action: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor
 ) -> None:
     """Reassign: pick the new owner in a modal."""
-    item = _changeable(Deps.of(context), actor, str(action.get("value", "")))
+    item = _changeable(Deps.of(context), actor, str(action.get("value", "")), "assign")
     client.views_open(trigger_id=body["trigger_id"], view=modals.reassign_modal(item.key, item.owner))
     ack()
 
@@ -209,6 +213,42 @@ def handle_undo(
     redraw_after_answer(
         context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)
     )
+
+
+def handle_take(
+    ack: Ack,
+    body: dict[str, Any],
+    action: dict[str, Any],
+    context: BoltContext,
+    client: WebClient,
+    respond: Respond,
+    request: BoltRequest,
+    actor: Actor,
+) -> None:
+    """Take it: the item becomes the clicker's, first come; what was clicked is redrawn with it taken."""
+    # A capture's confirmation redraws itself (bot/listeners/capture_confirm.py); a card is queued with the change.
+    deps = Deps.of(context)
+    from_capture = _block_id(body).startswith(CAPTURE_BLOCK_PREFIX)
+    redrawn = False
+    with deps.db.session() as session:
+        item = item_changes.take(session, deps.clock, actor, str(action.get("value", "")))
+        note = f"🙋 {item.key} is yours now."
+        message = cards.changed(item, viewer=actor.user_id, today=actor.today(deps.clock), what=note, icon="")
+        if from_capture:
+            redrawn = capture_confirm.redraw_capture_confirmation(context, session, body=body, actor=actor, item=item)
+        elif _redraws_card_only(body):
+            outbox.queue_redraw(context, session, team_id=actor.team_id, body=body, message=message)
+            redrawn = True
+    ack()
+    if from_capture and not redrawn:  # never replace the thread's confirmation with one item's card
+        tell = functools.partial(
+            respond, text=message.text, blocks=message.blocks, replace_original=False, response_type="ephemeral"
+        )
+        redraw_after_answer(context, request, body, tell)
+    elif not redrawn:
+        redraw_after_answer(
+            context, request, body, functools.partial(_update, respond, body, client, deps, actor, message, note)
+        )
 
 
 def handle_page(

@@ -136,11 +136,14 @@ def list_scope(rest: str, channel_id: str | None) -> tuple[str, str | None]:
         "week": "week",
         "this week": "week",
         "done": "done",
+        "unassigned": "unassigned",
+        "nobody": "unassigned",
     }
     if word in scopes:
         return scopes[word], None
     raise BadInput(
-        f'I can\'t list "{quote(rest)}". Try `/action list`, `mine`, `@someone`, `overdue`, `week` or `done`.'
+        f'I can\'t list "{quote(rest)}". Try `/action list`, `mine`, `@someone`, `overdue`, `week`, `done` '
+        "or `unassigned`."
     )
 
 
@@ -201,8 +204,17 @@ def verb_assign(v: Verb) -> cards.Message:
     with v.deps.db.session() as session:
         change = item_changes.assign(session, v.deps.clock, v.actor, key, owners[0], people)
         notify_assignees(v.context, v.actor.team_id, [change.item], by=v.actor.user_id, today=v.today, session=session)
-    what = f"{change.item.key} now belongs to <@{owners[0]}> (was <@{change.previous_owner}>)."
+    was = f"<@{change.previous_owner}>" if change.previous_owner else "unassigned"
+    what = f"{change.item.key} now belongs to <@{owners[0]}> (was {was})."
     return cards.changed(change.item, viewer=v.actor.user_id, today=v.today, what=what, icon="👤")
+
+
+def verb_take(v: Verb) -> cards.Message:
+    """Take an unassigned item: first come; the answer is its card, now yours."""
+    key, _ = _one_key(v.rest, "/action take A-12")
+    with v.deps.db.session() as session:
+        item = item_changes.take(session, v.deps.clock, v.actor, key)
+    return cards.changed(item, viewer=v.actor.user_id, today=v.today, what=f"{item.key} is yours now.", icon="🙋")
 
 
 def verb_due(v: Verb) -> cards.Message:
@@ -351,6 +363,7 @@ VERBS: dict[str, Callable[[Verb], cards.Message | None]] = {
     ),
     "assign": verb_assign,
     "reassign": verb_assign,
+    "take": verb_take,
     "due": verb_due,
     "snooze": verb_snooze,
     "nudge": verb_nudge,

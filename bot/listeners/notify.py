@@ -40,7 +40,8 @@ def notify_assignees(
 def notify_done(context: BoltContext, session: Session, team_id: str, item: ItemView, *, by: str, today: date) -> None:
     """Tell the creator (someone else) at once when they chose so, in the completing transaction."""
     # Otherwise their next morning DM carries it.
-    if item.created_by == by or not settings.prefs(session, team_id, item.created_by).notify_done_now:
+    # An app that posted the notes (`by_app`: its bot user created the item) is never told anything.
+    if item.by_app or item.created_by == by or not settings.prefs(session, team_id, item.created_by).notify_done_now:
         return
     outbox.queue(
         context,

@@ -41,6 +41,7 @@ class ItemView:
     deliverable_title: str | None
     snoozed_until: date | None
     private: bool
+    by_app: bool = False  # captured from an app's message: anyone who can see it may change it
 
     @classmethod
     def from_row(cls, r: Any) -> ItemView:
@@ -60,6 +61,7 @@ class ItemView:
             deliverable_title=getattr(r, "deliverable_title", None) if d_number is not None else None,
             snoozed_until=r.snoozed_until,
             private=bool(r.private),
+            by_app=bool(getattr(r, "by_app", False)),
         )
 
 
@@ -262,16 +264,33 @@ def visible_to(item: ActionItem, actor: Actor) -> bool:
     return (not item.private) or item.channel == actor.channel or actor.user_id in (item.owner, item.created_by)
 
 
-def may_change(item: ActionItem, actor: Actor) -> None:
-    """Owner, creator or a workspace admin; anyone else is told who can."""
-    if actor.user_id in (item.owner, item.created_by) or actor.is_admin:
+# What anyone who can see an unassigned item may do to it besides taking it (`item_changes.take`), as CONTRACTS §4
+# reads (reopen undoes a cancel). Completing and snoozing need an owner: take it first. docs/permissions.md says more.
+UNASSIGNED_OPEN_TO_ALL = frozenset({"assign", "cancel", "reopen"})
+NEEDS_OWNER = frozenset({"complete", "snooze"})
+
+
+def may_change(item: ActionItem, actor: Actor, doing: str = "change") -> None:
+    """Owner, creator or admin; anyone who sees it: an app's item, or to take, assign or cancel an unassigned one."""
+    # `doing`: assign, cancel, reopen, complete, snooze or change. The caller has checked `visible_to`.
+    key = f"A-{item.number}"
+    if item.owner is None and doing in NEEDS_OWNER:
+        raise PermissionDenied(f"{key} has no owner yet. Take it first: `/action take {key}`.")
+    if actor.user_id in (item.owner, item.created_by) or actor.is_admin or item.by_app:
         return
+    if item.owner is None and doing in UNASSIGNED_OPEN_TO_ALL:
+        return
+    if item.owner is None:
+        raise PermissionDenied(
+            f"Only <@{item.created_by}> (who created it) or a workspace admin can change {key}; "
+            f"anyone who can see it may take it (`/action take {key}`), assign or cancel it."
+        )
     who = (
         f"<@{item.owner}> (the owner and creator)"
         if item.owner == item.created_by
         else f"<@{item.owner}> (the owner), <@{item.created_by}> (who created it)"
     )
-    raise PermissionDenied(f"Only {who} or a workspace admin can change A-{item.number}.")
+    raise PermissionDenied(f"Only {who} or a workspace admin can change {key}.")
 
 
 def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:
@@ -279,7 +298,7 @@ def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> Ite
     item = get_item(session, actor.team_id, key_text)
     if not visible_to(item, actor):
         raise NotFound(f"I couldn't find A-{item.number} in this workspace. Try /action list.")
-    may_change(item, actor)
+    may_change(item, actor, "complete")
     if item.status == "done":
         raise DomainError(f"A-{item.number} is already done. To undo that, try `/action reopen A-{item.number}`.")
     if item.status == "cancelled":
@@ -293,13 +312,13 @@ def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> Ite
     return view_of(item, deliverable)
 
 
-LIST_SCOPES = ("mine", "overdue", "week", "done", "channel", "user")
+LIST_SCOPES = ("mine", "overdue", "week", "done", "channel", "user", "unassigned")
 
 
 def list_items(
     session: Session | Connection, clock: Clock, actor: Actor, *, scope: str, user: str | None = None, offset: int = 0
 ) -> ItemList:
-    """Items for `/action list`: the channel's open items, mine, @user's, overdue, this week, or done."""
+    """Items for `/action list`: the channel's open items, mine, @user's, overdue, this week, done, or unassigned."""
     if scope not in LIST_SCOPES:
         raise ValueError(f"unknown list scope {scope!r}")
     today = actor.today(clock)

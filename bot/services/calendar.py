@@ -117,7 +117,7 @@ def build_feed(session: Session, clock: Clock, owner: FeedOwner) -> bytes:
                 a.due_date,
                 a.due_time,
                 a.due_tz,
-                f"Action item owned by {a.owner}",
+                f"Action item owned by {a.owner}" if a.owner else "Action item nobody has taken yet",
                 stamp,
             )
         )

@@ -224,7 +224,8 @@ class DigestData:
     milestones: list[MilestoneStatus] = field(default_factory=list)
     done_since: list[ItemView] = field(default_factory=list)
     due_soon: list[ItemView] = field(default_factory=list)
-    overdue_by_owner: list[tuple[str, int]] = field(default_factory=list)
+    overdue_by_owner: list[tuple[str | None, int]] = field(default_factory=list)  # None: unassigned
+    unassigned: int = 0  # open items here nobody owns yet
     since: datetime | None = None
 
 
@@ -242,13 +243,14 @@ def collect(session: Session, clock: Clock, team_id: str, schedule: Schedule, si
     done = items.done_in_channel(session, team_id, schedule.channel, since)
     data.done_since = [view_of(i) for i in done]
     open_items = items.open_in_channel_due_by(session, team_id, schedule.channel, today + timedelta(days=7))
-    late: dict[str, int] = defaultdict(int)
+    late: dict[str | None, int] = defaultdict(int)
     for item in open_items:
-        if item.due_date is not None and item.due_date < today and item.owner is not None:
+        if item.due_date is not None and item.due_date < today:
             late[item.owner] += 1
         else:
             data.due_soon.append(view_of(item))
-    data.overdue_by_owner = sorted(late.items(), key=lambda kv: (-kv[1], kv[0]))
+    data.overdue_by_owner = sorted(late.items(), key=lambda kv: (-kv[1], kv[0] or ""))
+    data.unassigned = items.count_unassigned(session, team_id, schedule.channel)
     return data
 
 

@@ -27,6 +27,7 @@ from bot.services.common import Actor, audit
 from bot.services.people import PersonInfo
 from storage.models import ActionItem, Deliverable
 from storage.repositories import audit as audit_rows
+from storage.repositories import items
 
 
 @dataclass(frozen=True)
@@ -48,12 +49,13 @@ class HistoryEntry:
     after: dict[str, Any] | None
 
 
-def _load(session: Session, actor: Actor, key_text: str, *, change: bool = True) -> ActionItem:
+def _load(session: Session, actor: Actor, key_text: str, *, doing: str | None = "change") -> ActionItem:
+    """The item, when the actor can see it and may do `doing` to it (None: only see it)."""
     item = get_item(session, actor.team_id, key_text)
     if not visible_to(item, actor):
         raise NotFound(f"I couldn't find A-{item.number} in this workspace. Try /action list.")
-    if change:
-        may_change(item, actor)
+    if doing is not None:
+        may_change(item, actor, doing)
     return item
 
 
@@ -83,7 +85,7 @@ def _require_open(item: ActionItem, verb: str) -> None:
 
 def reopen(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:
     """Done or cancelled back to open."""
-    item = _load(session, actor, key_text)
+    item = _load(session, actor, key_text, doing="reopen")
     if item.status == "open":
         raise DomainError(f"A-{item.number} is already open.")
     before = {"status": item.status}
@@ -93,7 +95,7 @@ def reopen(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemV
 
 def cancel(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:
     """Cancel, never delete."""
-    item = _load(session, actor, key_text)
+    item = _load(session, actor, key_text, doing="cancel")
     _require_open(item, "cancelled")
     item.status = "cancelled"
     return _save(session, clock, actor, item, "cancelled", {"status": "open"}, {"status": "cancelled"})
@@ -102,8 +104,8 @@ def cancel(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemV
 def assign(
     session: Session, clock: Clock, actor: Actor, key_text: str, owner: str, people: dict[str, PersonInfo]
 ) -> Change:
-    """Give an item to someone else."""
-    item = _load(session, actor, key_text)
+    """Give an item to someone else (or to someone at all, when nobody has it yet)."""
+    item = _load(session, actor, key_text, doing="assign")
     _require_open(item, "reassigned")
     check_owners([owner], people)
     if owner == item.owner:
@@ -113,6 +115,31 @@ def assign(
     item.snoozed_until = None
     view = _save(session, clock, actor, item, "assigned", {"owner": previous}, {"owner": owner})
     return Change(view, previous_owner=previous)
+
+
+def take(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:
+    """Make the actor the owner of an open item nobody owns: first come, so two takers at once make one owner."""
+    item = _load(session, actor, key_text, doing=None)  # anyone who can see it; what else it takes is checked here
+    if item.owner is None and item.status == "open":
+        assert item.id is not None
+        if items.take(session, item.id, actor.user_id, clock.now()):
+            session.refresh(item)
+            return _save(session, clock, actor, item, "taken", {"owner": None}, {"owner": actor.user_id})
+        session.refresh(item)  # someone took (or closed) it since it was read: say who
+    raise _not_takeable(session, actor, item)
+
+
+def _not_takeable(session: Session, actor: Actor, item: ActionItem) -> DomainError:
+    key = f"A-{item.number}"
+    if item.status != "open":
+        return DomainError(f"{key} is {item.status}; only open items can be taken.")
+    if item.owner == actor.user_id:
+        return DomainError(f"{key} is already yours.")
+    # Taken (not given) by its owner: the last change that named an owner says which.
+    owned = [r for r in audit_rows.history(session, actor.team_id, key) if "owner" in json.loads(r.after or "{}")]
+    if owned and owned[-1].change == "taken" and owned[-1].by == item.owner:
+        return DomainError(f"<@{item.owner}> took {key} first.")
+    return DomainError(f"{key} is owned by <@{item.owner}>; ask them or use `/action assign {key} @someone`.")
 
 
 def set_due(session: Session, clock: Clock, actor: Actor, key_text: str, due: ParsedDate | None) -> ItemView:
@@ -130,7 +157,7 @@ def set_due(session: Session, clock: Clock, actor: Actor, key_text: str, due: Pa
 
 def snooze(session: Session, clock: Clock, actor: Actor, key_text: str, until: date | None) -> ItemView:
     """No reminders until `until` (default: tomorrow in the actor's zone); the due date stays."""
-    item = _load(session, actor, key_text)
+    item = _load(session, actor, key_text, doing="snooze")
     _require_open(item, "snoozed")
     today = actor.today(clock)
     until = until or today + timedelta(days=1)
@@ -187,14 +214,14 @@ def edit(
     return Change(view, previous_owner=previous if previous != owner else None)
 
 
-def check_may_change(session: Session, actor: Actor, key_text: str) -> None:
-    """Raise unless the actor may change the item (before opening an edit modal)."""
-    _load(session, actor, key_text)
+def check_may_change(session: Session, actor: Actor, key_text: str, doing: str = "change") -> None:
+    """Raise unless the actor may do `doing` to the item (before opening a modal)."""
+    _load(session, actor, key_text, doing=doing)
 
 
 def show(session: Session, actor: Actor, key_text: str) -> tuple[ItemView, list[HistoryEntry]]:
     """An item and its history, oldest first."""
-    item = _load(session, actor, key_text, change=False)
+    item = _load(session, actor, key_text, doing=None)
     deliverable = session.get(Deliverable, item.deliverable_id) if item.deliverable_id else None
     rows = audit_rows.history(session, actor.team_id, f"A-{item.number}")
     history = [

@@ -75,7 +75,7 @@ class MilestoneStatus:
     deliverables_approved: int
     hidden: int
     items: ItemCounts
-    overdue_owners: list[tuple[str, int]]
+    overdue_owners: list[tuple[str | None, int]]  # None: unassigned
     at_risk_deliverables: list[DeliverableView]
     forecast: Forecast
     risks: list[str] = field(default_factory=list)

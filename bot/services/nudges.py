@@ -299,7 +299,7 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
             assert owner is not None
             owner.add_own(row)
         creator = drafts.get((row.team_id, row.created_by))
-        if creator is not None and row.created_by != row.owner:
+        if creator is not None and row.created_by != row.owner and not row.by_app:  # an app's bot user hears nothing
             creator.add_given(row)
     mondays = any(r.local_date.weekday() == 0 for r in recipients)
     extras = read_extras(session, now, teams, mondays=mondays)

@@ -132,10 +132,10 @@ def deliverables_by_milestone(
     return {int(r.id or 0): DeliverableCounts(int(r.total), int(r.approved), int(r.late_unsubmitted)) for r in rows}
 
 
-def overdue_owners(session: Session, team_id: str, milestone_id: int, *, today: date) -> list[tuple[str, int]]:
-    """Who holds the milestone's overdue items, most first (one grouped query)."""
+def overdue_owners(session: Session, team_id: str, milestone_id: int, *, today: date) -> list[tuple[str | None, int]]:
+    """Who holds the milestone's overdue items, most first (one grouped query); None: nobody has taken them."""
     rows = progress_rows.overdue_owners(session, team_id, milestone_id, today=today)
-    return [(str(r.owner), int(r.overdue)) for r in rows]
+    return [(r.owner, int(r.overdue)) for r in rows]
 
 
 def deliverable_at_risk(status: str, due: date | None, today: date) -> bool:

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, or_
+from sqlalchemy import ColumnElement, Connection, Select, Table, bindparam, func, literal_column, or_, update
 from sqlalchemy import select as core_select
 from sqlmodel import Session, col, select
 
@@ -29,6 +29,7 @@ ITEM_COLUMNS: tuple[Any, ...] = (
     col(ActionItem.due_tz),
     col(ActionItem.snoozed_until),
     col(ActionItem.private),
+    col(ActionItem.by_app),
     col(Deliverable.number).label("deliverable_number"),
     col(Deliverable.title).label("deliverable_title"),
 )
@@ -56,6 +57,35 @@ def by_number(session: Session, team_id: str, number: int) -> ActionItem | None:
     return session.exec(
         select(ActionItem).where(col(ActionItem.team_id) == team_id, col(ActionItem.number) == number)
     ).first()
+
+
+def take(session: Session, item_id: int, user_id: str, now: datetime) -> bool:
+    """Make `user_id` the owner of an open item nobody owns; False when someone else got there first."""
+    # One conditional UPDATE: of two takers at once, PostgreSQL's second re-reads the row after the first commits and
+    # SQLite's waits for the write lock, so either way one of them finds the owner already set.
+    won = session.execute(
+        update(ActionItem)
+        .where(col(ActionItem.id) == item_id, col(ActionItem.owner).is_(None), col(ActionItem.status) == "open")
+        .values(owner=user_id, snoozed_until=None, updated_at=now)
+        .returning(literal_column("1"))
+    ).first()
+    return won is not None
+
+
+def count_unassigned(session: Session, team_id: str, channel: str) -> int:
+    """How many of a channel's open items nobody owns yet."""
+    return int(
+        session.execute(
+            core_select(func.count())
+            .select_from(_ITEM)
+            .where(
+                _ITEM.c.team_id == team_id,
+                _ITEM.c.channel == channel,
+                _ITEM.c.status == "open",
+                _ITEM.c.owner.is_(None),
+            )
+        ).scalar_one()
+    )
 
 
 def from_message(session: Session, team_id: str, channel: str, ts: str) -> list[ActionItem]:
@@ -194,6 +224,8 @@ def _list_conditions(scope: str) -> list[ColumnElement[bool]]:
     conditions.append(t.c.status == ("done" if scope == "done" else "open"))
     if scope == "channel":
         conditions.append(t.c.channel == bindparam("channel"))
+    elif scope == "unassigned":
+        conditions.append(t.c.owner.is_(None))
     elif scope in ("user", "mine", "overdue", "week", "done"):
         conditions.append(t.c.owner == bindparam("owner"))
     if scope == "overdue":
@@ -233,6 +265,7 @@ def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
         t.c.deliverable_id,
         t.c.snoozed_until,
         t.c.private,
+        t.c.by_app,
         t.c.completed_at,
     ).where(*conditions)
     p = inner.order_by(*order).offset(bindparam("offset")).limit(bindparam("limit")).subquery("page")
@@ -250,6 +283,7 @@ def _list_statements(scope: str) -> tuple[Select[Any], Select[Any]]:
         d.c.title.label("deliverable_title"),
         p.c.snoozed_until,
         p.c.private,
+        p.c.by_app,
         count.scalar_subquery().label("total"),
     ).select_from(p.outerjoin(d, p.c.deliverable_id == d.c.id))
     if scope == "done":

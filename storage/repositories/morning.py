@@ -22,7 +22,8 @@ def active_teams(session: Session) -> list[str]:
 
 def candidates(session: Session, now: datetime, teams: list[str]) -> set[tuple[str, str]]:
     """(team, user) of everyone who might have something to hear in a morning DM."""
-    # Owners, creators waiting, reviewers, outcome owners.
+    # Owners, creators waiting, reviewers, outcome owners. An item nobody owns yet has nobody to remind; an app that
+    # posted notes is no recipient (`by_app`: its bot user created the items).
     reviewer = func.coalesce(col(Deliverable.approver), col(Milestone.owner), col(Deliverable.created_by))
     every = union_all(
         select(col(ActionItem.team_id), col(ActionItem.owner))
@@ -31,7 +32,8 @@ def candidates(session: Session, now: datetime, teams: list[str]) -> set[tuple[s
         select(col(ActionItem.team_id), col(ActionItem.created_by))
         .where(
             col(ActionItem.team_id).in_(teams),
-            col(ActionItem.owner) != col(ActionItem.created_by),
+            col(ActionItem.owner) != col(ActionItem.created_by),  # an unassigned item's NULL owner never matches
+            col(ActionItem.by_app).is_(False),
             or_(col(ActionItem.status) == "open", col(ActionItem.completed_at) >= now - timedelta(days=4)),
         )
         .distinct(),
@@ -88,7 +90,7 @@ def served(session: Session, team_id: str, kind: str, slots: set[str]) -> set[tu
 def open_items(session: Session, teams: list[str], horizon: date, today: date) -> Sequence[Any]:
     """Open items that may show in a morning DM, by due date then number, with `owner_deleted`."""
     # An owner's own (due by `horizon`, not snoozed past `today`) and items given to someone else that are overdue or
-    # orphaned.
+    # orphaned — never an unassigned one (nobody to remind), nor given by an app (its bot user hears nothing).
     owner_deleted: Any = col(Person.deleted).label("owner_deleted")
     return session.execute(
         items_select(owner_deleted)
@@ -100,10 +102,12 @@ def open_items(session: Session, teams: list[str], horizon: date, today: date) -
         .where(
             col(ActionItem.team_id).in_(teams),
             col(ActionItem.status) == "open",
+            col(ActionItem.owner).is_not(None),
             or_(
                 (col(ActionItem.due_date) <= horizon)
                 & or_(col(ActionItem.snoozed_until).is_(None), col(ActionItem.snoozed_until) <= today),
                 (col(ActionItem.owner) != col(ActionItem.created_by))
+                & col(ActionItem.by_app).is_(False)
                 & or_(col(ActionItem.due_date) < today, col(Person.deleted).is_(True)),
             ),
         )
@@ -113,7 +117,8 @@ def open_items(session: Session, teams: list[str], horizon: date, today: date) -
 
 def done_by_others(session: Session, now: datetime, teams: list[str], kind: str) -> Sequence[Any]:
     """Items finished by someone else since their creator's last message of `kind` (else a day)."""
-    # Oldest first; deliverable columns are left empty (the DM does not show them).
+    # Oldest first; deliverable columns are left empty (the DM does not show them). Not an app's items: its bot user
+    # hears nothing.
     last = (
         select(
             col(OutboundClaim.team_id).label("team_id"),
@@ -140,6 +145,7 @@ def done_by_others(session: Session, now: datetime, teams: list[str], kind: str)
             col(ActionItem.team_id).in_(teams),
             col(ActionItem.status) == "done",
             col(ActionItem.owner) != col(ActionItem.created_by),
+            col(ActionItem.by_app).is_(False),
             col(ActionItem.completed_at) > since,
         )
         .order_by(col(ActionItem.completed_at), col(ActionItem.number))
