@@ -9,7 +9,7 @@ from datetime import date, time
 
 from bot.capture.date_absolute import spoken
 from bot.capture.date_times import read_time
-from bot.capture.date_words import tokens
+from bot.capture.date_words import ordinal, tokens
 from bot.capture.dates import DEFAULT_WORKING_DAYS, DateError, ParsedDate, When, looks_like_date, parse_leading
 from bot.capture.keys import Key, parse_key
 from bot.capture.recurrence import Rule, parse_rule, starting, with_time
@@ -20,6 +20,9 @@ _MENTION_TOKEN_RE = re.compile(r"^(<@[UW][A-Z0-9]+(?:\|[^>]*)?>)([,.;:]*)$")
 DATE_KEYWORDS = ("by", "due", "on")
 # `repeat <rule>` and `every <rule>` (§4): options only where the caller lists them, and only when a rule reads.
 RULE_KEYWORDS = frozenset({"repeat", "every"})
+# Words that may follow a date in a title ("by the 15th with Bob"), unlike a noun ("on the 3rd floor").
+_CONTINUERS = {"and", "with", "for", "please", "then", "to", "so", "or", "at", "in", "on", "by", "due", "if", "as"}
+_CONTINUERS |= {"before", "after", "because", "from", "via", "latest", "sharp", "ok", "thanks", "every", "repeat"}
 
 
 class GrammarError(ValueError):
@@ -73,11 +76,19 @@ def date_error_message(exc: DateError) -> str:
 def _date_option(words: list[str], when: When) -> tuple[ParsedDate, int] | None:
     """§4: the longest run that reads as a date; None (the words stay in the title) unless they can only be one."""
     try:
-        return parse_leading(words, when)
+        found = parse_leading(words, when)
     except DateError as exc:
         if exc.impossible or exc.readings or exc.vague or looks_like_date(words[0]):
             raise GrammarError(date_error_message(exc)) from None
         return None
+    return None if _ordinal_of_a_thing(words, found[1]) else found
+
+
+def _ordinal_of_a_thing(words: list[str], used: int) -> bool:
+    """ "On the 3rd floor", "by the 3rd party": an ordinal alone that a word goes on to qualify is not a date."""
+    read = [w for w in tokens(" ".join(words[:used])) if w not in ("the", "on")]
+    after = words[used].lower() if used < len(words) else ""
+    return len(read) == 1 and ordinal(read[0]) is not None and after.isalpha() and after not in _CONTINUERS
 
 
 def _mention_id(word: str) -> str | None:
