@@ -1,8 +1,8 @@
-"""A tiny table-driven grammar: patterns like "next WD" or "NTH WD MSPEC" matched against a phrase's words.
+"""A tiny table-driven grammar: patterns like "next WD" or "NTH WD MSPEC" matched against a phrase's words."""
 
-A pattern is words separated by spaces: lower case is a literal ("a|an" alternatives, "on?" optional), upper case a
-slot that reads one or more words into a value. A pattern matches only when it reads every word.
-"""
+# A pattern is words separated by spaces: lower case is a literal ("a|an" alternatives, "on?" optional), upper case
+# a slot that reads one or more words into a value ("YEAR?" may be left out). A pattern matches only when it reads
+# every word.
 
 from __future__ import annotations
 

@@ -1,10 +1,9 @@
-"""Date phrases -> calendar dates and times, read in the author's zone (CONTRACTS §6; the families: docs/dates.md).
+"""Date phrases -> calendar dates and times, read in the author's zone (CONTRACTS §6; the families: docs/dates.md)."""
 
-No off-the-shelf parser reads these the way people mean them in a task app ("next Friday" is next week's, a bare
-weekday is the next one, "next month" names two days), so the grammar is ours: small tables of patterns -> days
-(date_relative, date_absolute), times (date_times) and holiday names (holidays_named). A phrase is read whole or
-not at all; `parse_leading` finds the longest run of words that reads.
-"""
+# No off-the-shelf parser reads these the way people mean them in a task app ("next Friday" is next week's, a bare
+# weekday is the next one, "next month" names two days), so the grammar is ours: small tables of patterns -> days
+# (date_relative, date_absolute), times (date_times) and holiday names (holidays_named). A phrase is read whole or
+# not at all; `parse_leading` finds the longest run of words that reads.
 
 from __future__ import annotations
 

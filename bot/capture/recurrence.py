@@ -1,8 +1,7 @@
-"""Repeating items (§4): a rule read from words ("every Monday", "repeat monthly on the 1st"), kept as RFC 5545.
+"""Repeating items (§4): a rule read from words ("every Monday", "repeat monthly on the 1st"), kept as RFC 5545."""
 
-The rule is stored without DTSTART: each occurrence's due date anchors the next, so `dateutil.rrule` computes
-"the rule's first date after the completed occurrence" from the rule text and that date alone.
-"""
+# The rule is stored without DTSTART: each occurrence's due date anchors the next, so `dateutil.rrule` computes
+# "the rule's first date after the completed occurrence" from the rule text and that date alone.
 
 from __future__ import annotations
 
