@@ -190,8 +190,9 @@ def _rule(words: list[str], when: When) -> Rule | None:
     return Rule(text, ParsedDate(first, at), describe(text))
 
 
-def parse_rule(words: list[str], when: When) -> tuple[Rule, int] | None:
+def parse_rule(words: list[str], when: When | date) -> tuple[Rule, int] | None:
     """The longest run of leading words that reads as a rule (after `repeat`, or starting with `every`)."""
+    when = When.of(when)
     for n in range(min(len(words), MAX_RULE_WORDS), 0, -1):
         raw = tokens(" ".join(words[:n]))
         if not raw or raw[-1] in _DANGLING:
