@@ -154,7 +154,8 @@ def _gate(r: _Reading, words: list[str], i: int) -> int:
 
 def _due(r: _Reading, words: list[str], i: int) -> int:
     low = words[i].lower()
-    found = _date_option(words[i + 1 :], r.when) if low in DATE_KEYWORDS and low in r.keywords else None
+    wanted = low in DATE_KEYWORDS and low in r.keywords and i + 1 < len(words)
+    found = _date_option(words[i + 1 :], r.when) if wanted else None
     if found is None:
         return 0
     if r.out.due is not None:

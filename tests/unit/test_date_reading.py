@@ -106,6 +106,7 @@ ADD = frozenset({"by", "due", "on", "for"})
         ("Plan for Q3", "Plan for Q3", None),
         ("Put the boxes on the shelf", "Put the boxes on the shelf", None),
         ("Meet on the roof", "Meet on the roof", None),
+        ("Ship it by", "Ship it by", None),
         ("Work on Monday's deck", "Work on Monday's deck", None),
         ("Meet on the 3rd floor", "Meet on the 3rd floor", None),
         ("Pay by the 15th with Bob", "Pay with Bob", ParsedDate(d(12, 15))),
