@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
 import matplotlib
 
@@ -19,14 +21,41 @@ def _num(d: date) -> float:
     return float((d - _EPOCH).days)
 
 
+@dataclass(frozen=True)
+class Projection:
+    """The milestone's forecast as the chart draws it: when done meets scope, or a note why it cannot say."""
+
+    finish: date | None
+    label: str
+
+
+def _project(ax: Any, p: Projection, *, today: date, end: date, done: int, scope: int) -> None:
+    """A dashed line from today's done to the scope on the forecast date (cut at `end`); without a date, a note."""
+    if p.finish is None or p.finish <= today:
+        ax.text(0.99, 0.03, p.label, transform=ax.transAxes, ha="right", fontsize=7, color="#616061")
+        return
+    stop = min(p.finish, end)
+    height = done + (scope - done) * (stop - today).days / (p.finish - today).days
+    ax.plot([_num(today), _num(stop)], [done, height], color="#2eb67d", linestyle="--", linewidth=1.5, label=p.label)
+
+
+PROJECTION_SPAN = timedelta(days=180)  # a projection further out than this past the due date is drawn cut short
+
+
 def burnup_png(
-    title: str, items: list[tuple[datetime, datetime | None, str]], *, today: date, due: date
+    title: str,
+    items: list[tuple[datetime, datetime | None, str]],
+    *,
+    today: date,
+    due: date,
+    projection: Projection | None = None,
 ) -> bytes | None:
-    """Cumulative scope and done per day from the first item to the later of today and the due date."""
+    """Cumulative scope and done per day from the first item to the later of today, the due date and the forecast."""
     if not items:
         return None
     start = min(created.date() for created, _, _ in items)
-    end = max(today, due)
+    finish = projection.finish if projection else None
+    end = max(today, due, min(finish, due + PROJECTION_SPAN) if finish else due)
     days = [start + timedelta(days=n) for n in range((end - start).days + 1)]
     scope = [sum(1 for c, _, _ in items if c.date() <= d) for d in days]
     done = [sum(1 for _, f, s in items if s == "done" and f is not None and f.date() <= d) for d in days]
@@ -38,6 +67,8 @@ def burnup_png(
         ax.step(upto, done[: len(upto)], where="post", color="#2eb67d", linewidth=2, label="done")
         ax.axvline(_num(due), color="#e01e5a", linestyle="--", linewidth=1, label=f"due {due:%b} {due.day}")
         ax.axvline(_num(today), color="#1d1c1d", linestyle=":", linewidth=1, label="today")
+        if projection is not None:
+            _project(ax, projection, today=today, end=end, done=done[len(upto) - 1] if upto else 0, scope=scope[-1])
         ax.set_title(title[:80], fontsize=10, loc="left")
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.blocks.cards import Message
 from bot.blocks.common import Block, context, esc, owner, section, short_date, user
-from bot.blocks.plan_common import bar
+from bot.blocks.plan_common import bar, forecast_phrase
 from bot.blocks.plan_status import when_text
 from bot.services.action_items import ItemView
 from bot.services.digests import DigestData, Schedule
@@ -35,11 +35,11 @@ def _milestone(s: MilestoneStatus, data: DigestData) -> list[Block]:
     if s.items.overdue:
         owners = ", ".join(f"{owner(o)} {n}" for o, n in s.overdue_owners[:4])
         risks.append(f"{s.items.overdue} item{'s' if s.items.overdue != 1 else ''} overdue ({owners})")
-    if s.forecast.on_track is False:
-        when = f"{short_date(s.forecast.finish)}" if s.forecast.finish else "not at this pace"
-        risks.append(f"at the last 7 days' pace: done {when}")
     if risks:
         lines.append("Risk: " + " · ".join(risks))
+    if v.status == "upcoming" and (s.items.total or s.deliverables_total):
+        late = " ⚠️" if s.forecast.on_track is False else ""
+        lines.append(f"Forecast: {forecast_phrase(s.forecast, v.due_date)}{late}")
     return [section("\n".join(lines))]
 
 

@@ -8,9 +8,11 @@ from typing import Any
 from bot.blocks.cards import snooze_menu
 from bot.blocks.common import Block, button, context, due_text, esc, is_overdue, owner, section, user
 from bot.blocks.nudge import nudge_buttons
+from bot.blocks.plan_common import day, forecast_phrase
 from bot.ids import ActionId
 from bot.services.action_items import ItemView
 from bot.services.home import GROUPS, HomeData
+from bot.services.milestones import MilestoneSummary
 
 COLLAPSED = 5
 EXPANDED = 30
@@ -53,6 +55,19 @@ def _waiting(waiting_on: list[ItemView], today: date) -> list[Block]:
     ]
 
 
+def _milestones(summaries: list[MilestoneSummary], today: date) -> list[Block]:
+    """The milestones I own: when, and when the work will be done at the last 14 days' pace."""
+    lines = []
+    for s in summaries:
+        v = s.view
+        risk = " · ⚠️ at risk" if s.at_risk else ""
+        lines.append(
+            f"🏁 *{v.key}*  {esc(v.title)} · {day(v.due_date, today)}{risk}\n"
+            f"      {forecast_phrase(s.forecast, v.due_date)}"
+        )
+    return [{"type": "divider"}, section("*Your milestones*"), section("\n".join(lines))]
+
+
 def home_view(
     data: HomeData,
     reviews: list[Any],
@@ -84,6 +99,8 @@ def home_view(
             tail.append(review_blocks(review))
     if data.waiting_on:
         tail += _waiting(data.waiting_on, today)
+    if data.milestones:
+        tail += _milestones(data.milestones, today)
     budget = MAX_BLOCKS - len(head) - len(tail)
     body: list[Block] = []
     if sum(len(v) for v in data.groups.values()) == 0:

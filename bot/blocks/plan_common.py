@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.blocks.cards import Message
 from bot.blocks.common import MAX_TEXT, Block, context, esc, section, short_date
+from bot.services.progress import PACE_DAYS, Forecast
 
 BAR_WIDTH = 10
 MAX_BLOCKS = 45  # Slack allows 50; keep room for a footer
@@ -44,6 +45,23 @@ def amount(value: float, unit: str | None) -> str:
 def day(d: date, today: date) -> str:
     """`Fri, Dec 18` (with the year when it is not this one)."""
     return short_date(d) + ("" if d.year == today.year else f" {d.year}")
+
+
+def forecast_phrase(f: Forecast, due: date) -> str:
+    """`at this pace: Dec 22, 4 days after the milestone` (or all done, or too little history to say)."""
+    if f.remaining == 0:
+        return "at this pace: all done"
+    if f.too_little_history:
+        n = f.completions
+        return f"at this pace: too little history ({n} completion{'s' if n != 1 else ''} in the last {PACE_DAYS} days)"
+    if f.finish is None:
+        return "at this pace: not within five years"
+    gap = (f.finish - due).days
+    when = f"{f.finish:%b} {f.finish.day}" + ("" if f.finish.year == due.year else f", {f.finish.year}")
+    if gap == 0:
+        return f"at this pace: {when}, the milestone's day"
+    side = "after" if gap > 0 else "before"
+    return f"at this pace: {when}, {abs(gap)} day{'s' if abs(gap) != 1 else ''} {side} the milestone"
 
 
 def quote(text: str) -> str:

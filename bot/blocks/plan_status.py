@@ -12,6 +12,7 @@ from bot.blocks.plan_common import (
     bar,
     changed_message,
     day,
+    forecast_phrase,
     line_sections,
     message,
     note_blocks,
@@ -21,7 +22,7 @@ from bot.blocks.plan_common import (
 )
 from bot.services.milestones import MilestoneList, MilestoneStatus, MilestoneView
 from bot.services.outcomes import STALE_DAYS, CheckInResult, KeyResultView, OutcomeStatus, OutcomeView
-from bot.services.progress import working_days_left
+from bot.services.progress import PACE_DAYS, working_days_left
 
 DECISION_WORDS = {"go": "go", "no_go": "no-go"}
 
@@ -79,21 +80,14 @@ def milestone_added(view: MilestoneView, *, today: date, warnings: list[str]) ->
 
 
 def _forecast_line(status: MilestoneStatus, today: date) -> str:
-    f, items = status.forecast, status.items
-    if items.total == 0:
-        return "No action items linked yet — link them with `/action add &lt;title&gt; for D-n`."
+    f = status.forecast
+    if status.items.total == 0 and status.deliverables_total == 0:
+        return "Nothing to forecast yet: add deliverables and link action items to them (`for D-n`)."
     if f.remaining == 0:
-        waiting = status.deliverables_total - status.deliverables_approved
-        tail = f"; {waiting} deliverable{'s' if waiting != 1 else ''} still to approve" if waiting else ""
-        return f"All {items.total} action items are done{tail}."
-    open_items = f"{f.remaining} item{'s' if f.remaining != 1 else ''} open"
-    if f.finish is None:
-        if f.done_recent == 0:
-            verdict = " — ⚠️ *at risk*" if f.on_track is False else ""
-            return f"Forecast: nothing done in the last 7 days yet, {open_items}{verdict}"
-        return f"Forecast: at the last 7 days' pace the {open_items} won't be done in time — ⚠️ *at risk*"
-    verdict = "on track" if f.on_track else "⚠️ *at risk*"
-    return f"Forecast at the last 7 days' pace ({f.done_recent} done): done {f.finish:%b} {f.finish.day} — {verdict}"
+        return "Forecast: every linked action item is done and every deliverable approved."
+    verdict = " — ⚠️ *at risk*" if f.on_track is False else " — on track" if f.on_track else ""
+    facts = f"{f.completions} completed in the last {PACE_DAYS} days, {f.remaining} to go"
+    return f"Forecast ({facts}) — {forecast_phrase(f, status.view.due_date)}{verdict}"
 
 
 def _risk_line(status: MilestoneStatus, today: date) -> str | None:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.blocks.cards import Message
 from bot.blocks.digest import digest_message
+from bot.blocks.plan_common import forecast_phrase
 from bot.clock import Clock
 from bot.jobs.runtime import Runtime
 from bot.services import digests
@@ -20,7 +21,7 @@ def build_digest(
     db: Database, clock: Clock, team_id: str, schedule: digests.Schedule, since: datetime | None
 ) -> tuple[digests.DigestData, list[Chart], Message]:
     """The digest's content, message and charts (charts only when on and there is something to draw)."""
-    from bot.blocks.charts import burnup_png  # matplotlib takes half a second to import: only when drawing
+    from bot.blocks.charts import Projection, burnup_png  # matplotlib takes half a second to import: only to draw
 
     with db.session(readonly=True) as session:
         data = digests.collect(session, clock, team_id, schedule, since)
@@ -32,6 +33,9 @@ def build_digest(
                     digests.burnup(session, team_id, s.view.key),
                     today=data.today,
                     due=s.view.due_date,
+                    projection=Projection(s.forecast.finish, forecast_phrase(s.forecast, s.view.due_date))
+                    if s.forecast.remaining
+                    else None,
                 )
                 if png:
                     charts.append((s.view.key, png))

@@ -54,6 +54,7 @@ class MilestoneSummary:
     deliverables: DeliverableCounts
     items: ItemCounts
     at_risk: bool
+    forecast: Forecast
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,6 @@ def add(
 
 def list_milestones(session: Session, clock: Clock, actor: Actor, *, scope: str = "open") -> MilestoneList:
     """Open milestones (upcoming or missed) by date; `all` adds reached and cancelled ones. Four queries."""
-    today = actor.today(clock)
     rows, total = milestone_rows.page(
         session,
         actor.team_id,
@@ -167,31 +167,39 @@ def list_milestones(session: Session, clock: Clock, actor: Actor, *, scope: str 
         status_in=None if scope == "all" else ("upcoming", "missed"),
         limit=LIST_LIMIT,
     )
+    return MilestoneList(summaries(session, clock, actor, rows), total, scope)
+
+
+def summaries(session: Session, clock: Clock, actor: Actor, rows: list[Milestone]) -> list[MilestoneSummary]:
+    """Counts, risk and forecast of each milestone, in two grouped queries whatever their number."""
+    today, since = actor.today(clock), progress.pace_start(clock)
     ids = [m.id for m in rows if m.id is not None]
-    d_counts = progress.deliverables_by_milestone(session, actor.team_id, ids, today=today)
-    i_counts = progress.items_by_milestone(session, actor.team_id, ids, today=today, since=progress.pace_start(clock))
+    d_counts = progress.deliverables_by_milestone(session, actor.team_id, ids, today=today, since=since)
+    i_counts = progress.items_by_milestone(session, actor.team_id, ids, today=today, since=since)
     out = []
     for m in rows:
         view = view_of_milestone(m, today)
         dc, ic = d_counts.get(m.id or 0, DeliverableCounts()), i_counts.get(m.id or 0, ItemCounts())
-        pace = progress.forecast(counts=ic, today=today, due=m.due_date)
+        pace = progress.forecast(items=ic, deliverables=dc, today=today, due=m.due_date)
         risky = view.status == "upcoming" and bool(ic.overdue or dc.late_unsubmitted or pace.on_track is False)
-        out.append(MilestoneSummary(view, dc, ic, risky))
-    return MilestoneList(out, total, scope)
+        out.append(MilestoneSummary(view, dc, ic, risky, pace))
+    return out
+
+
+def owned_upcoming(session: Session, clock: Clock, actor: Actor, *, limit: int = 5) -> list[MilestoneSummary]:
+    """The first upcoming milestones the actor owns, with their forecasts (for the Home tab)."""
+    rows = milestone_rows.upcoming(session, actor.team_id, owner=actor.user_id, channel=None)
+    return summaries(session, clock, actor, rows[:limit])
 
 
 def status(session: Session, clock: Clock, actor: Actor, key: str) -> MilestoneStatus:
     """Deliverables with their state and items, progress, risks and a forecast — a constant number of queries."""
     m = find_milestone(session, actor, key)
     assert m.id is not None
-    today = actor.today(clock)
+    today, since = actor.today(clock), progress.pace_start(clock)
     rows = deliverables.of_milestone(session, m.id)
     counts = progress.items_by_deliverable(
-        session,
-        actor.team_id,
-        [d.id for d, _ in rows if d.id is not None],
-        today=today,
-        since=progress.pace_start(clock),
+        session, actor.team_id, [d.id for d, _ in rows if d.id is not None], today=today, since=since
     )
     views = [view_of(d, m, o, counts.get(d.id or 0)) for d, o in rows]
     shown = [v for (d, _), v in zip(rows, views, strict=True) if deliverable_visible(d, m, actor)]
@@ -201,18 +209,24 @@ def status(session: Session, clock: Clock, actor: Actor, key: str) -> MilestoneS
         sum(c.overdue for c in counts.values()),
         sum(c.done_recent for c in counts.values()),
     )
+    approved = [v for v in views if v.status == "approved"]
+    d_counts = DeliverableCounts(
+        total=len(views),
+        approved=len(approved),
+        approved_recent=sum(v.decided_at is not None and v.decided_at >= since for v in approved),
+    )
     owners = progress.overdue_owners(session, actor.team_id, m.id, today=today)
     at_risk = [v for v in shown if progress.deliverable_at_risk(v.status, v.due, today)]
     return MilestoneStatus(
         view=view_of_milestone(m, today),
         deliverables=shown[:DELIVERABLES_SHOWN],
-        deliverables_total=len(views),
-        deliverables_approved=sum(v.status == "approved" for v in views),
+        deliverables_total=d_counts.total,
+        deliverables_approved=d_counts.approved,
         hidden=len(views) - len(shown),
         items=items,
         overdue_owners=owners,
         at_risk_deliverables=at_risk,
-        forecast=progress.forecast(counts=items, today=today, due=m.due_date),
+        forecast=progress.forecast(items=items, deliverables=d_counts, today=today, due=m.due_date),
     )
 
 

@@ -18,9 +18,10 @@ from storage.repositories import deliverables
 from storage.repositories import progress as progress_rows
 
 WORKDAY_LIMIT = 5  # Monday..Friday are weekdays 0..4
-PACE_DAYS = 7
+PACE_DAYS = 14  # the pace of a milestone's forecast: completions in the last 14 days, per day
+MIN_COMPLETIONS = 3  # fewer in the window is too little history to forecast from
 AT_RISK_WORKING_DAYS = 3
-MAX_FORECAST_WORKING_DAYS = 5 * 52 * 5  # five years: beyond that the pace says "not at this pace"
+MAX_FORECAST_DAYS = 5 * 365  # five years: beyond that the pace says "not at this pace"
 OPEN_DELIVERABLE = ("planned", "in_progress", "changes_requested")
 
 
@@ -60,7 +61,7 @@ def add_working_days(start: date, n: int) -> date:
 
 @dataclass(frozen=True)
 class ItemCounts:
-    """Action items linked to something: all but cancelled, done, overdue, done in the last 7 days."""
+    """Action items linked to something: all but cancelled, done, overdue, done in the last 14 days."""
 
     total: int = 0
     done: int = 0
@@ -111,25 +112,30 @@ def items_by_milestone(
 
 @dataclass(frozen=True)
 class DeliverableCounts:
-    """Deliverables of a milestone: all but cancelled, approved, not submitted and close to their date."""
+    """A milestone's deliverables (not cancelled): all, approved, unsubmitted near their date, approved lately."""
 
     total: int = 0
     approved: int = 0
     late_unsubmitted: int = 0
+    approved_recent: int = 0
 
 
 def deliverables_by_milestone(
-    session: Session, team_id: str, milestone_ids: Iterable[int], *, today: date
+    session: Session, team_id: str, milestone_ids: Iterable[int], *, today: date, since: datetime | None = None
 ) -> dict[int, DeliverableCounts]:
-    """Deliverable counts per milestone, in one grouped query."""
+    """Deliverable counts per milestone, in one grouped query (approved lately needs `since`)."""
     ids = [i for i in milestone_ids if i is not None]
     if not ids:
         return {}
     cutoff = add_working_days(today, AT_RISK_WORKING_DAYS)
     rows = progress_rows.deliverables_by_milestone(
-        session, team_id, ids, open_statuses=OPEN_DELIVERABLE, due_before=cutoff
+        session, team_id, ids, open_statuses=OPEN_DELIVERABLE, due_before=cutoff, approved_since=since
     )
-    return {int(r.id or 0): DeliverableCounts(int(r.total), int(r.approved), int(r.late_unsubmitted)) for r in rows}
+    return {int(r.id or 0): _deliverable_counts(r) for r in rows}
+
+
+def _deliverable_counts(r: Any) -> DeliverableCounts:
+    return DeliverableCounts(int(r.total), int(r.approved), int(r.late_unsubmitted), int(r.approved_recent))
 
 
 def overdue_owners(session: Session, team_id: str, milestone_id: int, *, today: date) -> list[tuple[str | None, int]]:
@@ -145,28 +151,35 @@ def deliverable_at_risk(status: str, due: date | None, today: date) -> bool:
 
 @dataclass(frozen=True)
 class Forecast:
-    """When the open items will be done at the last 7 days' pace, and whether that is before the date."""
+    """When what remains is done at the last 14 days' pace, and whether that is by the milestone's date."""
 
-    # `on_track` is None when nothing was done lately and the date is still more than a week of work away.
+    # `finish` and `on_track` are None with too little history (fewer than 3 completions in the window); `finish`
+    # alone is None when the pace would take more than five years (then `on_track` is False).
 
-    remaining: int
-    done_recent: int
+    remaining: int  # open linked items plus deliverables not approved
+    completions: int  # linked items done plus deliverables approved in the last 14 days
     finish: date | None
     on_track: bool | None
 
+    @property
+    def too_little_history(self) -> bool:
+        """Something remains and fewer than 3 things were completed in the window."""
+        return self.remaining > 0 and self.completions < MIN_COMPLETIONS
 
-def forecast(*, counts: ItemCounts, today: date, due: date) -> Forecast:
-    """Open items ÷ (items done in the last 7 days ÷ 5 working days) working days from today."""
-    if counts.open <= 0:
-        return Forecast(0, counts.done_recent, today, True)
-    if counts.done_recent <= 0:
-        far = working_days_left(today, due) >= WORKDAY_LIMIT
-        return Forecast(counts.open, 0, None, None if far else False)
-    needed = math.ceil(counts.open * WORKDAY_LIMIT / counts.done_recent)
-    if needed > MAX_FORECAST_WORKING_DAYS:
-        return Forecast(counts.open, counts.done_recent, None, False)
-    finish = add_working_days(today, needed)
-    return Forecast(counts.open, counts.done_recent, finish, finish <= due)
+
+def forecast(*, items: ItemCounts, deliverables: DeliverableCounts, today: date, due: date) -> Forecast:
+    """Today + remaining ÷ pace, where pace = completions in the last 14 days ÷ 14 (calendar days, rounded up)."""
+    remaining = items.open + max(deliverables.total - deliverables.approved, 0)
+    completions = items.done_recent + deliverables.approved_recent
+    if remaining <= 0:
+        return Forecast(0, completions, today, True)
+    if completions < MIN_COMPLETIONS:
+        return Forecast(remaining, completions, None, None)
+    days = math.ceil(remaining * PACE_DAYS / completions)
+    if days > MAX_FORECAST_DAYS:
+        return Forecast(remaining, completions, None, False)
+    finish = today + timedelta(days=days)
+    return Forecast(remaining, completions, finish, finish <= due)
 
 
 def effective_status(m: Milestone, today: date) -> str:

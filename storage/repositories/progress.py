@@ -59,12 +59,20 @@ def items_by_milestone(
 
 
 def deliverables_by_milestone(
-    session: Session, team_id: str, ids: list[int], *, open_statuses: Sequence[str], due_before: date
+    session: Session,
+    team_id: str,
+    ids: list[int],
+    *,
+    open_statuses: Sequence[str],
+    due_before: date,
+    approved_since: datetime | None = None,
 ) -> Sequence[Any]:
-    """(id, total, approved, late_unsubmitted) of each milestone's deliverables that are not cancelled."""
-    # late_unsubmitted: in `open_statuses` and due (their date, else the milestone's) before `due_before`.
+    """(id, total, approved, late_unsubmitted, approved_recent) of each milestone's deliverables not cancelled."""
+    # late_unsubmitted: in `open_statuses` and due (their date, else the milestone's) before `due_before`;
+    # approved_recent: approved since `approved_since` (0 without it).
     status = col(Deliverable.status)
     due = func.coalesce(col(Deliverable.due_date), col(Milestone.due_date))
+    recent = and_(status == "approved", col(Deliverable.decided_at) >= approved_since) if approved_since else None
     return session.execute(
         select(
             col(Deliverable.milestone_id).label("id"),
@@ -72,6 +80,9 @@ def deliverables_by_milestone(
             func.coalesce(func.sum(case((status == "approved", 1), else_=0)), 0).label("approved"),
             func.coalesce(func.sum(case((and_(status.in_(open_statuses), due < due_before), 1), else_=0)), 0).label(
                 "late_unsubmitted"
+            ),
+            (literal(0) if recent is None else func.coalesce(func.sum(case((recent, 1), else_=0)), 0)).label(
+                "approved_recent"
             ),
         )
         .join(Milestone, col(Deliverable.milestone_id) == col(Milestone.id))

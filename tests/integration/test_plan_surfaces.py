@@ -253,7 +253,12 @@ def test_status_shows_risk_and_a_forecast(bot: LocalBot, clock: FrozenClock) -> 
     text = text_of(body)
     assert "D-2 not submitted, 2 working days left" in text
     assert "2 items overdue (<@U0BOB> 1, <@U0CAROL> 1)" in text
-    assert "done Nov 27" in text and "on track" in text  # 4 open at 4 a week: five working days
+    # 4 open items and 2 deliverables to approve, at 4 done in 14 days: 21 days.
+    assert (
+        "Forecast (4 completed in the last 14 days, 6 to go) — at this pace: Dec 12, 6 days before the milestone"
+        in text
+    )
+    assert "— on track" in text
     assert "deliverables ░░░░░░░░░░ 0/2" in text and "action items ▓▓▓▓▓░░░░░ 4/8" in text
     assert "at risk" in body["text"]
 

@@ -10,13 +10,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.blocks.plan_common import forecast_phrase
 from bot.capture.keys import Key
 from bot.clock import FrozenClock
 from bot.errors import BadInput, DomainError
 from bot.services import deliverable_changes, deliverables, milestones, progress
 from bot.services.common import Actor
 from bot.services.plan_lookup import find_milestone
-from bot.services.progress import ItemCounts, add_working_days, forecast, kr_percent, working_days_left
+from bot.services.progress import (
+    DeliverableCounts,
+    ItemCounts,
+    add_working_days,
+    forecast,
+    kr_percent,
+    working_days_left,
+)
 from storage.db import Database
 
 SAT = date(2026, 11, 21)
@@ -46,16 +54,41 @@ def test_add_working_days_lands_on_the_nth_working_day(start: date, n: int) -> N
     assert working_days_left(start, landed) == n
 
 
-def test_forecast_from_the_last_seven_days_pace() -> None:
+def test_forecast_at_the_last_fourteen_days_pace() -> None:
     due = date(2026, 12, 18)
-    f = forecast(counts=ItemCounts(total=8, done=4, done_recent=4), today=SAT, due=due)
-    assert (f.finish, f.on_track) == (date(2026, 11, 27), True)
-    late = forecast(counts=ItemCounts(total=100, done=1, done_recent=1), today=SAT, due=due)
-    assert late.on_track is False and late.finish is not None and late.finish > due
-    assert forecast(counts=ItemCounts(total=3, done=3), today=SAT, due=due).on_track is True
-    assert forecast(counts=ItemCounts(total=3, done=0), today=SAT, due=due).on_track is None  # no pace yet, far off
-    assert forecast(counts=ItemCounts(total=3, done=0), today=SAT, due=date(2026, 11, 25)).on_track is False
-    assert forecast(counts=ItemCounts(total=10**9, done=1, done_recent=1), today=SAT, due=due).finish is None
+    # 5 items done and 2 deliverables approved in 14 days: half a thing a day; 6 open items and 2 deliverables
+    # to approve take 16 days.
+    f = forecast(
+        items=ItemCounts(total=10, done=4, done_recent=5),
+        deliverables=DeliverableCounts(total=3, approved=1, approved_recent=2),
+        today=SAT,
+        due=due,
+    )
+    assert (f.remaining, f.completions, f.finish, f.on_track) == (8, 7, date(2026, 12, 7), True)
+    assert forecast_phrase(f, due) == "at this pace: Dec 7, 11 days before the milestone"
+    late = forecast(
+        items=ItemCounts(total=16, done=5, done_recent=5), deliverables=DeliverableCounts(), today=SAT, due=due
+    )
+    assert (late.finish, late.on_track) == (date(2026, 12, 22), False)  # 11 at 5 a fortnight: ceil(30.8) days
+    assert forecast_phrase(late, due) == "at this pace: Dec 22, 4 days after the milestone"
+    thin = forecast(
+        items=ItemCounts(total=9, done=2, done_recent=2), deliverables=DeliverableCounts(), today=SAT, due=due
+    )
+    assert (thin.finish, thin.on_track, thin.too_little_history) == (None, None, True)
+    assert forecast_phrase(thin, due) == "at this pace: too little history (2 completions in the last 14 days)"
+    done = forecast(items=ItemCounts(total=3, done=3), deliverables=DeliverableCounts(1, 1), today=SAT, due=due)
+    assert (done.remaining, done.on_track, forecast_phrase(done, due)) == (0, True, "at this pace: all done")
+    waiting = forecast(items=ItemCounts(total=3, done=3), deliverables=DeliverableCounts(1, 0), today=SAT, due=due)
+    assert (waiting.remaining, waiting.on_track) == (1, None)  # a deliverable to approve and nothing lately
+    huge = forecast(items=ItemCounts(total=10**9, done_recent=3), deliverables=DeliverableCounts(), today=SAT, due=due)
+    assert (huge.finish, huge.on_track) == (None, False)
+    on_the_day = forecast(
+        items=ItemCounts(total=14, done_recent=14),
+        deliverables=DeliverableCounts(),
+        today=SAT,
+        due=SAT + timedelta(days=14),
+    )
+    assert forecast_phrase(on_the_day, SAT + timedelta(days=14)) == "at this pace: Dec 5, the milestone's day"
 
 
 def test_key_result_progress() -> None:
