@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import FrozenClock, ShiftedClock
 from bot.jobs.runtime import build_runtime
 from bot.jobs.sweeps import run_all
-from bot.shell_support import HELP, parse_when, seed_demo
+from bot.shell_support import HELP, parse_when, save_images, seed_demo
 from bot.simulator.client_payloads import encode_mentions, rich_text_block
 from bot.simulator.local import LocalBot
 from bot.simulator.render import render_message, render_view
@@ -103,13 +103,19 @@ class Shell:
             view = p.get("view") or {}
             self.emit("modal", render_view(view, world), view.get("blocks"))
         elif call.method == "files.completeUploadExternal":
-            files = p.get("files")
-            names = [f.get("title") or f.get("id") for f in files] if isinstance(files, list) else [str(files)]
-            channel = world.channels.get(str(p.get("channel_id")))
-            where = f"#{channel.name}" if channel else str(p.get("channel_id"))
-            self.emit(where, f"📈 file: {', '.join(str(n) for n in names)} (an image: open it in Slack)")
+            self._uploaded(p)
         elif call.method == "views.publish":
             self.emit(f"App Home → {self._name(str(p.get('user_id')))}", render_view(p.get("view") or {}, world))
+
+    def _uploaded(self, p: dict[str, Any]) -> None:
+        """A file shared into a channel: its title, and where its image was written to look at."""
+        files = p.get("files")
+        names = [f.get("title") or f.get("id") for f in files] if isinstance(files, list) else [str(files)]
+        channel = self.bot.world.channels.get(str(p.get("channel_id")))
+        where = f"#{channel.name}" if channel else str(p.get("channel_id"))
+        saved = save_images(files, self.bot.api.files, self.bot.api.uploads)
+        shown = f"open {', '.join(str(path) for path in saved)}" if saved else "open it in Slack"
+        self.emit(where, f"📈 file: {', '.join(str(n) for n in names)} ({shown})")
 
     # ---- input --------------------------------------------------------------------------------------
 

@@ -1,9 +1,10 @@
-"""The shell's help text, its demo project and the `:tick` time parser."""
+"""The shell's help text, its demo project, the `:tick` time parser and where uploaded images are written."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 if TYPE_CHECKING:
@@ -22,6 +23,7 @@ Console commands:
   :tick <when>        jump to an instant and run the scheduler there: morning DMs, alerts, digests
                       (2026-11-23T09:00:00+01:00, or "2026-11-23 09:00" in your time zone, or "+1d", "+3h")
   :home               open your App Home tab                :now            the simulated time
+Images the app uploads (a digest's burn-up charts: /digest now) are written to followthrough-shell-files/ here.
   :help               this text                             :quit           leave (Ctrl-D works too)"""
 DEMO = [
     ("alice", "#proj-website", "/milestone add Design phase approved on in 3 weeks owner @alice gate"),
@@ -73,3 +75,25 @@ def seed_demo(shell: Shell) -> None:
         shell.me, shell.where = person, channel
         shell.handle(line)
     shell.me, shell.app, shell.where = me, app, where
+
+
+FILES_DIR = "followthrough-shell-files"  # in the current directory: where a newcomer looks for the chart
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp")
+
+
+def save_images(files: Any, stored: dict[str, dict[str, Any]], uploads: dict[str, bytes]) -> list[Path]:
+    """Write each uploaded image of a files.completeUploadExternal call to followthrough-shell-files/; the paths."""
+    # `stored` and `uploads`: the fake Slack's file records and bytes by file id. A later upload of the same name
+    # replaces the file: the newest chart is the one to look at.
+    written = []
+    for entry in files if isinstance(files, list) else []:
+        meta = stored.get(str(entry.get("id"))) if isinstance(entry, dict) else None
+        content = uploads.get(str(meta["id"])) if meta else None
+        name = Path(str(meta["name"])).name if meta else ""
+        if content is None or not name.lower().endswith(IMAGE_SUFFIXES):
+            continue
+        folder = Path(FILES_DIR)
+        folder.mkdir(exist_ok=True)
+        (folder / name).write_bytes(content)
+        written.append(folder / name)
+    return written
