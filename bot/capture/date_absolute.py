@@ -247,6 +247,7 @@ TABLE: list[tuple[str, Callable[..., date]]] = [
     ("MON YEAR?", whole_month),
     ("next MON", lambda w, m: whole_month(w, m, w.today.year + (m <= w.today.month))),
     ("end Q YEAR?", quarter),
+    ("Q YEAR? end", quarter),
     ("start|beginning Q YEAR?", lambda w, q, y: quarter(w, q, y, end=False)),
     ("Q YEAR?", quarter_readings),
     ("end DATE", lambda w, base: base),

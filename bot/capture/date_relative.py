@@ -22,7 +22,7 @@ from bot.capture.date_grammar import one_word
 from bot.capture.date_types import ParsedDate, When
 
 Result = date | ParsedDate
-_PART_TIMES = {"morning": time(9), "afternoon": time(15), "evening": time(18), "night": time(18)}
+PART_TIMES = {"morning": time(9), "afternoon": time(15), "evening": time(18), "night": time(18)}
 _TOMORROW = "tomorrow|tmrw|tmr|tmw|tomorow|tommorow|tommorrow|2moro|2morrow"
 
 
@@ -107,11 +107,16 @@ def _day_part(when: When, at: time) -> ParsedDate:
     return ParsedDate(when.today, at)
 
 
+def _same_time(when: When, base: Result) -> ParsedDate:
+    """ "This time tomorrow", "same time next week": that day at the time it is now."""
+    return ParsedDate(_base_day(base), when.now.time().replace(second=0, microsecond=0))
+
+
 def _base_day(base: Result) -> date:
     return base.day if isinstance(base, ParsedDate) else base
 
 
-SLOTS = {"PART": one_word(_PART_TIMES.get)}
+SLOTS = {"PART": one_word(PART_TIMES.get)}
 _IN = "in|within|after? next?"
 TABLE: list[tuple[str, Callable[..., Result | None]]] = [
     ("today|tod|td", _days(0)),
@@ -124,6 +129,7 @@ TABLE: list[tuple[str, Callable[..., Result | None]]] = [
     ("this|today PART", _day_part),
     ("later today", _days(0)),
     ("eow|eowk", lambda w: end_of_week(w.today, w.working_days)),
+    ("this? week end", lambda w: end_of_week(w.today, w.working_days)),
     ("end|later this|current? week", lambda w: end_of_week(w.today, w.working_days)),
     ("end this? working|work|business week", lambda w: end_of_week(w.today, w.working_days)),
     ("eoww|eocw", lambda w: end_of_week(w.today, w.working_days)),
@@ -141,17 +147,21 @@ TABLE: list[tuple[str, Callable[..., Result | None]]] = [
     ("beginning|start|early next|following week", lambda w: week_monday(w.today, 1)),
     ("mid|middle next week", lambda w: week_monday(w.today, 1) + timedelta(days=2)),
     ("eom", _month_end),
+    ("this|current? month|months end", _month_end),
     ("end|later this|current? month", _month_end),
     ("this month", _month_end),
     ("end next|following month", lambda w: _month_end(w, 1)),
     ("next|following month on? ORD", lambda w, day: day_in(w, day, (month_add(w.today.year, w.today.month, 1),))),
     ("next|following month", _next_month),
     ("eoq", _quarter_end),
+    ("this|current? quarter|quarters end", _quarter_end),
     ("end this|current? quarter", _quarter_end),
     ("this quarter", _quarter_end),
     ("end next quarter", lambda w: _quarter_end(w, 1)),
     ("next quarter", _next_quarter),
     ("eoy", _year_end),
+    ("this|current? year|years end", _year_end),
+    ("yearend", _year_end),
     ("end this|current? year", _year_end),
     ("this year", _year_end),
     ("end next year", lambda w: _year_end(w, 1)),
@@ -165,6 +175,7 @@ TABLE: list[tuple[str, Callable[..., Result | None]]] = [
     ("this? coming|upcoming WD", lambda w, wd: next_weekday(w.today, wd)),
     ("next|following WD", _next_week),
     ("WD next|following week|weeks", _next_week),
+    ("WD next", _next_week),
     ("next|following week|weeks WD", _next_week),
     ("next|following week on WD", _next_week),
     ("WD this week", _this_week),
@@ -174,7 +185,9 @@ TABLE: list[tuple[str, Callable[..., Result | None]]] = [
     ("this? last|past|previous WD", lambda w, wd: last_weekday(w.today, wd)),
     ("WD last|previous week", lambda w, wd: week_monday(w.today, -1) + timedelta(days=wd)),
     ("WD before last", lambda w, wd: last_weekday(w.today, wd) - timedelta(weeks=1)),
-    (f"{_IN} N a|an? UNIT", plus),
+    (f"{_IN} N a|an? UNIT time?", plus),
+    ("this|same time next week", lambda w: _same_time(w, w.today + timedelta(weeks=1))),
+    ("this|same time DATE", lambda w, base: _same_time(w, base)),
     (f"{_IN} N a|an? UNIT from now|today", plus),
     ("N a|an? UNIT hence|later", plus),
     (f"{_IN} N a|an? UNIT from|after DATE", plus),

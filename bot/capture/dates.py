@@ -11,6 +11,7 @@ from datetime import date, time
 
 from bot.capture import date_absolute, date_relative
 from bot.capture.date_grammar import BASIC_SLOTS, Words, compile_table, first_match
+from bot.capture.date_relative import PART_TIMES
 from bot.capture.date_times import at_time, next_time, read_time
 from bot.capture.date_types import DEFAULT_WORKING_DAYS, DateError, ParsedDate, When, default_holiday_country
 from bot.capture.date_words import FILLERS, MONTHS, VAGUE, WEEKDAY_STARTERS, tokens
@@ -94,7 +95,21 @@ def _read(words: list[str], when: When) -> ParsedDate | None:
         if found is not None:
             return found
     said = read_time(words, when)
-    return next_time(*said, when) if said else None
+    return next_time(*said, when) if said else _with_day_part(words, when)
+
+
+def _with_day_part(words: list[str], when: When) -> ParsedDate | None:
+    """A day part inside the phrase: "tomorrow afternoon at 2", "Tuesday afternoon next week"."""
+    at = next((i for i, w in enumerate(words) if w in PART_TIMES), None)
+    if at is None or len(words) < 2:
+        return None
+    part = PART_TIMES[words[at]]
+    found = _read(words[: at - (at > 0 and words[at - 1] == "in")] + words[at + 1 :], when)
+    if found is None or found.at is None:
+        return ParsedDate(found.day, part) if found else None
+    if part >= time(12) and 1 <= found.at.hour < 12:  # "tomorrow afternoon at 2" is 14:00
+        return ParsedDate(found.day, found.at.replace(hour=found.at.hour + 12))
+    return found
 
 
 def _words(phrase: str) -> list[str] | None:

@@ -61,6 +61,9 @@ COUNTED_FROM_TODAY: list[Row] = [
     ("in 30 minutes", d(11, 25), time(14, 30)),
     ("in half an hour", d(11, 25), time(14, 30)),
     ("in 12 hours", d(11, 26), time(2)),
+    ("in two days' time", d(11, 27), None),
+    ("this time tomorrow", d(11, 26), time(14)),
+    ("same time next week", d(12, 2), time(14)),
 ]
 
 WEEKDAYS: list[Row] = [
@@ -111,6 +114,9 @@ WEEKS_AND_ENDS: list[Row] = [
     ("3 business days", d(11, 30), None),
     ("in 5 working days", d(12, 2), None),
     ("early next week", d(11, 30), None),
+    ("month end", d(11, 30), None),
+    ("year-end", d(12, 31), None),
+    ("Q4 end", d(12, 31), None),
 ]
 
 CALENDAR: list[Row] = [
@@ -186,6 +192,8 @@ TIMES: list[Row] = [  # now is 14:00
     ("EOD Friday", d(11, 27), None),
     ("Friday midnight", d(11, 28), time(0)),
     ("7 in the morning", d(11, 26), time(7)),
+    ("tomorrow afternoon at 2", d(11, 26), time(14)),
+    ("Tuesday afternoon next week", d(12, 1), time(15)),
 ]
 
 ZONES: list[Row] = [  # now: 14:00 EST = 19:00 UTC = 11:00 in Los Angeles
