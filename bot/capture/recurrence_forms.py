@@ -130,6 +130,12 @@ _BUSINESS = "business|working|work day|days"
 _TABLE = compile_table(
     [
         ("day|days|daily|everyday", _daily()),
+        ("once a|an|per|each|every day", _daily()),
+        ("nightly", lambda w: {"FREQ": "DAILY", "INTERVAL": 1, "_AT": _PART_TIMES["night"]}),
+        ("once a|an|per|each|every week", lambda w: _every("WEEKLY")),
+        ("once a|an|per|each|every month", lambda w: _every("MONTHLY")),
+        ("once a|an|per|each|every year", lambda w: _every("YEARLY")),
+        ("once a|an|per|each|every quarter", lambda w: _every("MONTHLY", 3)),
         ("other day", _daily(2)),
         ("N days", lambda w, n: _every("DAILY", n)),
         ("ORD day", lambda w, n: _every("DAILY", n)),
