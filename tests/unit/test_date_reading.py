@@ -182,3 +182,19 @@ def test_any_leading_run_reads_or_raises_date_error(phrase: str, when: When) -> 
     except DateError:
         return
     assert 1 <= used <= len(words) and isinstance(parsed.day, date)
+
+
+_OPTION_WORDS = [*_WORDS, "by", "due", "on", "repeat", "every", "<@U0BOB>", "for", "D-1", "weekly", "Monday"]
+
+
+@settings(max_examples=examples(300), deadline=None)
+@given(st.lists(st.sampled_from(_OPTION_WORDS) | st.text(max_size=5), max_size=10), _clocks)
+def test_any_command_text_reads_or_is_refused_in_words(words: list[str], when: When) -> None:
+    keywords = frozenset({"by", "due", "on", "for", "repeat", "every"})
+    try:
+        parsed = parse_options(" ".join(words), today=when, keywords=keywords)
+    except GrammarError as exc:
+        assert exc.message
+        return
+    assert parsed.due is None or isinstance(parsed.due.day, date)
+    assert parsed.recurrence is None or parsed.recurrence.words.startswith("every")
