@@ -137,7 +137,7 @@ def seed(db: Database, sizes: Sizes) -> Seeded:
                     "reminder_hour": 8,
                     "working_days": "mon-fri",
                     "paused_until": today + timedelta(days=3) if p % 70 == 0 else None,
-                    "reminders_enabled": p % 90 != 0,
+                    "cadence": "daily" if p % 90 else "off",
                     "notify_done_now": False,
                 }
                 for p in range(0, n_people, 10)

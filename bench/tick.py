@@ -38,7 +38,7 @@ ITEM_COLUMNS = (
 FROM_ITEMS = "FROM action_item a LEFT OUTER JOIN deliverable d ON a.deliverable_id = d.id"
 FLOOR_SQL = {
     "people": "SELECT user_id, tz, deleted, is_bot FROM person WHERE team_id = :team",
-    "settings": "SELECT user_id, reminder_hour, working_days, paused_until, reminders_enabled "
+    "settings": "SELECT user_id, reminder_hour, working_days, paused_until, cadence "
     "FROM person_settings WHERE team_id = :team",
     "claims": "SELECT recipient, slot, state FROM outbound_claim WHERE team_id = :team AND kind = 'morning-dm' "
     "AND slot IN (:today_slot, :tomorrow_slot)",

@@ -39,6 +39,9 @@ class BlockId(StrEnum):
     PAUSED_UNTIL = "paused-until"
     SWITCHES = "switches"
     CAPTURE = "capture"
+    CADENCE = "cadence"
+    BEFORE_DUE = "before-due"
+    HOLIDAY_COUNTRY = "holiday-country"
     GATE_NOTE = "gate-note"
 
 

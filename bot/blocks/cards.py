@@ -112,9 +112,11 @@ def completed(item: ItemView, *, today: date) -> Message:
     return Message(text=f"{item.key} {esc(item.title)} is done.", blocks=blocks)
 
 
-def assigned_dm(item: ItemView, *, by: str, today: date) -> Message:
-    """The DM someone gets when another person assigns them an item."""
+def assigned_dm(item: ItemView, *, by: str, today: date, soon: str | None = None) -> Message:
+    """The DM someone gets when another person assigns them an item (`soon`: how soon it is due, within a day)."""
     blocks = [section(f"📥 {user(by)} assigned you an action item"), *card(item, viewer=item.owner or "", today=today)]
+    if soon:
+        blocks.insert(1, context(f"⏰ {soon}"))
     return Message(text=f"{user(by)} assigned you {item.key}: {esc(item.title)}", blocks=blocks)
 
 

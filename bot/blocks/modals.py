@@ -128,33 +128,63 @@ CAPTURE_CHOICES = (
 )
 
 
-def settings_modal(prefs: PersonPrefs, *, channel: str | None, capture: str | None) -> Block:
-    """Reminder hour, working days, a pause, and switches (capture for this channel when in one)."""
-    hours = [{"text": _pt(f"{h:02d}:00"), "value": str(h)} for h in range(24)]
+CADENCE_CHOICES = (
+    ("daily", "Every working day"),
+    ("mondays", "Mondays only: the week ahead, on the first working day of my week"),
+    ("off", "Off (DMs about changes, reviews and due times still come)"),
+)
+LEAD_CHOICES = ((0, "Off"), (15, "15 minutes before"), (60, "1 hour before"), (1440, "1 day before"))
+SWITCH_CHOICES = (
+    ("skip_holidays", "Skip the morning DM on my public holidays"),
+    ("done_now", "Tell me at once when items I gave others are done"),
+)
+
+
+def settings_modal(
+    prefs: PersonPrefs, *, channel: str | None, capture: str | None, zone_country: str | None = None
+) -> Block:
+    """Morning DMs (hour, cadence, days, pause), the reminder before a due time, holidays, this channel's capture."""
+    # `zone_country`: the holiday country of their time zone, shown when they never chose one.
+    hours = [_option(f"{h:02d}:00", str(h)) for h in range(24)]
     hour_el = {
         "type": "static_select",
         "action_id": VALUE,
         "options": hours,
         "initial_option": hours[prefs.reminder_hour],
     }
-    days = [{"text": _pt(name.capitalize()), "value": name} for name in DAY_NAMES]
+    days = [_option(name.capitalize(), name) for name in DAY_NAMES]
     chosen = [days[d] for d in sorted(prefs.weekdays)]
     days_el = {"type": "checkboxes", "action_id": VALUE, "options": days, "initial_options": chosen}
     pause_el: Block = {"type": "datepicker", "action_id": VALUE}
     if prefs.paused_until:
         pause_el["initial_date"] = prefs.paused_until.isoformat()
-    switches = [
-        {"text": _pt("Send me a morning reminder DM"), "value": "reminders"},
-        {"text": _pt("Tell me at once when items I gave others are done"), "value": "done_now"},
-    ]
-    on = [s for s, flag in zip(switches, (prefs.reminders_enabled, prefs.notify_done_now), strict=True) if flag]
+    switches = [_option(label, value) for value, label in SWITCH_CHOICES]
+    on = [s for s, flag in zip(switches, (prefs.skip_holidays, prefs.notify_done_now), strict=True) if flag]
     switch_el: Block = {"type": "checkboxes", "action_id": VALUE, "options": switches}
     if on:
         switch_el["initial_options"] = on
+    country = (zone_country or "") if prefs.holiday_country is None else prefs.holiday_country
+    country_el: Block = {"type": "plain_text_input", "action_id": VALUE, "max_length": 8, "placeholder": _pt("none")}
+    if country:
+        country_el["initial_value"] = country
     blocks = [
-        _input(BlockId.REMINDER_HOUR, "Morning reminder at (your time zone)", hour_el),
+        _input(BlockId.REMINDER_HOUR, "Morning DM at (your time zone)", hour_el),
+        _input(BlockId.CADENCE, "Morning DMs", _choice("radio_buttons", CADENCE_CHOICES, prefs.cadence)),
         _input(BlockId.WORKING_DAYS, "My working days", days_el),
         _input(BlockId.PAUSED_UNTIL, "Pause reminders until (holidays)", pause_el, optional=True),
+        _input(
+            BlockId.BEFORE_DUE,
+            "Remind me before a due time",
+            _choice("static_select", LEAD_CHOICES, prefs.remind_before_minutes),
+            hint="A day ahead that falls on a day off comes at your morning hour on your last working day before.",
+        ),
+        _input(
+            BlockId.HOLIDAY_COUNTRY,
+            "My public holidays: country",
+            country_el,
+            optional=True,
+            hint="Two letters (ISO 3166), e.g. DE, US, GB; empty or none: no public holidays.",
+        ),
         _input(BlockId.SWITCHES, "Switches", switch_el, optional=True),
         *([_capture_input(capture)] if channel else []),
         context(
@@ -163,6 +193,17 @@ def settings_modal(prefs: PersonPrefs, *, channel: str | None, capture: str | No
         ),
     ]
     return _modal(CallbackId.SETTINGS_MODAL, "Followthrough settings", blocks, "Save", {"channel": channel})
+
+
+def _option(label: str, value: str) -> Block:
+    return {"text": _pt(label), "value": value}
+
+
+def _choice(kind: str, choices: tuple[tuple[Any, str], ...], current: Any) -> Block:
+    """A radio group or a select of `choices` (value, label) with `current` chosen."""
+    options = [_option(label, str(value)) for value, label in choices]
+    chosen = next((o for o in options if o["value"] == str(current)), options[0])
+    return {"type": kind, "action_id": VALUE, "options": options, "initial_option": chosen}
 
 
 def _capture_input(capture: str | None) -> Block:

@@ -82,7 +82,8 @@ def morning_dm(m: Morning, review_blocks: Callable[[Any], Block]) -> Message:
         blocks += [section("*WAITING ON OTHERS*"), section("\n".join(others)), *nudge_buttons(waiting, "morning:nudge")]
     if m.completed:
         done = [f"☑️ *{i.key}*  {esc(i.title)} — {user(i.owner)}" for i in m.completed[:SHOWN_DONE]]
-        blocks += [section("*DONE SINCE YESTERDAY*"), section("\n".join(done))]
+        since = "LAST WEEK" if m.recipient.prefs.cadence == "mondays" else "YESTERDAY"
+        blocks += [section(f"*DONE SINCE {since}*"), section("\n".join(done))]
     if m.stale_krs:
         lines = [
             f"*{k.key}*  {esc(k.metric)} — no check-in for a week: `/outcome checkin {k.key} <value>`"

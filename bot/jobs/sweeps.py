@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from bot import capture_flow
 from bot.deps import Deps
 from bot.jobs.alerts import run_alerts
+from bot.jobs.before_due import run_before_due
 from bot.jobs.digests import run_digests
 from bot.jobs.morning import run_morning
 from bot.jobs.runtime import Runtime
@@ -57,6 +58,7 @@ def queue_all(rt: Runtime) -> TickReport:
     """Every duty once, for the runtime's clock: what is due is queued in the outbox (the drainer sends it)."""
     report = TickReport()
     report.queued["morning DMs"] = run_morning(rt)
+    report.queued["before-due reminders"] = run_before_due(rt)
     report.queued["milestone alerts"] = run_alerts(rt)
     report.queued["digests"] = run_digests(rt)
     report.queued["held captures"] = run_held_captures(rt)

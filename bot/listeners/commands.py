@@ -22,11 +22,11 @@ from bot.listeners.groups import owners_with_groups
 from bot.listeners.notify import notify_assignees, notify_done
 from bot.listeners.nudge import verb_nudge
 from bot.listeners.plan_common import Call, run_verb
-from bot.services import action_items, calendar, item_changes, settings
+from bot.listeners.settings import verb_calendar, verb_settings
+from bot.services import action_items, item_changes
 from bot.services.action_items import check_owners
 from bot.services.common import Actor
 from bot.services.csv_export import rows_csv
-from bot.services.settings import CAPTURE_MODES
 from bot.slack.usergroups import subteams
 
 ADD_KEYWORDS = frozenset({"by", "due", "on", "for"})
@@ -259,58 +259,6 @@ def verb_edit(v: Verb) -> None:
         deliverable=(item.deliverable, item.deliverable_title or "") if item.deliverable else None,
     )
     v.client.views_open(trigger_id=v.command["trigger_id"], view=view)
-
-
-def verb_settings(v: Verb) -> cards.Message | None:
-    words = v.rest.lower().split()
-    channel = v.actor.channel if v.actor.channel and not v.actor.channel.startswith("D") else None
-    if words[:1] == ["calendar"]:
-        return verb_calendar(Verb(v.deps, v.actor, v.client, v.context, v.command, " ".join(words[1:]), v.today))
-    if words[:1] == ["capture"] and len(words) == 2 and words[1] in CAPTURE_MODES:
-        if channel is None:
-            raise BadInput("Capture is set per channel: run `/action settings capture off` in that channel.")
-        with v.deps.db.session() as session:
-            settings.set_capture(session, v.deps.clock, v.actor, channel, words[1])
-        return cards.refusal(f"Capture in <#{channel}> is now *{words[1]}*: {cards.capture_reads(words[1])}")
-    if words:
-        raise BadInput(
-            "Try `/action settings` (opens your settings), `/action settings capture on|off|apps` "
-            "or `/action settings calendar [reset]`."
-        )
-    with v.deps.db.session(readonly=True) as session:
-        prefs = settings.prefs(session, v.actor.team_id, v.actor.user_id)
-        capture = settings.capture_mode(session, v.actor.team_id, channel) if channel else None
-    v.client.views_open(
-        trigger_id=v.command["trigger_id"], view=modals.settings_modal(prefs, channel=channel, capture=capture)
-    )
-    return None
-
-
-def verb_calendar(v: Verb) -> cards.Message:
-    """Your feed (and this channel's); `reset` revokes the old links."""
-    words = v.rest.lower().split()
-    reset = "reset" in words
-    channel = v.actor.channel if v.actor.channel and not v.actor.channel.startswith("D") else None
-    key = v.deps.settings.secret("followthrough_secret_key")
-    with v.deps.db.session() as session:
-        mine = calendar.feed_token(session, v.deps.clock, v.actor, channel=None, secret_key=key, reset=reset)
-        here = (
-            calendar.feed_token(session, v.deps.clock, v.actor, channel=channel, secret_key=key, reset=reset)
-            if channel
-            else None
-        )
-    base = v.deps.settings.followthrough_public_url or "https://<where followthrough serve runs>"
-    lines = [f"📅 *Your deadlines:* {base}/calendar/{mine}.ics"]
-    if here:
-        lines.append(f"📅 *<#{channel}>:* {base}/calendar/{here}.ics")
-    lines.append(
-        "Subscribe in Google Calendar (Other calendars → From URL) or Outlook (Add calendar → From the web). "
-        "Anyone with a link can read that feed: `/action settings calendar reset` replaces the links."
-    )
-    if reset:
-        lines.insert(0, "The old links no longer work.")
-    text = "\n".join(lines).replace("<where followthrough serve runs>", "&lt;your Followthrough host&gt;")
-    return cards.refusal(text)
 
 
 def verb_export(v: Verb) -> cards.Message:

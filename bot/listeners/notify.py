@@ -8,8 +8,10 @@ from slack_bolt import BoltContext
 from sqlmodel import Session
 
 from bot.blocks import cards
+from bot.blocks.reminders import due_soon
+from bot.deps import Deps
 from bot.listeners import outbox
-from bot.services import settings
+from bot.services import cadence
 from bot.services.action_items import ItemView
 
 
@@ -23,7 +25,9 @@ def notify_assignees(
     session: Session | None = None,
 ) -> None:
     """DM a card to each owner someone else gave an item to (assigning yourself sends nothing)."""
-    # In `session`'s transaction when there is one.
+    # In `session`'s transaction when there is one. An item due within a day says how soon: one given inside its
+    # owner's reminder lead gets no reminder before its due (§6).
+    now = Deps.of(context).clock.now()
     for item in items:
         if item.owner is not None and item.owner != by:
             outbox.queue(
@@ -32,16 +36,19 @@ def notify_assignees(
                 to=item.owner,
                 kind="assigned",
                 slot=f"{item.key}:{item.owner}",
-                message=cards.assigned_dm(item, by=by, today=today),
+                message=cards.assigned_dm(item, by=by, today=today, soon=due_soon(item, now)),
                 session=session,
             )
 
 
 def notify_done(context: BoltContext, session: Session, team_id: str, item: ItemView, *, by: str, today: date) -> None:
-    """Tell the creator (someone else) at once when they chose so, in the completing transaction."""
-    # Otherwise their next morning DM carries it.
+    """Tell the creator (someone else) at once, in the completing transaction, unless their next morning DM will."""
+    # At once when they chose so, or when no morning DM comes at the next chance (cadence, public holidays).
     # An app that posted the notes (`by_app`: its bot user created the item) is never told anything.
-    if item.by_app or item.created_by == by or not settings.prefs(session, team_id, item.created_by).notify_done_now:
+    if item.by_app or item.created_by == by:
+        return
+    deps = Deps.of(context)
+    if not cadence.done_notice_now(session, team_id, item.created_by, deps.clock.now(), deps.settings.default_tz):
         return
     outbox.queue(
         context,

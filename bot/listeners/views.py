@@ -19,11 +19,11 @@ from bot.errors import DomainError
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees
-from bot.services import action_items, capture, item_changes, settings
+from bot.listeners.settings import handle_settings_modal
+from bot.services import action_items, capture, item_changes
 from bot.services.action_items import check_owners
 from bot.services.common import Actor
 from bot.services.lookup import deliverable_options
-from bot.services.settings import PersonPrefs
 
 # A domain error's field, and the item form's block it is shown beside.
 _FIELD_BLOCKS = {
@@ -191,31 +191,6 @@ def handle_reassign_modal(
             notify_assignees(context, actor.team_id, [change.item], by=actor.user_id, today=today, session=session)
     except DomainError as exc:
         return _errors(ack, BlockId.NEW_OWNER, exc.message)
-    ack()
-
-
-def handle_settings_modal(ack: Ack, view: dict[str, Any], context: BoltContext, actor: Actor) -> None:
-    """Save reminder settings and this channel's capture switch."""
-    deps, meta = Deps.of(context), _meta(view)
-    channel = meta.get("channel")
-    hour = int((state_value(view, BlockId.REMINDER_HOUR).get("selected_option") or {}).get("value", 9))
-    days = [o["value"] for o in state_value(view, BlockId.WORKING_DAYS).get("selected_options") or []]
-    if not days:
-        return _errors(ack, BlockId.WORKING_DAYS, "Pick at least one working day.")
-    paused = state_value(view, BlockId.PAUSED_UNTIL).get("selected_date")
-    switches = {o["value"] for o in state_value(view, BlockId.SWITCHES).get("selected_options") or []}
-    new = PersonPrefs(
-        reminder_hour=hour,
-        working_days=",".join(days),
-        paused_until=date.fromisoformat(paused) if paused else None,
-        reminders_enabled="reminders" in switches,
-        notify_done_now="done_now" in switches,
-    )
-    with deps.db.session() as session:
-        settings.save_prefs(session, deps.clock, actor, new)
-        capture = (state_value(view, BlockId.CAPTURE).get("selected_option") or {}).get("value")
-        if channel and capture:
-            settings.set_capture(session, deps.clock, actor, channel, capture)
     ack()
 
 

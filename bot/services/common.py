@@ -7,6 +7,7 @@ import time
 import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from datetime import time as day_time
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,7 +54,7 @@ def ensure_workspace(session: Session, clock: Clock, team_id: str, name: str = "
 
 
 def _jsonable(value: Any) -> Any:
-    if isinstance(value, date | datetime):
+    if isinstance(value, date | datetime | day_time):  # a due time too: re-dating a timed item failed on it
         return value.isoformat()
     return value
 

@@ -186,14 +186,7 @@ def export_workspace(session: Session, ws: Workspace) -> dict[str, Any]:
             for s in rows(DigestSubscription, DigestSubscription.channel)
         ],
         "people": [
-            {
-                "user_id": uid,
-                "tz": people[uid].tz if uid in people else None,
-                "reminder_hour": settings[uid].reminder_hour if uid in settings else 9,
-                "working_days": settings[uid].working_days if uid in settings else "mon-fri",
-                "paused_until": _d(settings[uid].paused_until) if uid in settings else None,
-                "notify_done_now": settings[uid].notify_done_now if uid in settings else False,
-            }
+            _person(uid, people.get(uid), settings.get(uid, PersonSettings(team_id=team, user_id=uid)))
             for uid in sorted(set(people) | set(settings))
         ],
         "channels": [
@@ -202,6 +195,22 @@ def export_workspace(session: Session, ws: Workspace) -> dict[str, Any]:
         "audit": [
             {"at": iso_z(e.at), "by": e.by, "key": e.key, "change": e.change} for e in rows(AuditEntry, AuditEntry.id)
         ],
+    }
+
+
+def _person(uid: str, person: Person | None, s: PersonSettings) -> dict[str, Any]:
+    """One person's zone and every setting they can change (a model's defaults for one who never did)."""
+    return {
+        "user_id": uid,
+        "tz": person.tz if person is not None else None,
+        "reminder_hour": s.reminder_hour,
+        "working_days": s.working_days,
+        "paused_until": _d(s.paused_until),
+        "cadence": s.cadence,
+        "holiday_country": s.holiday_country,
+        "skip_holidays": s.skip_holidays,
+        "remind_before_minutes": s.remind_before_minutes,
+        "notify_done_now": s.notify_done_now,
     }
 
 

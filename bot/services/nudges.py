@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session
 
 from bot.services.action_items import ItemView
+from bot.services.cadence import country_of, morning_day, week_of
 from bot.services.deliverables import DeliverableView
 from bot.services.nudge_reads import STALE_KR_DAYS, StaleKr, reviews_by_reviewer, stale_krs_by_owner
 from bot.services.people import PersonInfo
@@ -176,9 +177,11 @@ def _recipient(
     tz = person.zone(default_tz) if person is not None else default_tz
     local = now.astimezone(tz)
     today = local.date()
-    if not prefs.reminders_enabled or local.hour < prefs.reminder_hour or today.weekday() not in weekdays(prefs):
+    if local.hour < prefs.reminder_hour or today.weekday() not in weekdays(prefs):
         return None
     if prefs.paused_until is not None and today < prefs.paused_until:
+        return None
+    if not morning_day(prefs, today, country_of(prefs, tz.key)):  # cadence, public holidays
         return None
     return Recipient(team, user, tz, today, prefs, person)
 
@@ -216,8 +219,10 @@ def read_extras(session: Session, now: datetime, teams: list[str], *, mondays: b
 
 
 @lru_cache(maxsize=256)
-def _horizon(today: date, working_days: str) -> tuple[date, str]:
-    """The end of the "soon" section (the next working day) and its heading."""
+def _horizon(today: date, working_days: str, cadence: str) -> tuple[date, str]:
+    """The end of the "soon" section (the next working day; Mondays only: the week's last day) and its heading."""
+    if cadence == "mondays":
+        return week_of(today, working_days)[1], "this week"
     horizon = next_working_day(today, weekdays_of(working_days))
     return horizon, "tomorrow" if horizon == today + timedelta(days=1) else f"by {horizon:%a}"
 
@@ -288,7 +293,7 @@ def compose_all(session: Session, now: datetime, recipients: list[Recipient]) ->
         return []
     drafts: dict[tuple[str, str], _Draft] = {}
     for r in recipients:
-        horizon, soon_label = _horizon(r.local_date, r.prefs.working_days)
+        horizon, soon_label = _horizon(r.local_date, r.prefs.working_days, r.prefs.cadence)
         drafts[(r.team_id, r.user_id)] = _Draft(Morning(r, soon_label=soon_label), horizon)
     teams = sorted({r.team_id for r in recipients})
     latest_today = max(r.local_date for r in recipients)

@@ -76,23 +76,37 @@ def import_export(session: Session, clock: Clock, data: dict[str, Any], *, repla
     return imported
 
 
+def _import_person(session: Session, team: str, p: dict[str, Any]) -> None:
+    """One person's zone and settings (an export from before a setting existed gets its default)."""
+    session.add(Person(team_id=team, user_id=p["user_id"], tz=p.get("tz"), fetched_at=_EPOCH))
+    session.add(
+        PersonSettings(
+            team_id=team,
+            user_id=p["user_id"],
+            reminder_hour=p.get("reminder_hour", 9),
+            working_days=p.get("working_days", "mon-fri"),
+            paused_until=_date(p.get("paused_until")),
+            cadence=p.get("cadence", "daily"),
+            holiday_country=p.get("holiday_country"),
+            skip_holidays=bool(p.get("skip_holidays", False)),
+            remind_before_minutes=int(p.get("remind_before_minutes", 60)),
+            notify_done_now=bool(p.get("notify_done_now", False)),
+        )
+    )
+
+
+def _import_settings(session: Session, team: str, ws: dict[str, Any]) -> None:
+    """Every person's and channel's settings."""
+    for p in ws.get("people", []):
+        _import_person(session, team, p)
+    for c in ws.get("channels", []):
+        session.add(ChannelSettings(team_id=team, channel=c["channel"], capture=c.get("capture", "on")))
+
+
 def _import_workspace(session: Session, clock: Clock, ws: dict[str, Any]) -> None:
     team, now = ws["team_id"], clock.now()
     session.add(Workspace(team_id=team, name=ws.get("name", ""), created_at=now, active=True))
-    for p in ws.get("people", []):
-        session.add(Person(team_id=team, user_id=p["user_id"], tz=p.get("tz"), fetched_at=_EPOCH))
-        session.add(
-            PersonSettings(
-                team_id=team,
-                user_id=p["user_id"],
-                reminder_hour=p.get("reminder_hour", 9),
-                working_days=p.get("working_days", "mon-fri"),
-                paused_until=_date(p.get("paused_until")),
-                notify_done_now=bool(p.get("notify_done_now", False)),
-            )
-        )
-    for c in ws.get("channels", []):
-        session.add(ChannelSettings(team_id=team, channel=c["channel"], capture=c.get("capture", "on")))
+    _import_settings(session, team, ws)
     milestone_ids: dict[int, int] = {}
     for m in ws.get("milestones", []):
         number = _num(m["key"], "M")

@@ -71,8 +71,11 @@ def settings(session: Session, team_id: str) -> Sequence[Any]:
             col(PersonSettings.reminder_hour),
             col(PersonSettings.working_days),
             col(PersonSettings.paused_until),
-            col(PersonSettings.reminders_enabled),
+            col(PersonSettings.cadence),
             col(PersonSettings.notify_done_now),
+            col(PersonSettings.skip_holidays),
+            col(PersonSettings.holiday_country),
+            col(PersonSettings.remind_before_minutes),
         ).where(col(PersonSettings.team_id) == team_id)
     ).all()
 

@@ -224,7 +224,7 @@ def test_settings_turn_capture_off_for_a_channel(bot: LocalBot, clock: FrozenClo
         {
             "reminder-hour": "8",
             "working-days": ["sun", "mon", "tue", "wed", "thu"],
-            "switches": ["reminders"],
+            "switches": ["done_now"],
             "capture": "off",
         },
     )

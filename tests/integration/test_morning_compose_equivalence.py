@@ -16,12 +16,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+import holidays
 import pytest
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from bot.blocks.morning import morning_dm
 from bot.blocks.plan import review_buttons
+from bot.capture.date_types import default_holiday_country
 from bot.jobs import morning
 from bot.services import nudges
 from bot.services.action_items import ItemView
@@ -104,7 +106,9 @@ def seed(db: Database) -> None:
                     "reminder_hour": rnd.choice([6, 8, 9, 11, 15]),
                     "working_days": rnd.choice(["mon-fri", "sun-thu", "mon,wed,fri", "mon-sun", "tue-sat"]),
                     "paused_until": rnd.choice([None, None, base + timedelta(days=1), base - timedelta(days=3)]),
-                    "reminders_enabled": i % 27 != 0,
+                    "cadence": "off" if i % 27 == 0 else "mondays" if i % 4 == 0 else "daily",
+                    "skip_holidays": i % 2 == 0,
+                    "holiday_country": [None, None, "", "JP", "DE"][(i // 3) % 5],
                 }
             )
     people += [
@@ -270,7 +274,7 @@ def load(session: Session) -> World:
         deliverable_of={d.id or 0: d for d in session.exec(select(Deliverable)).all()},
         people={p.user_id: p for p in session.exec(select(Person).where(col(Person.team_id) == TEAM)).all()},
         prefs={
-            s.user_id: PersonPrefs(s.reminder_hour, s.working_days, s.paused_until, s.reminders_enabled)
+            s.user_id: PersonPrefs(**{name: getattr(s, name) for name in PersonPrefs.__dataclass_fields__})
             for s in session.exec(select(PersonSettings)).all()
         },
         claims=list(session.exec(select(OutboundClaim)).all()),
@@ -326,9 +330,11 @@ def expected_recipients(session: Session, w: World, now: datetime) -> list[Recip
         tz = info.zone(DEFAULT_TZ) if info else DEFAULT_TZ
         prefs = w.prefs.get(user, PersonPrefs())
         local = now.astimezone(tz)
-        if not prefs.reminders_enabled or local.hour < prefs.reminder_hour or local.weekday() not in prefs.weekdays:
+        if local.hour < prefs.reminder_hour or local.weekday() not in prefs.weekdays:
             continue
         if prefs.paused_until is not None and local.date() < prefs.paused_until:
+            continue
+        if not morning_by_cadence(prefs, local.date(), tz):
             continue
         served = any(
             c.recipient == user
@@ -341,10 +347,41 @@ def expected_recipients(session: Session, w: World, now: datetime) -> list[Recip
     return out
 
 
+def first_of_week(prefs: PersonPrefs, day: date) -> date:
+    """The day the person's week that holds `day` starts: after their longest run of days off (Monday if none)."""
+    runs = {}
+    for start in range(7):
+        if start in prefs.weekdays:
+            off = next((n for n in range(7) if (start - n - 1) % 7 in prefs.weekdays), 7)
+            runs[start] = off
+    start = max(sorted(runs), key=lambda d: runs[d])  # the first of the longest (max keeps the first it meets)
+    return next(day - timedelta(days=n) for n in range(7) if (day - timedelta(days=n)).weekday() == start)
+
+
+def morning_by_cadence(prefs: PersonPrefs, today: date, tz: ZoneInfo) -> bool:
+    """§6: off never; a public holiday they skip never; Mondays only on the week's first day they work and keep."""
+    code = prefs.holiday_country if prefs.holiday_country is not None else default_holiday_country(tz.key)
+    country = code.upper() if code else None
+
+    def skipped(d: date) -> bool:
+        return bool(prefs.skip_holidays and country and d in holidays.country_holidays(country, years=d.year))
+
+    if prefs.cadence == "off" or skipped(today):
+        return False
+    if prefs.cadence == "daily":
+        return True
+    first = first_of_week(prefs, today)
+    earlier = [first + timedelta(days=n) for n in range((today - first).days)]
+    return not any(d.weekday() in prefs.weekdays and not skipped(d) for d in earlier)
+
+
 def expected_morning(session: Session, w: World, now: datetime, r: Recipient) -> Morning:
     """The DM with complete lists, as the rules read for this one person."""
     today, days = r.local_date, weekdays(r.prefs)
     horizon = next_working_day(today, days)
+    label = "tomorrow" if horizon == today + timedelta(days=1) else f"by {horizon:%a}"
+    if r.prefs.cadence == "mondays":  # the week ahead
+        horizon, label = first_of_week(r.prefs, today) + timedelta(days=6), "this week"
 
     def by_due(i: ActionItem) -> tuple[Any, ...]:
         missing = i.due_date is None
@@ -393,7 +430,7 @@ def expected_morning(session: Session, w: World, now: datetime, r: Recipient) ->
         overdue=[view(w, i) for i in mine if i.due_date and i.due_date < today],
         today=[view(w, i) for i in mine if i.due_date == today],
         soon=[view(w, i) for i in mine if i.due_date and i.due_date > today],
-        soon_label="tomorrow" if horizon == today + timedelta(days=1) else f"by {horizon:%a}",
+        soon_label=label,
         reviews=awaiting_review(session, TEAM, r.user_id),
         waiting=waiting,
         orphaned=[view(w, i) for i in given if i.owner in gone],
@@ -433,8 +470,9 @@ def rendered(m: Morning) -> tuple[str, list[Any]]:
         MONDAY + timedelta(days=1, hours=-1),  # Tuesday 16:00 UTC
         MONDAY - timedelta(days=1),  # Sunday: only those who work Sundays
         MONDAY + timedelta(days=4, hours=6),  # Friday 23:00 UTC: Saturday in Tokyo and Auckland
+        MONDAY + timedelta(hours=9),  # Tuesday 11:00 in Tokyo, the day after Labour Thanksgiving Day
     ],
-    ids=["mon-17", "mon-08", "mon-10", "tue-16", "sun-17", "fri-23"],
+    ids=["mon-17", "mon-08", "mon-10", "tue-16", "sun-17", "fri-23", "tue-02"],
 )
 @pytest.mark.parametrize("read", ["in-one-transaction", "as-the-sweep-reads"])
 def test_the_batched_sweep_matches_the_rules_person_by_person(db: Database, now: datetime, read: str) -> None:

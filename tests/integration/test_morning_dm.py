@@ -70,7 +70,7 @@ def test_nothing_on_days_off_while_paused_or_with_reminders_off(bot: LocalBot, c
     tick(bot, MON_0700_UTC + timedelta(days=2, hours=2))  # Wednesday the 25th: the pause is over
     assert len(dms(bot, "U0BOB")) == 1
     with bot.db.session() as s:
-        save_prefs(s, clock, Actor(team_id="T0SIM", user_id="U0BOB"), PersonPrefs(reminders_enabled=False))
+        save_prefs(s, clock, Actor(team_id="T0SIM", user_id="U0BOB"), PersonPrefs(cadence="off"))
     tick(bot, MON_0700_UTC + timedelta(days=3, hours=2))
     assert len(dms(bot, "U0BOB")) == 1
 

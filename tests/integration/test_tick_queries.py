@@ -1,10 +1,10 @@
-"""The morning sweep costs a fixed number of SQL queries: 10 people or 200, 100 items or 4,000."""
+"""The minute sweep costs a fixed number of SQL queries: 10 people or 200, 100 items or 4,000."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 from slack_sdk import WebClient
@@ -37,7 +37,7 @@ def counting(db: Database) -> Iterator[list[str]]:
 
 
 def add_people(db: Database, start: int, count: int, items_each: int) -> None:
-    """People with open items: overdue, due today, later, and some given to the next person."""
+    """People with open items: overdue, due today, later, some given to the next person, one due within the hour."""
     today = MONDAY_1700_UTC.date()
     people, items = [], []
     for p in range(start, start + count):
@@ -63,17 +63,35 @@ def add_people(db: Database, start: int, count: int, items_each: int) -> None:
                     "created_by": f"U{(p + 1) % (start + count):05d}" if i % 2 else f"U{p:05d}",
                     "channel": "C0TICK",
                     "due_date": today + timedelta(days=i % 7 - 4),
+                    "due_time": None,
+                    "due_tz": None,
                     "created_at": MONDAY_1700_UTC - timedelta(days=10),
                     "completed_at": MONDAY_1700_UTC - timedelta(hours=2) if i == items_each - 1 else None,
                 }
             )
+        items.append(
+            {
+                "team_id": TEAM,
+                "number": 100_000 + p,
+                "title": f"Call {p}",
+                "status": "open",
+                "owner": f"U{p:05d}",
+                "created_by": f"U{p:05d}",
+                "channel": "C0TICK",
+                "due_date": today,
+                "due_time": time(17, 30),  # its reminder an hour before is due: one more DM each
+                "due_tz": "UTC",
+                "created_at": MONDAY_1700_UTC - timedelta(days=10),
+                "completed_at": None,
+            }
+        )
     with db.engine.begin() as conn:
         conn.execute(insert(Person), people)
         conn.execute(insert(ActionItem), items)
 
 
-def tick(db: Database) -> tuple[int, int]:
-    """(queries, DMs queued) of one tick at Monday 17:00 UTC (what the sweep does; the drainer sends)."""
+def tick(db: Database) -> tuple[int, int, int]:
+    """(queries, morning DMs, before-due reminders queued) of one tick at Monday 17:00 UTC (the drainer sends)."""
     clock = FrozenClock(MONDAY_1700_UTC)
     settings = load_settings({"SLACK_BOT_TOKEN": "xoxb-test", "DATABASE_URL": db.url})
     client = WebClient(token="xoxb-test", base_url="http://127.0.0.1:9/api/")
@@ -82,15 +100,15 @@ def tick(db: Database) -> tuple[int, int]:
         conn.execute(delete(OutboundClaim))
     with counting(db) as statements:
         report = queue_all(rt)
-    return len(statements), report.queued["morning DMs"]
+    return len(statements), report.queued["morning DMs"], report.queued["before-due reminders"]
 
 
 def test_the_tick_query_count_does_not_grow_with_people_or_items(db: Database) -> None:
     with db.engine.begin() as conn:
         conn.execute(insert(Workspace), [{"team_id": TEAM, "name": "Tick", "created_at": MONDAY_1700_UTC}])
     add_people(db, 0, 10, items_each=10)
-    small, small_dms = tick(db)
+    small, small_dms, small_reminders = tick(db)
     add_people(db, 10, 190, items_each=20)
-    large, large_dms = tick(db)
-    assert (small_dms, large_dms) == (10, 200)
+    large, large_dms, large_reminders = tick(db)
+    assert (small_dms, large_dms, small_reminders, large_reminders) == (10, 200, 10, 200)
     assert large == small, f"{small} queries for 10 people and 100 items, {large} for 200 people and 3,900 items"

@@ -62,6 +62,11 @@ def build_project(bot: LocalBot) -> None:
     with bot.db.session() as s:
         prefs = PersonPrefs(reminder_hour=8, working_days="mon-thu", paused_until=None, notify_done_now=True)
         save_prefs(s, bot.clock, Actor(team_id="T0SIM", user_id="U0BOB"), prefs)
+        # Every other setting away from its default: a cadence, a chosen country, none, a lead.
+        quiet = PersonPrefs(cadence="mondays", skip_holidays=True, holiday_country="JP", remind_before_minutes=1440)
+        save_prefs(s, bot.clock, Actor(team_id="T0SIM", user_id="U0CAROL"), quiet)
+        off = PersonPrefs(cadence="off", holiday_country="", remind_before_minutes=0)
+        save_prefs(s, bot.clock, Actor(team_id="T0SIM", user_id="U0DANA"), off)
 
 
 def export(db: Database, clock: FrozenClock) -> dict[str, Any]:
@@ -79,6 +84,20 @@ def test_export_import_into_an_empty_database_export_is_identical(
     build_project(bot)
     first = export(bot.db, clock)
     [ws] = first["workspaces"]
+    people = {p["user_id"]: p for p in ws["people"]}
+    assert people["U0CAROL"] == {  # every setting a person can change, as §8 shows them
+        "user_id": "U0CAROL",
+        "tz": "Asia/Tokyo",
+        "reminder_hour": 9,
+        "working_days": "mon-fri",
+        "paused_until": None,
+        "cadence": "mondays",
+        "holiday_country": "JP",
+        "skip_holidays": True,
+        "remind_before_minutes": 1440,
+        "notify_done_now": False,
+    }
+    assert (people["U0DANA"]["holiday_country"], people["U0ALICE"]["holiday_country"]) == ("", None)
     counts = {k: len(v) for k, v in ws.items() if isinstance(v, list)}
     assert all(counts[k] for k in ("action_items", "deliverables", "milestones", "outcomes", "digests", "audit"))
     empty = Database(pg_schemas.new_url() if pg_schemas else f"sqlite:///{tmp_path / 'restored.db'}")  # same kind
