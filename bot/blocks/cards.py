@@ -198,7 +198,8 @@ def usage_card(command: str, lines: list[str]) -> Message:
 
 ACTION_USAGE = [
     "*/action* — track what people promised",
-    "• `/action add <title> [@owner…] [by <date>] [for D-n]` — one item per owner; no mention: you own it",
+    "• `/action add <title> [@owner…] [by <date>] [for D-n]` — one item per owner (a @group: per member);"
+    " no mention: you own it",
     "• `/action list [mine|@user|overdue|week|done|unassigned]` — this channel's open items by default",
     "• `/action show A-12` — details and history",
     "• `/action list unassigned` — items nobody owns yet · `/action take A-12` — make one yours",
