@@ -22,6 +22,7 @@ from bot.errors import DomainError
 from bot.listeners import (
     acting,
     actions,
+    capture_confirm,
     commands,
     digest,
     events,
@@ -89,6 +90,7 @@ def create_app(
     app.use(acting.resolve_actor)
     commands.register(app)
     actions.register(app)
+    capture_confirm.register(app)
     events.register(app)
     home.register(app)
     shortcuts.register(app)

@@ -7,22 +7,23 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session
 
 from bot.blocks import cards
-from bot.blocks.capture import confirmation
-from bot.capture.drafts import Draft, draft_from_text, drafts_from_message
+from bot.blocks.capture import confirmation, source_id
+from bot.capture.notes import read_notes
+from bot.capture.text import quote
+from bot.capture_reading import Lookups, read_capture
 from bot.clock import Clock
 from bot.errors import DomainError
-from bot.services import action_items
-from bot.services.action_items import ItemView, Planned, check_owners
+from bot.services import action_items, capture
+from bot.services.action_items import ItemView, Planned
+from bot.services.capture import CaptureDraft
 from bot.services.common import Actor
-from bot.services.people import PersonInfo
 from storage.db import Database
 from storage.repositories import captures, outbox
 
@@ -31,7 +32,7 @@ log = logging.getLogger(__name__)
 SWEEP_AFTER = timedelta(minutes=1)
 # A capture that still cannot be written after this is given up: one WARNING line, and it stays held for a person.
 GIVE_UP_AFTER = timedelta(days=1)
-Resolve = Callable[[list[str]], dict[str, PersonInfo]]
+_ANY_DAY = date(2000, 1, 1)  # what `worth_holding` reads dates against: it asks only whether there are entries
 
 
 @dataclass(frozen=True)
@@ -59,66 +60,74 @@ def read_held(db: Database, team_id: str, event_id: str) -> Held | None:
     return Held(team_id, event_id, json.loads(payload), received_at)
 
 
-def write(db: Database, clock: Clock, held: Held, actor: Actor, resolve: Resolve) -> bool:
+def worth_holding(text: str, blocks: Any, attachments: Any, *, from_app: bool) -> bool:
+    """True when a message holds notes or marker lines to capture (a pure read: no database, no Slack)."""
+    found = read_notes(text, blocks, attachments, from_app=from_app, members=(), when_for=lambda _owner: _ANY_DAY)
+    return bool(found.entries)
+
+
+def write(db: Database, clock: Clock, held: Held, actor: Actor, lookups: Lookups) -> bool:
     """Write `held` once; False when another writer (a retry, the sweep) wrote it first."""
-    # False when another writer (a retry, the sweep) wrote it first. A failure is recorded so the sweep tries again
-    # after a pause (and never before newer captures), then raised.
+    # A failure is recorded so the sweep tries again after a pause (and never before newer captures), then raised.
     try:
-        return _write(db, clock, held, actor, resolve)
+        return _write(db, clock, held, actor, lookups)
     except Exception:
         with db.session() as session:
             captures.failed(session, clock.now(), held.team_id, held.event_id)
         raise
 
 
-def _write(db: Database, clock: Clock, held: Held, actor: Actor, resolve: Resolve) -> bool:
+def _write(db: Database, clock: Clock, held: Held, actor: Actor, lookups: Lookups) -> bool:
     said = held.said
-    day = held.received_at.astimezone(actor.tz).date()
-    drafts = drafts_from_message(said["text"], day)
-    if said["kind"] == "mention" and not drafts:
-        drafts = [draft_from_text(said["text"], day)]
-    owners = [o for d in drafts for o in d.owners]
-    people = resolve(owners) if owners else {}
+    author = lookups.resolve([actor.user_id]).get(actor.user_id) if not said.get("from_app") else None
+    reading = read_capture(said, held.received_at, author, lookups)
     with db.session() as session:
         if not captures.clear(session, held.team_id, held.event_id):
             return False
-        if not drafts:
+        if not reading.drafts and not reading.notes:
             return True
-        planned, notes = _plan(session, clock, actor, drafts, people)
+        planned, notes = _plan(session, clock, actor, reading.drafts)
         items = action_items.insert_planned(
-            session, clock, actor, [p for p, _ in planned], source_ts=said["ts"], source_channel=actor.channel
+            session,
+            clock,
+            actor,
+            [p for p, _ in planned],
+            source_ts=said["ts"],
+            source_channel=actor.channel,
+            by_app=bool(said.get("from_app")),
         )
-        notes += _warnings(planned, items)
+        notes = reading.notes + notes + _warnings(planned, items)
         _enqueue_messages(session, clock, actor, said, items, notes)
     return True
 
 
 def _plan(
-    session: Session, clock: Clock, actor: Actor, drafts: list[Draft], people: dict[str, PersonInfo]
-) -> tuple[list[tuple[Planned, Draft]], list[str]]:
-    """Each draft checked: the items to insert, and a note for each line that cannot be taken (never dropped)."""
-    planned: list[tuple[Planned, Draft]] = []
+    session: Session, clock: Clock, actor: Actor, drafts: list[CaptureDraft]
+) -> tuple[list[tuple[Planned, CaptureDraft]], list[str]]:
+    """Each draft checked: the items to insert, and a note for each entry that cannot be taken (never dropped)."""
+    planned: list[tuple[Planned, CaptureDraft]] = []
     notes: list[str] = []
     for draft in drafts:
         try:
-            check_owners(draft.owners, people)
             plan = action_items.plan_items(
                 session,
                 clock,
                 actor,
                 title=draft.title,
-                owners=draft.owners,
+                owners=[draft.owner] if draft.owner else [],
+                unassigned=draft.owner is None,
                 due=draft.due,
                 deliverable_key=draft.for_key,
+                entry=draft.entry,
             )
         except DomainError as exc:
-            notes.append(f'"{draft.title[:80]}": {exc.message}')
+            notes.append(f'"{quote(draft.title, 80)}": {exc.message}')
             continue
         planned.append((plan, draft))
     return planned, notes
 
 
-def _warnings(planned: list[tuple[Planned, Draft]], items: list[ItemView]) -> list[str]:
+def _warnings(planned: list[tuple[Planned, CaptureDraft]], items: list[ItemView]) -> list[str]:
     """A note for each line read differently from how it was written (its items named by their keys)."""
     notes, first = [], 0
     for plan, draft in planned:
@@ -134,7 +143,7 @@ def _enqueue_messages(
 ) -> None:
     """The thread confirmation and the owners' DMs, with the items' real keys, in the items' transaction."""
     now, today = clock.now(), actor.today(clock)
-    message = confirmation(items, notes, today=today)
+    message = confirmation(items, notes, today=today, source=source_id(said["channel"], said["ts"]))
     if message is not None:
         outbox.enqueue(
             session,
@@ -178,3 +187,13 @@ def ready_for_sweep(db: Database, clock: Clock, limit: int = 100) -> list[tuple[
     """(team_id, event_id) of captures held a minute or more whose next try is due, oldest first."""
     with db.session(readonly=True) as session:
         return captures.ready(session, clock.now(), held_for=SWEEP_AFTER, limit=limit)
+
+
+def apply_edit(db: Database, clock: Clock, said: dict[str, Any], actor: Actor, lookups: Lookups) -> list[ItemView]:
+    """A person edited their message: the still-open items of the entries it changed take the new words."""
+    author = lookups.resolve([actor.user_id]).get(actor.user_id)
+    reading = read_capture(said, clock.now(), author, lookups)
+    if not reading.drafts:
+        return []
+    with db.session() as session:
+        return capture.apply_edit(session, clock, actor, reading.drafts, ts=str(said["ts"]))

@@ -15,6 +15,7 @@ class ActionId(StrEnum):
     ITEM_UNDO = "item-undo"
     ITEM_TAKE = "item-take"
     ITEM_NUDGE = "item-nudge"
+    CAPTURE_UNDO = "capture-undo"
     LIST_PAGE = "list-page"
     HOME_NEW_ITEM = "home-new-item"
     HOME_REFRESH = "home-refresh"

@@ -88,9 +88,8 @@ def run_held_captures(rt: Runtime) -> int:
         if client is None or held is None:
             continue  # not installed (kept for when it is), or written meanwhile
         actor = deps.author(client, team_id, held.said)
-        resolve = (lambda c, t: lambda ids: deps.directory.resolve(c, t, ids))(client, team_id)
         try:
-            written += capture_flow.write(rt.db, rt.clock, held, actor, resolve)
+            written += capture_flow.write(rt.db, rt.clock, held, actor, deps.lookups(client, team_id, held.said))
         except Exception:  # noqa: BLE001 - one capture that cannot be written must not stop the others
             log.exception("held capture %s of %s not written; tried again later", event_id, team_id)
     return written

@@ -132,6 +132,7 @@ class Planned:
     views: list[ItemView]
     deliverable_id: int | None
     deliverable: Deliverable | None
+    entry: str | None = None  # the notes entry it came from (a fingerprint), for edits of the notes
 
 
 def plan_items(
@@ -143,6 +144,8 @@ def plan_items(
     owners: list[str],
     due: ParsedDate | None,
     deliverable_key: Key | None = None,
+    unassigned: bool = False,
+    entry: str | None = None,
 ) -> Planned:
     """Check a new item and shape its rows (writing nothing but the workspace row); refusals raise."""
     # Every refusal is a `DomainError`.
@@ -158,7 +161,7 @@ def plan_items(
             f"D-{deliverable.number} is {deliverable.status}; link the item to an open deliverable.",
             field="deliverable",
         )
-    who = list(dict.fromkeys(owners)) if owners else [actor.user_id]
+    who: list[str | None] = [None] if unassigned else list(dict.fromkeys(owners)) or [actor.user_id]
     due_day, due_at = (due.day, due.at) if due else (None, None)
     views = [
         ItemView(
@@ -178,7 +181,7 @@ def plan_items(
         )
         for owner in who
     ]
-    return Planned(views, deliverable.id if deliverable else None, deliverable)
+    return Planned(views, deliverable.id if deliverable else None, deliverable, entry)
 
 
 def insert_planned(
@@ -190,6 +193,7 @@ def insert_planned(
     source_url: str | None = None,
     source_channel: str | None = None,
     source_ts: str | None = None,
+    by_app: bool = False,
 ) -> list[ItemView]:
     """Number planned items and insert them with their audit rows; returns the views with their keys."""
     # To in progress); returns the views with their keys, for the messages the caller enqueues in this transaction.
@@ -210,7 +214,7 @@ def insert_planned(
                 before={"status": "planned"},
                 after={"status": "in_progress"},
             )
-    pairs = [(v, plan.deliverable_id) for plan in planned for v in plan.views]
+    pairs = [(v, plan) for plan in planned for v in plan.views]
     if not pairs:
         return []
     numbers = reserve_numbers(session, actor.team_id, "A", len(pairs))
@@ -227,13 +231,15 @@ def insert_planned(
             due_date=v.due_date,
             due_time=v.due_time,
             due_tz=v.due_tz,
-            deliverable_id=deliverable_id,
+            deliverable_id=plan.deliverable_id,
             source_url=source_url,
             source_channel=source_channel,
             source_ts=source_ts,
+            source_entry=plan.entry,
+            by_app=by_app,
             created_at=now,
         )
-        for (v, deliverable_id), number in zip(pairs, numbers, strict=True)
+        for (v, plan), number in zip(pairs, numbers, strict=True)
     )
     for (v, _), number in zip(pairs, numbers, strict=True):
         audit(

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from bot.clock import Clock
 from storage.repositories import people as person_rows
+from storage.repositories import workspaces
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,14 @@ class PersonInfo:
     is_bot: bool = False
     is_admin: bool = False
     deleted: bool = False
+    display_name: str = ""
+    first_name: str = ""
+    last_name: str = ""
+
+    @property
+    def active_human(self) -> bool:
+        """A person who can own work: not a bot, not deactivated."""
+        return not (self.is_bot or self.deleted)
 
     @property
     def display(self) -> str:
@@ -51,6 +60,9 @@ def _info(r: Any) -> PersonInfo:
         is_bot=bool(r.is_bot),
         is_admin=bool(r.is_admin),
         deleted=bool(r.deleted),
+        display_name=r.display_name,
+        first_name=r.first_name,
+        last_name=r.last_name,
     )
 
 
@@ -69,6 +81,11 @@ def cached(session: Session | Connection, team_id: str, user_ids: Iterable[str])
     return {r.user_id: _info(r) for r in person_rows.by_ids(session, team_id, ids)}
 
 
+def directory_of(session: Session | Connection, team_id: str) -> list[PersonInfo]:
+    """Every cached person of a workspace who can own work (active humans), for names in meeting notes."""
+    return [_info(r) for r in person_rows.active_humans(session, team_id)]
+
+
 def remember(session: Session, clock: Clock, team_id: str, people: Iterable[PersonInfo]) -> None:
     """Insert or refresh cache rows."""
     now: datetime = clock.now()
@@ -84,4 +101,17 @@ def remember(session: Session, clock: Clock, team_id: str, people: Iterable[Pers
             is_bot=p.is_bot,
             is_admin=p.is_admin,
             deleted=p.deleted,
+            display_name=p.display_name,
+            first_name=p.first_name,
+            last_name=p.last_name,
         )
+
+
+def synced_at(session: Session, team_id: str) -> datetime | None:
+    """When the workspace's people were last read whole from Slack (None: never)."""
+    return workspaces.people_synced_at(session, team_id)
+
+
+def mark_synced(session: Session, team_id: str, at: datetime) -> None:
+    """Record a whole read of the workspace's people."""
+    workspaces.mark_people_synced(session, team_id, at)

@@ -13,7 +13,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.clock import Clock
-from bot.services.people import PersonInfo, cached, everyone, remember
+from bot.services.people import PersonInfo, cached, directory_of, everyone, mark_synced, remember, synced_at
 from storage.db import Database
 
 log = logging.getLogger(__name__)
@@ -30,9 +30,13 @@ def person_from_slack(member: dict[str, Any]) -> PersonInfo:
         is_bot=bool(member.get("is_bot")) or member.get("id") == "USLACKBOT",
         is_admin=bool(member.get("is_admin") or member.get("is_owner")),
         deleted=bool(member.get("deleted")),
+        display_name=str(profile.get("display_name") or ""),
+        first_name=str(profile.get("first_name") or ""),
+        last_name=str(profile.get("last_name") or ""),
     )
 
 
+NAMES_REFRESH = timedelta(hours=1)  # a name in notes that matches no one reads the people again, at most this often
 RECENT_SECONDS = 60.0  # how long a worker trusts what it last read of a person without asking the database again
 RECENT_LIMIT = 20_000
 REFRESH_SECONDS = 30.0  # how often a web worker reads the people stored since its last read (`keep_fresh`)
@@ -154,9 +158,32 @@ class PeopleDirectory:
         return known
 
     def sync(self, client: WebClient, team_id: str) -> int:
-        """Fill the cache from users.list; returns how many people were stored."""
+        """Fill the cache from users.list, page by page; returns how many people were stored."""
         people: list[PersonInfo] = []
-        for page in client.users_list(limit=200):
+        for page in client.users_list(limit=200):  # a SlackResponse iterates over its pages (cursor)
             people.extend(person_from_slack(m) for m in page.get("members", []))
         self.remember(team_id, people)
+        with self.db.session() as session:
+            mark_synced(session, team_id, self.clock.now())
         return len(people)
+
+    def names(self, client: WebClient, team_id: str) -> list[PersonInfo]:
+        """Everyone who can own work, for names in notes; read whole from Slack the first time."""
+        with self.db.session(readonly=True) as session:
+            synced = synced_at(session, team_id)
+            found = directory_of(session, team_id)
+        if synced is None:
+            self.sync(client, team_id)
+            with self.db.session(readonly=True) as session:
+                found = directory_of(session, team_id)
+        return found
+
+    def refresh_names(self, client: WebClient, team_id: str) -> list[PersonInfo] | None:
+        """A name matched no one: read the people again, at most once an hour per workspace (None: not now)."""
+        with self.db.session(readonly=True) as session:
+            synced = synced_at(session, team_id)
+        if synced is not None and self.clock.now() - synced < NAMES_REFRESH:
+            return None
+        self.sync(client, team_id)
+        with self.db.session(readonly=True) as session:
+            return directory_of(session, team_id)

@@ -3,10 +3,14 @@
 BOT_SCOPES = (
     "app_mentions:read",
     "channels:history",
+    "channels:read",
     "chat:write",
     "commands",
     "files:write",
     "groups:history",
+    "groups:read",
+    "im:read",
+    "mpim:read",
     "usergroups:read",
     "users:read",
 )

@@ -25,7 +25,7 @@ def candidates(session: Session, now: datetime, teams: list[str]) -> set[tuple[s
     # Owners, creators waiting, reviewers, outcome owners. An item nobody owns yet has nobody to remind; an app that
     # posted notes is no recipient (`by_app`: its bot user created the items).
     reviewer = func.coalesce(col(Deliverable.approver), col(Milestone.owner), col(Deliverable.created_by))
-    every = union_all(
+    every: Any = union_all(
         select(col(ActionItem.team_id), col(ActionItem.owner))
         .where(col(ActionItem.status) == "open", col(ActionItem.team_id).in_(teams))
         .distinct(),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete
@@ -33,3 +34,16 @@ def purge(session: Session, models: Sequence[Any], team_id: str) -> None:
     """Delete every row of one workspace from these tables, in this order."""
     for model in models:
         session.execute(delete(model).where(col(model.team_id) == team_id))
+
+
+def people_synced_at(session: Session, team_id: str) -> datetime | None:
+    """When the workspace's people were last read whole from users.list (None: never)."""
+    row = session.get(Workspace, team_id)
+    return row.people_synced_at if row is not None else None
+
+
+def mark_people_synced(session: Session, team_id: str, at: datetime) -> None:
+    """Record a whole read of the workspace's people (creating the workspace row on first contact)."""
+    row = session.get(Workspace, team_id) or Workspace(team_id=team_id, created_at=at)
+    row.people_synced_at = at
+    session.add(row)

@@ -169,7 +169,7 @@ def test_a_captured_message_is_answered_after_one_insert_and_its_items_follow(
         assert [s for s in statements if s in ("INSERT", "UPDATE", "DELETE")] == ["INSERT"]  # the held capture
         assert at_answer == []
         assert outbox.wait_idle()
-    assert titles(bot, clock) == ["book the kickoff room"]
+    assert titles(bot, clock) == ["Book the kickoff room"]
     bot.drainer.drain()
     [reply_in_thread] = bot.api.wait_for("chat.postMessage", count=2)[:1]
     assert "A-1" in text_of(reply_in_thread.params)

@@ -47,7 +47,7 @@ def test_the_bolt_channel_message_payload_with_a_marker_line(bot: LocalBot, cloc
         headers = {"X-Slack-Retry-Num": retry, "X-Slack-Retry-Reason": "http_timeout"} if retry else None
         assert bot.sender.raw(raw, content_type="application/json", extra_headers=headers).status == 200
     [item] = all_items(bot, clock)
-    assert (item["title"], item["owner"], item["due_date"]) == ("ship the fixtures", "U0ALICE", "2026-11-27")
+    assert (item["title"], item["owner"], item["due_date"]) == ("Ship the fixtures", "U0ALICE", "2026-11-27")
     [reply] = bot.api.wait_for("chat.postMessage")
     assert reply.params["thread_ts"] == "1610261659.001400"
 

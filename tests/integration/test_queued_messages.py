@@ -110,7 +110,7 @@ def test_a_failing_capture_is_retried_with_backoff_and_never_delays_newer_ones(
         assert "held captures: 0 queued" in sweep(web, NOW + timedelta(minutes=1, seconds=30))
     web.sender.message("alice", "#proj-website", "AI: fine one")
     with web.db.session(readonly=True) as s:
-        assert [i.title for i in s.exec(select(ActionItem)).all()] == ["fine one"]
+        assert [i.title for i in s.exec(select(ActionItem)).all()] == ["Fine one"]
     with web.db.session(readonly=True) as s:
         retry_at = sorted(r.retry_at for r in s.exec(select(captures.ProcessedEvent)).all() if r.payload)
     assert retry_at and all(r > NOW + timedelta(minutes=2) for r in retry_at)  # the second try waits longer

@@ -94,7 +94,6 @@ def test_the_console_loop_shows_the_app_and_posts_a_paste_cut_short_by_the_end_o
     assert printed.endswith("Bye.\n")
 
 
-@pytest.mark.xfail(strict=False, reason="capture of apps' notes lands with issue 17")
 def test_notes_pasted_as_an_app_become_items_for_the_people_they_name(
     bot: LocalBot, clock: FrozenClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -117,7 +117,7 @@ def test_an_outage_is_answered_politely_and_recovers_by_itself(
         proxy.restore()
         retried = event_again(bot.sender, event, event_id)
         assert [retried(n).status for n in (1, 2, 3)] == [200, 200, 200]
-        assert titles(bot.db) == sorted(["Sign the SOW", "renew the certificate", "rotate the keys"])
+        assert titles(bot.db) == sorted(["Sign the SOW", "Renew the certificate", "Rotate the keys"])
         assert "A-4" in cmd("alice", "/action", "add Order badges").json()["text"]
         assert http_status(f"{bot.url}/readyz") == 200
         monday.set(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))  # the next sweep, later that morning
@@ -218,7 +218,7 @@ def test_serve_and_scheduler_ride_out_an_outage(
                 code = stop(worker)
             assert code == 0
             db = Database(pg_url)
-            assert titles(db) == sorted(["Sign the SOW", "renew the certificate", "rotate the keys", "Order badges"])
+            assert titles(db) == sorted(["Sign the SOW", "Renew the certificate", "Rotate the keys", "Order badges"])
             db.dispose()
             assert mornings(api).count("U0BOB") == 1
             log = served.log_text()

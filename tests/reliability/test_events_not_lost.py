@@ -67,7 +67,7 @@ def test_a_message_that_cannot_be_held_is_not_acknowledged_and_the_retries_captu
     again = redeliver(bot, "message")
     replies = [again(n) for n in (1, 2, 3)]
     assert [r.status for r in replies] == [200, 200, 200]
-    assert titles(bot) == ["book the kickoff room", "send the agenda"]  # four deliveries, one capture
+    assert titles(bot) == ["Book the kickoff room", "Send the agenda"]  # four deliveries, one capture
     ts = bot.sender.last_message_ts or ""
     bot.api.wait_for("chat.postMessage", count=2)  # the thread confirmation and carol's DM card
     assert thread_replies(bot, ts) == 1
@@ -82,9 +82,9 @@ def test_a_capture_whose_items_fail_after_the_answer_is_kept_and_the_sweep_write
     assert titles(bot) == []
     summary = sweep(bot, timedelta(minutes=2))
     assert "held captures: 1 queued" in summary and "sent 2" in summary  # the confirmation and carol's DM card
-    assert titles(bot) == ["book the kickoff room", "send the agenda"] and held(bot) == 0
+    assert titles(bot) == ["Book the kickoff room", "Send the agenda"] and held(bot) == 0
     assert "held captures: 0 queued" in sweep(bot, timedelta(minutes=3))
-    assert titles(bot) == ["book the kickoff room", "send the agenda"]
+    assert titles(bot) == ["Book the kickoff room", "Send the agenda"]
     assert thread_replies(bot, bot.sender.last_message_ts or "") == 1
 
 
@@ -100,7 +100,7 @@ def test_a_slack_retry_of_a_held_capture_writes_it_once(bot: LocalBot) -> None:
         assert bot.sender.message("alice", "#proj-website", NOTES).status == 200
     again = redeliver(bot, "message")
     assert [again(n).status for n in (1, 2)] == [200, 200]
-    assert titles(bot) == ["book the kickoff room", "send the agenda"] and held(bot) == 0
+    assert titles(bot) == ["Book the kickoff room", "Send the agenda"] and held(bot) == 0
     bot.api.wait_for("chat.postMessage", count=2)
     assert thread_replies(bot, bot.sender.last_message_ts or "") == 1
 
@@ -134,7 +134,7 @@ def test_four_deliveries_at_the_same_moment_capture_once(bot: LocalBot) -> None:
     for t in threads:
         t.join(timeout=30)
     assert sorted(statuses) == [200, 200, 200, 200]
-    assert titles(bot) == ["book the kickoff room", "send the agenda"]
+    assert titles(bot) == ["Book the kickoff room", "Send the agenda"]
     assert processed(bot) == 1
     bot.api.wait_for("chat.postMessage", count=2)
     assert thread_replies(bot, bot.sender.last_message_ts or "") == 1

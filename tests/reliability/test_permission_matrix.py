@@ -246,6 +246,7 @@ def test_the_matrix_covers_every_mutating_button_the_app_registers() -> None:
     tried = {"item-done", "item-snooze", "item-undo", "item-edit", "item-reassign", "plan-submit", "plan-approve"}
     tried |= {"plan-request-changes", "gate-go", "gate-no-go", "item-nudge"}
     tried |= {"item-take"}  # on unassigned and app items: tests/integration/test_unassigned_items.py
+    tried |= {"capture-undo"}  # the poster only; an app's notes anyone: tests/integration/test_notes_capture.py
     read_only_or_pickers = {"list-page", "home-new-item", "home-refresh", "deliverable-pick", "open-settings"}
     registered = {a.value for a in ActionId} | {a.value for a in PlanActionId}
     assert registered - tried - read_only_or_pickers <= {"plan-submit-anyway"}
