@@ -40,6 +40,8 @@ class BlockId(StrEnum):
     PAUSED_UNTIL = "paused-until"
     SWITCHES = "switches"
     CAPTURE = "capture"
+    REPEAT = "repeat"
+    REPEAT_TEXT = "repeat-text"
     CADENCE = "cadence"
     BEFORE_DUE = "before-due"
     HOLIDAY_COUNTRY = "holiday-country"

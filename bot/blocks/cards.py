@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from bot.blocks.common import Block, button, channel, clip, context, due_text, esc, is_overdue, owner, section, user
+from bot.capture.recurrence_words import describe
 from bot.ids import ActionId
 from bot.services.action_items import ItemList, ItemView
 
@@ -61,6 +62,8 @@ def _meta(item: ItemView, today: date, *, show_owner: bool = True, show_channel:
     if show_owner:
         parts.append(f"Owner {owner(item.owner)}")
     parts.append(due_text(item.due_date, item.due_time, item.due_tz, today=today) + (" ⚠️ *overdue*" if overdue else ""))
+    if item.recurrence:
+        parts.append(f"🔁 {esc(describe(item.recurrence))}")
     if item.snoozed_until and item.status == "open":
         parts.append(f"💤 snoozed until {item.snoozed_until:%a, %b} {item.snoozed_until.day}")
     if show_channel and item.channel:
@@ -109,7 +112,19 @@ def completed(item: ItemView, *, today: date) -> Message:
         section(f"☑️ *{item.key}*  ~{esc(item.title)}~ is done."),
         context(f"Owner {owner(item.owner)} · was {due_text(item.due_date, item.due_time, item.due_tz, today=today)}"),
     ]
-    return Message(text=f"{item.key} {esc(item.title)} is done.", blocks=blocks)
+    following = next_occurrence_line(item, today)
+    if following:
+        blocks.append(context(following))
+    return Message(
+        text=f"{item.key} {esc(item.title)} is done." + (f" {following}" if following else ""), blocks=blocks
+    )
+
+
+def next_occurrence_line(item: ItemView, today: date) -> str | None:
+    """`🔁 Next: A-13, due Mon, Dec 14` after an occurrence of a series is done or skipped."""
+    if not item.next_key:
+        return None
+    return f"🔁 Next: *{item.next_key}*, {due_text(item.next_due, item.due_time, item.due_tz, today=today)}"
 
 
 def assigned_dm(item: ItemView, *, by: str, today: date, soon: str | None = None) -> Message:
@@ -206,9 +221,11 @@ ACTION_USAGE = [
     "• `/action done|reopen|cancel A-12` · `/action assign A-12 @dana` · `/action due A-12 Friday`",
     "• `/action snooze A-12 [date]` — no reminders until then (default: tomorrow) · `/action edit A-12`",
     "• `/action nudge A-12` — remind its owner that you are waiting on it (once a day)",
-    "• `/action settings` — your reminder hour, working days, holidays; capture on/off for this channel",
-    "Dates: `2026-12-02`, `today`, `tomorrow`, `Friday`, `next week`, `in 3 days`, `end of week`, `Dec 5`,"
-    " with an optional time (`3pm`).",
+    "• Repeating: `/action add Send the report every Friday` or `… repeat monthly` · `/action skip A-12` — skip"
+    " this one, keep the series · `/action cancel A-12` ends it",
+    "• `/action settings` — your reminder hour, working days, holidays; capture on|off|apps for this channel",
+    "Dates as you say them: `Friday at 5`, `next Tuesday`, `end of quarter`, `in 2 hours`, `the 15th`,"
+    " `3pm PT`, `by Christmas`… (the README lists them all)",
 ]
 
 

@@ -97,8 +97,24 @@ def item_modal(
         _input(BlockId.DUE_TIME, "Due time", time_el, optional=True, hint="Leave empty: due at the end of the day."),
         _input(BlockId.DELIVERABLE, "Deliverable it produces", deliverable_el, optional=True),
     ]
+    if not editing:
+        blocks += _repeat_inputs()
     heading = f"Edit {editing}" if editing else "New action item"
     return _modal(CallbackId.ITEM_MODAL, heading, blocks, "Save" if editing else "Create", metadata)
+
+
+REPEAT_CHOICES = ("every day", "every weekday", "every week", "every 2 weeks", "every month", "every year")
+
+
+def _repeat_inputs() -> list[Block]:
+    """Repeat: a common rule, or one typed as `/action add` reads it (`every first Monday at 10am`)."""
+    options = [{"text": _pt(rule.capitalize()), "value": rule} for rule in REPEAT_CHOICES]
+    select = {"type": "static_select", "action_id": VALUE, "placeholder": _pt("Doesn't repeat"), "options": options}
+    typed = {"type": "plain_text_input", "action_id": VALUE, "placeholder": _pt("every last Friday at 4pm")}
+    return [
+        _input(BlockId.REPEAT, "Repeat", select, optional=True),
+        _input(BlockId.REPEAT_TEXT, "…or say how it repeats", typed, optional=True, hint="Wins over the choice above."),
+    ]
 
 
 def snooze_modal(key: str, today: date) -> Block:

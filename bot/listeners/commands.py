@@ -12,7 +12,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks import cards, details, modals
-from bot.capture.commands import GrammarError, Parsed, date_error_message, parse_options
+from bot.capture.commands import RULE_KEYWORDS, GrammarError, Parsed, date_error_message, parse_options
 from bot.capture.dates import DateError, parse_phrase
 from bot.capture.text import mentions, quote
 from bot.deps import Deps
@@ -79,7 +79,7 @@ def _one_key(rest: str, usage: str) -> tuple[str, str]:
 
 def _date(v: Verb, phrase: str) -> date:
     try:
-        return parse_phrase(phrase, v.today).day
+        return parse_phrase(phrase, v.actor.when(v.deps.clock)).day
     except DateError as exc:
         raise BadInput(date_error_message(exc)) from None
 
@@ -95,6 +95,7 @@ def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
             owners=parsed.mentions,
             due=parsed.due,
             deliverable_key=parsed.for_key,
+            recurrence=parsed.recurrence,
         )
         notify_assignees(v.context, v.actor.team_id, items, by=v.actor.user_id, today=v.today, session=session)
     return items
@@ -103,7 +104,7 @@ def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
 def verb_add(v: Verb) -> cards.Message:
     text, groups = subteams(v.rest)
     try:
-        parsed = parse_options(text, today=v.today, keywords=ADD_KEYWORDS)
+        parsed = parse_options(text, today=v.actor.when(v.deps.clock), keywords=ADD_KEYWORDS | RULE_KEYWORDS)
     except GrammarError as exc:
         raise BadInput(exc.message) from None
     warnings = []
@@ -178,6 +179,14 @@ def verb_done(v: Verb) -> cards.Message:
     return cards.Message(" ".join(m.text for m in messages), [b for m in messages for b in m.blocks][:50])
 
 
+def verb_skip(v: Verb) -> cards.Message:
+    key, _ = _one_key(v.rest, "/action skip A-12")
+    with v.deps.db.session() as session:
+        item = item_changes.skip(session, v.deps.clock, v.actor, key)
+    what = f"{item.key} skipped. " + (cards.next_occurrence_line(item, v.today) or "That was the series' last one.")
+    return cards.changed(item, viewer=v.actor.user_id, today=v.today, what=what, icon="⏭️")
+
+
 def _simple(change: Callable[..., action_items.ItemView], what: str, usage: str) -> Callable[[Verb], cards.Message]:
     def run(v: Verb) -> cards.Message:
         with v.deps.db.session() as session:
@@ -224,7 +233,7 @@ def verb_due(v: Verb) -> cards.Message:
     due = None
     if tail.lower() not in ("none", "no date", "clear"):
         try:
-            due = parse_phrase(tail, v.today)
+            due = parse_phrase(tail, v.actor.when(v.deps.clock))
         except DateError as exc:
             raise BadInput(date_error_message(exc)) from None
     with v.deps.db.session() as session:
@@ -306,6 +315,7 @@ VERBS: dict[str, Callable[[Verb], cards.Message | None]] = {
     "complete": verb_done,
     "show": verb_show,
     "reopen": _simple(item_changes.reopen, "is open again", "/action reopen A-12"),
+    "skip": verb_skip,
     "cancel": _simple(
         item_changes.cancel, "is cancelled (nothing is deleted; `/action reopen` brings it back)", "/action cancel A-12"
     ),

@@ -12,10 +12,12 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import cards
 from bot.blocks.modals import state_value
-from bot.capture.dates import ParsedDate
+from bot.capture.dates import DateError, ParsedDate, When
 from bot.capture.keys import parse_key
+from bot.capture.recurrence import Rule, parse_rule, starting
+from bot.capture.text import quote
 from bot.deps import Deps
-from bot.errors import DomainError
+from bot.errors import BadInput, DomainError
 from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees
@@ -31,6 +33,7 @@ _FIELD_BLOCKS = {
     "owners": BlockId.OWNERS,
     "due": BlockId.DUE_DATE,
     "deliverable": BlockId.DELIVERABLE,
+    "repeat": BlockId.REPEAT_TEXT,
 }
 PERMALINK_KEY = "followthrough_permalink"  # items made from a message, to link to its permalink after the answer
 
@@ -61,6 +64,32 @@ def _where_to_answer(actor: Actor) -> tuple[str, str | None]:
     if actor.channel and not actor.channel.startswith("D"):
         return actor.channel, actor.user_id
     return actor.user_id, None
+
+
+def repeat_of(view: dict[str, Any], when: When, due: ParsedDate | None) -> Rule | None:
+    """The form's Repeat: the typed rule, else the chosen one; refused on its field when it does not read."""
+    typed = str(state_value(view, BlockId.REPEAT_TEXT).get("value") or "").strip()
+    chosen = (state_value(view, BlockId.REPEAT).get("selected_option") or {}).get("value")
+    said = typed or chosen
+    if not said:
+        return None
+    words = said.split() if said.lower().startswith(("every", "each")) else ["every", *said.split()]
+    try:
+        found = parse_rule(words, when)
+    except DateError:
+        found = None
+    if found is None or found[1] != len(words):
+        raise BadInput(
+            f'I couldn\'t read "{quote(said, 40)}" as a rule. Try "every Monday" or "every month on the 1st".',
+            field="repeat",
+        )
+    rule = found[0]
+    if due is None:
+        return rule
+    started = starting(rule, due)
+    if started is None:
+        raise BadInput(f"The due date isn't one of the days {rule.words} falls on.", field="repeat")
+    return started
 
 
 def handle_item_modal(ack: Ack, view: dict[str, Any], context: BoltContext, client: WebClient, actor: Actor) -> None:
@@ -107,6 +136,7 @@ def handle_item_modal(ack: Ack, view: dict[str, Any], context: BoltContext, clie
                 newly_owned = items if change.previous_owner else []
             else:
                 due = ParsedDate(due_day, due_at) if due_day else None
+                rule = repeat_of(view, actor.when(deps.clock), due)
                 items = action_items.add_items(
                     session,
                     deps.clock,
@@ -117,6 +147,7 @@ def handle_item_modal(ack: Ack, view: dict[str, Any], context: BoltContext, clie
                     deliverable_key=deliverable_key,
                     source_channel=meta.get("source_channel"),
                     source_ts=meta.get("source_ts"),
+                    recurrence=rule,
                 )
                 what, newly_owned = "", items
             notify_assignees(context, actor.team_id, newly_owned, by=actor.user_id, today=today, session=session)

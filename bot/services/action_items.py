@@ -11,9 +11,11 @@ from sqlmodel import Session
 
 from bot.capture.dates import ParsedDate
 from bot.capture.keys import Key, parse_key
+from bot.capture.recurrence import Rule
 from bot.capture.text import quote
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError, NotFound, PermissionDenied
+from bot.services import recurring
 from bot.services.common import Actor, audit, ensure_workspace
 from bot.services.people import PersonInfo
 from storage.models import ActionItem, Deliverable
@@ -42,6 +44,10 @@ class ItemView:
     snoozed_until: date | None
     private: bool
     by_app: bool = False  # captured from an app's message: anyone who can see it may change it
+    recurrence: str | None = None  # an RFC 5545 rule: this item is one occurrence of a series
+    series: str | None = None  # the key of the series' first occurrence
+    next_key: str | None = None  # after completing or skipping an occurrence: the next one, and its due date
+    next_due: date | None = None
 
     @classmethod
     def from_row(cls, r: Any) -> ItemView:
@@ -62,6 +68,8 @@ class ItemView:
             snoozed_until=r.snoozed_until,
             private=bool(r.private),
             by_app=bool(getattr(r, "by_app", False)),
+            recurrence=getattr(r, "recurrence", None),
+            series=f"A-{r.series}" if getattr(r, "series", None) is not None else None,
         )
 
 
@@ -116,10 +124,20 @@ def add_items(
     source_url: str | None = None,
     source_channel: str | None = None,
     source_ts: str | None = None,
+    recurrence: Rule | None = None,
 ) -> list[ItemView]:
     """Create one item per owner (the author when nobody is named)."""
     # Every refusal (a `DomainError`) comes before the first write but the workspace row.
-    planned = plan_items(session, clock, actor, title=title, owners=owners, due=due, deliverable_key=deliverable_key)
+    planned = plan_items(
+        session,
+        clock,
+        actor,
+        title=title,
+        owners=owners,
+        due=due,
+        deliverable_key=deliverable_key,
+        recurrence=recurrence,
+    )
     return insert_planned(
         session, clock, actor, [planned], source_url=source_url, source_channel=source_channel, source_ts=source_ts
     )
@@ -146,6 +164,7 @@ def plan_items(
     deliverable_key: Key | None = None,
     unassigned: bool = False,
     entry: str | None = None,
+    recurrence: Rule | None = None,
 ) -> Planned:
     """Check a new item and shape its rows (writing nothing but the workspace row); refusals raise."""
     # Every refusal is a `DomainError`.
@@ -162,6 +181,7 @@ def plan_items(
             field="deliverable",
         )
     who: list[str | None] = [None] if unassigned else list(dict.fromkeys(owners)) or [actor.user_id]
+    due = due or (recurrence.first if recurrence else None)  # a series starts at its first occurrence
     due_day, due_at = (due.day, due.at) if due else (None, None)
     views = [
         ItemView(
@@ -174,6 +194,7 @@ def plan_items(
             due_date=due_day,
             due_time=due_at,
             due_tz=actor.tz.key if due and due.at else None,
+            recurrence=recurrence.rrule if recurrence else None,
             deliverable=f"D-{deliverable.number}" if deliverable else None,
             deliverable_title=deliverable.title if deliverable else None,
             snoozed_until=None,
@@ -237,6 +258,8 @@ def insert_planned(
             source_ts=source_ts,
             source_entry=plan.entry,
             by_app=by_app,
+            recurrence=v.recurrence,
+            series=number if v.recurrence else None,
             created_at=now,
         )
         for (v, plan), number in zip(pairs, numbers, strict=True)
@@ -251,7 +274,10 @@ def insert_planned(
             after={"title": v.title, "owner": v.owner, "due_date": v.due_date},
         )
     session.flush()
-    return [replace(v, key=f"A-{n}") for (v, _), n in zip(pairs, numbers, strict=True)]
+    return [
+        replace(v, key=f"A-{n}", series=f"A-{n}" if v.recurrence else None)
+        for (v, _), n in zip(pairs, numbers, strict=True)
+    ]
 
 
 def get_item(session: Session, team_id: str, key_text: str) -> ActionItem:
@@ -315,7 +341,7 @@ def complete(session: Session, clock: Clock, actor: Actor, key_text: str) -> Ite
     session.add(item)
     audit(session, clock, actor, f"A-{item.number}", "done", before={"status": before}, after={"status": "done"})
     deliverable = session.get(Deliverable, item.deliverable_id) if item.deliverable_id else None
-    return view_of(item, deliverable)
+    return recurring.follow(session, clock, actor, item, view_of(item, deliverable))
 
 
 LIST_SCOPES = ("mine", "overdue", "week", "done", "channel", "user", "unassigned")
@@ -366,6 +392,7 @@ def export_rows(session: Session, actor: Actor, *, mine: bool) -> list[dict[str,
                 "snoozed_until": item.snoozed_until.isoformat() if item.snoozed_until else None,
                 "created_at": item.created_at.isoformat(),
                 "completed_at": item.completed_at.isoformat() if item.completed_at else None,
+                "recurrence": item.recurrence,
             }
         )
     return rows

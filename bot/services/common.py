@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 from sqlmodel import Session
 
+from bot.capture.dates import When
 from bot.clock import Clock
 from storage.models import AuditEntry, Workspace
 from storage.repositories.common import insert_ignore
@@ -32,6 +33,10 @@ class Actor:
     def today(self, clock: Clock) -> date:
         """The actor's local calendar date."""
         return clock.now().astimezone(self.tz).date()
+
+    def when(self, clock: Clock) -> When:
+        """The moment their words are read: now in their zone (working days Mon–Fri, holidays from their zone)."""
+        return When(now=clock.now().astimezone(self.tz))
 
 
 KNOWN_WORKSPACE_SECONDS = 600.0

@@ -22,6 +22,7 @@ COLUMNS = [
     "snoozed_until",
     "created_at",
     "completed_at",
+    "recurrence",
 ]
 
 

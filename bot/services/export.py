@@ -108,6 +108,8 @@ def export_workspace(session: Session, ws: Workspace) -> dict[str, Any]:
                 "created_at": iso_z(a.created_at),
                 "completed_at": iso_z(a.completed_at),
                 "private": a.private,
+                "recurrence": a.recurrence,
+                "series": _key("A", a.series),
                 "by_app": a.by_app,
             }
             for a in rows(ActionItem, ActionItem.number)

@@ -13,6 +13,7 @@ from bot.capture.dates import ParsedDate
 from bot.capture.keys import Key
 from bot.clock import Clock
 from bot.errors import BadInput, DomainError, NotFound
+from bot.services import recurring
 from bot.services.action_items import (
     MAX_TITLE,
     ItemView,
@@ -99,6 +100,20 @@ def cancel(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemV
     _require_open(item, "cancelled")
     item.status = "cancelled"
     return _save(session, clock, actor, item, "cancelled", {"status": "open"}, {"status": "cancelled"})
+
+
+def skip(session: Session, clock: Clock, actor: Actor, key_text: str) -> ItemView:
+    """Skip this occurrence of a repeating item: it is cancelled and the next one is created."""
+    item = _load(session, actor, key_text, doing="complete")
+    if not item.recurrence:
+        raise DomainError(
+            f"A-{item.number} doesn't repeat, so there is no next one to skip to. "
+            f"To drop it, try `/action cancel A-{item.number}`."
+        )
+    _require_open(item, "skipped")
+    item.status = "cancelled"
+    view = _save(session, clock, actor, item, "skipped", {"status": "open"}, {"status": "cancelled"})
+    return recurring.follow(session, clock, actor, item, view)
 
 
 def assign(

@@ -219,6 +219,8 @@ def _import_workspace(session: Session, clock: Clock, ws: dict[str, Any]) -> Non
                 channel=a.get("channel"),
                 private=bool(a["private"]) if "private" in a else channel_is_private(a.get("channel")),
                 by_app=bool(a.get("by_app", False)),
+                recurrence=a.get("recurrence"),
+                series=_num(a.get("series"), "A"),
                 due_date=_date(a.get("due_date")),
                 due_time=_time(a.get("due_time")),
                 due_tz=a.get("due_tz"),

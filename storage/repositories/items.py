@@ -30,6 +30,8 @@ ITEM_COLUMNS: tuple[Any, ...] = (
     col(ActionItem.snoozed_until),
     col(ActionItem.private),
     col(ActionItem.by_app),
+    col(ActionItem.recurrence),
+    col(ActionItem.series),
     col(Deliverable.number).label("deliverable_number"),
     col(Deliverable.title).label("deliverable_title"),
 )
@@ -304,3 +306,12 @@ def list_page(
     # Past the last page there is no row to carry the total: count then (a stale "Next page" click).
     total = rows[0].total if rows else (conn.execute(count, params).scalar_one() if offset > 0 else 0)
     return rows, int(total)
+
+
+def occurrence_on(session: Session, team_id: str, series: int, day: date) -> int | None:
+    """The number of a series' occurrence due on `day`, if there is one."""
+    return session.exec(
+        select(ActionItem.number).where(
+            col(ActionItem.team_id) == team_id, col(ActionItem.series) == series, col(ActionItem.due_date) == day
+        )
+    ).first()
