@@ -119,6 +119,7 @@ def _plan(
                 due=draft.due,
                 deliverable_key=draft.for_key,
                 entry=draft.entry,
+                recurrence=draft.recurrence,
             )
         except DomainError as exc:
             notes.append(f'"{quote(draft.title, 80)}": {exc.message}')

@@ -12,11 +12,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.capture.dates import When
+from bot.capture.dates import DateError, When
 from bot.capture.drafts import draft_from_text
 from bot.capture.keys import Key, parse_key
 from bot.capture.names import Member
 from bot.capture.notes import NotesReading, read_notes
+from bot.capture.recurrence import Rule, parse_rule
 from bot.capture.text import quote, squash
 from bot.services.capture import CaptureDraft
 from bot.services.people import PersonInfo
@@ -130,8 +131,10 @@ def read_capture(said: dict[str, Any], received_at: datetime, author: PersonInfo
                     f" — {whose}."
                 )
         title, for_key = _deliverable_of(entry.title)
+        title, rule = _repeat_of(title, when_for(owners[0]))
+        due = entry.due or (rule.first if rule else None)
         reading.drafts += [
-            CaptureDraft(title, owner, entry.due, entry.fingerprint, for_key, entry.warning) for owner in owners
+            CaptureDraft(title, owner, due, entry.fingerprint, for_key, entry.warning, rule) for owner in owners
         ]
     if notes.left_out:
         shown = "; ".join(quote(t, 40) for t in notes.left_out[:5])
@@ -147,6 +150,22 @@ def _deliverable_of(title: str) -> tuple[str, Key | None]:
     if m is None or key is None or key.kind != "D":
         return title, None
     return squash(title[: m.start()] + title[m.end() :]).strip(" ,;:-–—"), key
+
+
+def _repeat_of(title: str, when: When) -> tuple[str, Rule | None]:
+    """An explicit `repeat <rule>` in an entry makes a series (CONTRACTS §4); `every …` alone stays words."""
+    words = title.split()
+    for i, word in enumerate(words):
+        if word.lower() != "repeat":
+            continue
+        try:
+            found = parse_rule(words[i + 1 :], when)
+        except DateError:
+            found = None
+        if found is not None:
+            rule, used = found
+            return squash(" ".join(words[:i] + words[i + 1 + used :])).strip(" ,;:-–—"), rule
+    return title, None
 
 
 def _owners_who_can(

@@ -8,6 +8,7 @@ from sqlmodel import Session
 
 from bot.capture.dates import ParsedDate
 from bot.capture.keys import Key
+from bot.capture.recurrence import Rule
 from bot.clock import Clock
 from bot.errors import NotFound, PermissionDenied
 from bot.services.action_items import ItemView, view_of
@@ -26,6 +27,7 @@ class CaptureDraft:
     entry: str | None
     for_key: Key | None = None
     warning: str | None = None
+    recurrence: Rule | None = None  # only from an explicit `repeat <rule>` in the entry
 
 
 def items_from_message(session: Session, team_id: str, channel: str, ts: str) -> list[ActionItem]:

@@ -122,3 +122,16 @@ def test_a_name_nobody_has_reads_the_directory_again_at_most_hourly(bot: LocalBo
     bot.sender.message("alice", "#proj-website", "*Action items*\n- Zed: fix the header")
     assert len(bot.api.calls_to("users.list")) == first  # within the hour: not again
     assert [i["owner"] for i in items(bot, clock)] == ["U0ALICE", "U0ALICE"]
+
+
+def test_notes_make_a_series_only_from_an_explicit_repeat(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.sender.message(
+        "alice",
+        "#proj-website",
+        "*Action items*\n- Bob: send the metrics repeat every Monday\n- Carol: review every PR",
+    )
+    got = items(bot, clock)
+    assert [(i["title"], i["recurrence"], i["due_date"]) for i in got] == [
+        ("Send the metrics", "FREQ=WEEKLY;BYDAY=MO", "2026-11-23"),
+        ("Review every PR", None, None),
+    ]
