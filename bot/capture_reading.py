@@ -16,7 +16,7 @@ from bot.capture.dates import DateError, When
 from bot.capture.drafts import draft_from_text
 from bot.capture.keys import Key, parse_key
 from bot.capture.names import Member
-from bot.capture.notes import NotesReading, read_notes
+from bot.capture.notes import NoteEntry, NotesReading, read_notes
 from bot.capture.recurrence import Rule, parse_rule
 from bot.capture.text import quote, squash
 from bot.services.capture import CaptureDraft
@@ -26,6 +26,7 @@ NEEDS_REINSTALL = (
     "I couldn't read who is in this conversation (Followthrough needs to be reinstalled to read channel members — "
     "ask an admin), so names in it were left unplaced."
 )
+_SUBTEAM_RE = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
 _FOR_KEY_RE = re.compile(r"\bfor\s+([Dd]-\d+)\b")
 MEMBERS_UNREADABLE = "I couldn't read who is in this conversation, so names in it were left unplaced."
 
@@ -40,6 +41,8 @@ class Lookups:
     # A private channel's, group DM's or DM's members (None: a public channel); a problem reading them is a string.
     channel_members: Callable[[], set[str] | str | None]
     default_tz: ZoneInfo
+    # A user group's members (subteam id, its @handle), or a sentence saying why not (unreadable, too large).
+    group: Callable[[str, str | None], list[str] | str] = lambda _id, _handle: "I couldn't read that user group."
 
 
 @dataclass
@@ -121,15 +124,7 @@ def read_capture(said: dict[str, Any], received_at: datetime, author: PersonInfo
         ]
         return reading
     for entry in notes.entries:
-        owners: list[str | None] = list(_owners_who_can(entry.owners, people, lookups, reading.notes, entry.title))
-        if not owners:
-            owners = [None] if from_app else [author_id]
-            if entry.unplaced:
-                whose = "left unassigned" if from_app else "yours for now"
-                reading.notes.append(
-                    f'"{quote(entry.title, 60)}": I couldn\'t place {", ".join(quote(u, 40) for u in entry.unplaced)}'
-                    f" — {whose}."
-                )
+        owners = _entry_owners(entry, people, lookups, reading.notes, author_id if not from_app else None)
         title, for_key = _deliverable_of(entry.title)
         title, rule = _repeat_of(title, when_for(owners[0]))
         due = entry.due or (rule.first if rule else None)
@@ -150,6 +145,28 @@ def _deliverable_of(title: str) -> tuple[str, Key | None]:
     if m is None or key is None or key.kind != "D":
         return title, None
     return squash(title[: m.start()] + title[m.end() :]).strip(" ,;:-–—"), key
+
+
+def _entry_owners(
+    entry: NoteEntry, people: _People, lookups: Lookups, notes: list[str], author: str | None
+) -> list[str | None]:
+    """Who gets an entry's items: its people and its groups' members; else the author (None: unassigned)."""
+    owners: list[str | None] = list(_owners_who_can(entry.owners, people, lookups, notes, entry.title))
+    unplaced = [u for u in entry.unplaced if not u.endswith("(a group)")]
+    for subteam, handle in _SUBTEAM_RE.findall(entry.text):
+        members = lookups.group(subteam, f"@{handle.lstrip('@')}" if handle else None)
+        if isinstance(members, str):  # unreadable or too large: the entry stays unassigned, and says why
+            notes.append(f'"{quote(entry.title, 60)}": {members}')
+            return [None]
+        owners += [m for m in members if m not in owners and not people.outside(m) and m in people.people]
+    if owners:
+        return owners
+    if unplaced:
+        whose = "yours for now" if author else "left unassigned"
+        notes.append(
+            f'"{quote(entry.title, 60)}": I couldn\'t place {", ".join(quote(u, 40) for u in unplaced)} — {whose}.'
+        )
+    return [author]
 
 
 def _repeat_of(title: str, when: When) -> tuple[str, Rule | None]:

@@ -15,6 +15,7 @@ from bot.clock import Clock
 from bot.services.common import Actor, channel_is_private
 from bot.settings import Settings
 from bot.slack.directory import PeopleDirectory
+from bot.slack.usergroups import group_members
 from storage.db import Database
 
 CONTEXT_KEY = "followthrough"
@@ -66,6 +67,7 @@ class Deps:
             refresh=functools.partial(self.directory.refresh_names, client, team_id),
             channel_members=functools.partial(channel_members, client, channel) if private else lambda: None,
             default_tz=self.settings.default_tz,
+            group=lambda subteam, handle: group_members(client, team_id, subteam, handle=handle),
         )
 
     def author(self, client: WebClient, team_id: str, said: dict[str, Any]) -> Actor:

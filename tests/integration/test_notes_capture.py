@@ -135,3 +135,16 @@ def test_notes_make_a_series_only_from_an_explicit_repeat(bot: LocalBot, clock: 
         ("Send the metrics", "FREQ=WEEKLY;BYDAY=MO", "2026-11-23"),
         ("Review every PR", None, None),
     ]
+
+
+def test_a_group_in_notes_gives_each_member_an_item_or_says_why_not(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.sender.message("alice", "#proj-website", "*Next steps*\n- @design-team: review the spec")
+    assert sorted((i["title"], i["owner"]) for i in items(bot, clock)) == [
+        ("Review the spec", "U0BOB"),
+        ("Review the spec", "U0CAROL"),
+    ]
+    bot.world.missing_scopes.add("usergroups:read")
+    bot.sender.message("alice", "#proj-website", "*Next steps*\n- @design-team: update the icons")
+    last = items(bot, clock)[-1]
+    assert (last["title"], last["owner"]) == ("Update the icons", None)
+    assert "reinstalled" in thread_replies(bot)[-1].params["text"]
