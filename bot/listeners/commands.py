@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.blocks import cards, details, modals
 from bot.capture.commands import RULE_KEYWORDS, GrammarError, Parsed, date_error_message, parse_options
-from bot.capture.dates import DateError, parse_phrase
+from bot.capture.dates import DateError, When, parse_phrase
 from bot.capture.text import mentions, quote
 from bot.deps import Deps
 from bot.errors import BadInput
@@ -23,7 +23,7 @@ from bot.listeners.notify import notify_assignees, notify_done
 from bot.listeners.nudge import verb_nudge
 from bot.listeners.plan_common import Call, run_verb
 from bot.listeners.settings import verb_calendar, verb_settings
-from bot.services import action_items, item_changes
+from bot.services import action_items, item_changes, settings
 from bot.services.action_items import check_owners
 from bot.services.common import Actor
 from bot.services.csv_export import rows_csv
@@ -77,9 +77,15 @@ def _one_key(rest: str, usage: str) -> tuple[str, str]:
     return key, tail.strip()
 
 
+def _when(v: Verb) -> When:
+    """The moment the author's date words are read: their zone, working days and holiday country."""
+    with v.deps.db.session(readonly=True) as session:
+        return settings.reading_moment(session, v.deps.clock, v.actor)
+
+
 def _date(v: Verb, phrase: str) -> date:
     try:
-        return parse_phrase(phrase, v.actor.when(v.deps.clock)).day
+        return parse_phrase(phrase, _when(v)).day
     except DateError as exc:
         raise BadInput(date_error_message(exc)) from None
 
@@ -104,7 +110,7 @@ def _add_items(v: Verb, parsed: Parsed) -> list[action_items.ItemView]:
 def verb_add(v: Verb) -> cards.Message:
     text, groups = subteams(v.rest)
     try:
-        parsed = parse_options(text, today=v.actor.when(v.deps.clock), keywords=ADD_KEYWORDS | RULE_KEYWORDS)
+        parsed = parse_options(text, today=_when(v), keywords=ADD_KEYWORDS | RULE_KEYWORDS)
     except GrammarError as exc:
         raise BadInput(exc.message) from None
     warnings = []
@@ -233,7 +239,7 @@ def verb_due(v: Verb) -> cards.Message:
     due = None
     if tail.lower() not in ("none", "no date", "clear"):
         try:
-            due = parse_phrase(tail, v.actor.when(v.deps.clock))
+            due = parse_phrase(tail, _when(v))
         except DateError as exc:
             raise BadInput(date_error_message(exc)) from None
     with v.deps.db.session() as session:

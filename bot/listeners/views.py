@@ -22,7 +22,7 @@ from bot.ids import ActionId, BlockId, CallbackId
 from bot.listeners import outbox
 from bot.listeners.notify import notify_assignees
 from bot.listeners.settings import handle_settings_modal
-from bot.services import action_items, capture, item_changes
+from bot.services import action_items, capture, item_changes, settings
 from bot.services.action_items import check_owners
 from bot.services.common import Actor
 from bot.services.lookup import deliverable_options
@@ -136,7 +136,7 @@ def handle_item_modal(ack: Ack, view: dict[str, Any], context: BoltContext, clie
                 newly_owned = items if change.previous_owner else []
             else:
                 due = ParsedDate(due_day, due_at) if due_day else None
-                rule = repeat_of(view, actor.when(deps.clock), due)
+                rule = repeat_of(view, settings.reading_moment(session, deps.clock, actor), due)
                 items = action_items.add_items(
                     session,
                     deps.clock,

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlmodel import Session
 
+from bot.capture.dates import When
 from bot.clock import Clock
 from bot.errors import BadInput
 from bot.services.common import Actor, audit
@@ -230,3 +231,9 @@ TYPED_USAGE = {
     "": "Try `/action settings` (opens your settings), `cadence daily|mondays|off`, `holidays on|off`, "
     "`country <code>|none|auto`, `before off|15m|1h|1d`, `capture on|off|apps` or `calendar [reset]`.",
 }
+
+
+def reading_moment(session: Session, clock: Clock, actor: Actor) -> When:
+    """When the actor's date words are read: now in their zone, with their working days and holiday country."""
+    mine = prefs(session, actor.team_id, actor.user_id)
+    return When(now=clock.now().astimezone(actor.tz), working_days=mine.weekdays, holiday_country=mine.holiday_country)

@@ -91,3 +91,15 @@ def test_the_item_form_repeats_by_choice_or_by_words(bot: LocalBot, clock: Froze
     assert ok.status == 200
     [item] = items(bot, clock)
     assert (item["recurrence"], item["due_date"]) == ("FREQ=MONTHLY;BYDAY=-1FR", "2026-11-27")
+
+
+def test_business_days_count_the_authors_own_working_days(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.sender.command("alice", "/action", "settings")  # opens the settings form
+    bot.sender.view_submission(
+        "alice",
+        bot.api.wait_for("views.open")[-1].response["view"],  # type: ignore[index]
+        {"reminder-hour": "9", "working-days": ["sun", "mon", "tue", "wed", "thu"]},
+    )
+    say(bot, "alice", "add File the report due in 2 business days")
+    [item] = items(bot, clock)
+    assert item["due_date"] == "2026-11-23"  # Saturday: Sunday and Monday are her next two working days
