@@ -129,10 +129,12 @@ def next_occurrence_line(item: ItemView, today: date) -> str | None:
 
 def assigned_dm(item: ItemView, *, by: str, today: date, soon: str | None = None) -> Message:
     """The DM someone gets when another person assigns them an item (`soon`: how soon it is due, within a day)."""
-    blocks = [section(f"📥 {user(by)} assigned you an action item"), *card(item, viewer=item.owner or "", today=today)]
+    # An app's meeting notes assign nobody: the notes named you (the app is only the messenger).
+    said = f"📝 The meeting notes in {channel(item.channel)} give you" if item.by_app else f"📥 {user(by)} assigned you"
+    blocks = [section(f"{said} an action item"), *card(item, viewer=item.owner or "", today=today)]
     if soon:
         blocks.insert(1, context(f"⏰ {soon}"))
-    return Message(text=f"{user(by)} assigned you {item.key}: {esc(item.title)}", blocks=blocks)
+    return Message(text=f"{said.split(' ', 1)[1]} {item.key}: {esc(item.title)}", blocks=blocks)
 
 
 def done_notice(item: ItemView, *, by: str, today: date) -> Message:
