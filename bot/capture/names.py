@@ -69,6 +69,7 @@ NOT_NAMES = frozenset(
     bug bugs fix fixes feature features data metrics dashboard website site page pages app apps mobile web backend
     frontend infra security compliance hiring onboarding offsite event events""".split()
 )
+_MAX_OWNER_WORDS = 150
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")  # "(2)", "(she/her)", "(design)", "(Acme)": never part of the name
 _POSSESSIVE_RE = re.compile(r"['’]s(?:\s+(?:team|group|squad|side|folks|people|org|crew|office))?$")
 _GROUP_TAIL_RE = re.compile(r"\s*(?:&|\+|and)\s*(?:the\s+)?(?:team|co|others|group|crew|friends)$")
@@ -247,6 +248,8 @@ def _parts(text: str, index: NameIndex) -> list[str]:
 
 def read_owners(text: str, index: NameIndex, *, single_strangers: bool = False) -> OwnerRead:
     """Read owner words ("Bob & Dana", "Smith, Bob", "<@U1>", "Carol & Team") into ids and unplaced words."""
+    if len(text) > _MAX_OWNER_WORDS:
+        return OwnerRead(others=1)  # owner words are a few names, never a sentence
     ids: list[str] = []
     unplaced: list[str] = []
     counts = {"members": 0, "names": 0, "groups": 0, "strangers": 0, "others": 0}

@@ -8,11 +8,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
-from bot.capture.dates import DateError, ParsedDate, looks_like_date, parse_leading
+from bot.capture.dates import DateError, ParsedDate, When, looks_like_date, parse_leading
 
-Today = Any  # a date, or dates.When once it lands: whatever `when_for` returns, handed on to parse_leading
+Today = date | When  # what `when_for` returns for an owner, handed on to parse_leading
 
 _KEYWORDS = frozenset({"by", "due", "before", "until", "till", "deadline", "deadline:"})
 _SKIP_AFTER = frozenset({"on", "the", "date", "by", "is", "of"})
@@ -60,12 +59,9 @@ def _ends_phrase(word: str) -> bool:
     return bool(re.search(r"[),;!?]$|[^.]\.$", word))
 
 
-def today_of(today: Today) -> date | None:
-    """The calendar day a `when_for` value stands for (a date, or anything with a `today`)."""
-    if isinstance(today, date):
-        return today
-    day = getattr(today, "today", None)
-    return day if isinstance(day, date) else None
+def today_of(today: Today) -> date:
+    """The calendar day a `when_for` value stands for."""
+    return today.today if isinstance(today, When) else today
 
 
 def _candidate(words: list[str], start: int) -> list[str]:
@@ -96,7 +92,7 @@ def parse_at(words: list[str], start: int, today: Today) -> tuple[ParsedDate, in
     try:
         return parse_leading(cand, today)
     except DateError as exc:
-        if exc.impossible:
+        if exc.impossible or exc.vague or exc.readings:  # said as a due date but unusable: warned, never dropped
             raise
     aliased = _alias(cand)
     if aliased is None:
@@ -208,7 +204,6 @@ def _trimmed(words: list[str]) -> list[str]:
 
 def past_warning(due: ParsedDate, phrase: str | None, today: Today) -> str | None:
     """A note for a due date already past: kept, so the item shows as overdue."""
-    day = today_of(today)
-    if day is not None and due.day < day:
+    if due.day < today_of(today):
         return f'"{phrase}" is in the past; I kept it, so the item shows as overdue.'
     return None

@@ -6,14 +6,13 @@ import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 from bot.capture.dates import ParsedDate
 from bot.capture.names import NameIndex, OwnerRead, fold
-from bot.capture.note_dates import find_due, past_warning
+from bot.capture.note_dates import Today, find_due, past_warning
 from bot.capture.note_owners import Owned, base_verb, drop_names, find_owner, group_owner, starts_with_verb
 
-_LINK_RE = re.compile(r"<((?:https?|mailto):[^|>]+)(?:\|([^>]*))?>")
+_LINK_RE = re.compile(r"<((?:https?|mailto):[^|>\s]{1,2000})(?:\|([^>]{0,300}))?>")
 _TOOL_LABEL_RE = re.compile(
     r"^(?:open|view|go to|see|watch|play|jump to|listen|link|task|details|here|recording|clip|source|more|"
     r"(?:open|view|see|go to|watch|play|jump to)\s.*|▶.*|\d{1,2}:\d{2}(?::\d{2})?)$"
@@ -49,6 +48,7 @@ _ABBREVIATION_RE = re.compile(
     r"\b(?:dr|mr|mrs|ms|st|vs|etc|inc|ltd|co|jr|sr|e\.g|i\.e|approx|dept|no)\.$", re.IGNORECASE
 )
 _MAX_WORDS = 45
+_MAX_ENTRY_CHARS = 1500
 _MAX_SENTENCES = 3
 _SUBTEAM_RE = re.compile(r"<!subteam\^([A-Z0-9]+)(?:\|([^>]*))?>")
 
@@ -81,6 +81,7 @@ def clean(body: str) -> str:
     text = re.sub(r"<!(?:here|channel|everyone)(?:\|[^>]*)?>", "", text)
     text = re.sub(r"<#[CG][A-Z0-9]+\|([^>]*)>", r"#\1", text)
     text = text.replace("&lt;", "‹").replace("&gt;", "›").replace("&amp;", "&")
+    text = " ".join(text.split())  # single spaces first: runs of blanks make the patterns below slow
     for pattern, repl in _MARKUP_RES:
         text = pattern.sub(repl, text)
     for pattern in _STAMP_RES:
@@ -139,7 +140,7 @@ def _has_label(body: str) -> bool:
     return bool(re.match(r"^(?:\*{1,2}[^*]{2,80}?:?\*{1,2}\s*:|\[[^\]]{1,80}\]\s*[^:]{2,80}:\s)", body.strip()))
 
 
-def _owner_behind_date(text: str, index: NameIndex, when_for: Callable[[str | None], Any]) -> Owned | None:
+def _owner_behind_date(text: str, index: NameIndex, when_for: Callable[[str | None], Today]) -> Owned | None:
     """ "Send the deck — Bob — due Fri": the owner once the date is out of the way (its words go back at the end)."""
     words = text.split()
     due = find_due(words, when_for(None))
@@ -186,12 +187,14 @@ def read_entry(
     body: str,
     *,
     index: NameIndex,
-    when_for: Callable[[str | None], Any],
+    when_for: Callable[[str | None], Today],
     default: OwnerRead | None = None,
     group: str | None = None,
     detail: str = "",
 ) -> NoteEntry | None:
     """Read one entry; None when it is not an item ("None", a greeting, a question, empty once cleaned)."""
+    if len(body) > _MAX_ENTRY_CHARS:
+        return None  # a wall of text is no task, and reading it costs time on every message
     text = clean(body)
     if is_noise(text) or _names_only(text, index):
         return None  # "None", chatter, or a name alone (a sub-heading missed as one)

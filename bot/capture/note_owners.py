@@ -38,9 +38,8 @@ _TRAIL_DASH_RE = re.compile(
     r"^(.+?)\s+(?:-|—|–|--|\||→|->|=>)\s*((?:owners?|assignees?|assigned to|poc|dri)\s*[:\-]?\s*)?([^\-—–|]{1,60})$",
     re.IGNORECASE,
 )
-_TRAIL_LABEL_RE = re.compile(r"^(.+?)[\s,;.]+(owners?|assignees?|assigned to|poc|dri)\s*:\s*(.{1,60})$", re.IGNORECASE)
 _KEYS = r"(?:owners?|assignees?|assigned to|poc|dri|due(?: date)?|deadline)"
-_KEY_VALUES_RE = re.compile(rf"^(.+?)\s*[(\[|·•,;—–-]?\s*({_KEYS}\s*:.*?)\s*[)\]]?\s*$", re.IGNORECASE)
+_KEY_RE = re.compile(rf"(?<=[\s(\[|·•,;—–-]){_KEYS}\s*:", re.IGNORECASE)
 _KEY_SPLIT_RE = re.compile(rf"(?=\b{_KEYS}\s*:)", re.IGNORECASE)
 _TRAIL_MENTIONS_RE = re.compile(rf"^(.+?)\s*((?:(?:{_MENTION}|{_SUBTEAM})\s*(?:,|&|and)?\s*)+)$")
 _AT_NAME_RE = re.compile(r"(?<![\w<])@([A-Za-zÀ-ÿ][\w.\-'À-ÿ]*(?:\s+[A-ZÀ-Þ][\w\-'À-ÿ]*){0,2})")
@@ -145,12 +144,13 @@ def _name_and_verb(text: str, index: NameIndex) -> Owned | None:
 
 def _key_values(text: str, index: NameIndex) -> Owned | None:
     """ "… (Owner: Bob, Due: Fri)", "… | Owner: Dana | Due: Dec 9": the owner read, the due words kept for the date."""
-    m = _KEY_VALUES_RE.match(text)
-    if not m:
+    m = _KEY_RE.search(text)
+    head = text[: m.start()].rstrip(" ([|·•,;—–-") if m else ""
+    if m is None or not head:
         return None
     names: list[str] = []
     kept: list[str] = []
-    for part in _KEY_SPLIT_RE.split(m.group(2)):
+    for part in _KEY_SPLIT_RE.split(text[m.start() :]):
         key, _, value = part.strip(" ,;|·•()[]").partition(":")
         value = value.strip(" ,;|·•()[]")
         if not value:
@@ -162,14 +162,14 @@ def _key_values(text: str, index: NameIndex) -> Owned | None:
     read = read_owners(" & ".join(names), index) if names else OwnerRead()
     if names and not _accept(read, strangers=True):
         return None
-    return Owned(read, " ".join([m.group(1), *kept]))
+    return Owned(read, " ".join([head, *kept]))
 
 
 def _trailing(text: str, index: NameIndex) -> Owned | None:
     found = _key_values(text, index)
     if found:
         return found
-    for pattern in (_TRAIL_LABEL_RE, _TRAIL_PAREN_RE, _TRAIL_DASH_RE):
+    for pattern in (_TRAIL_PAREN_RE, _TRAIL_DASH_RE):
         m = pattern.match(text)
         if not m:
             continue

@@ -10,10 +10,12 @@ from typing import Any
 
 from bot.capture.names import Member, NameIndex, OwnerRead, fold, index_of
 from bot.capture.note_blocks import attachment_lines, block_lines
+from bot.capture.note_dates import Today
 from bot.capture.note_entry import NoteEntry, clean, read_entry, split_sentences
 from bot.capture.note_lines import RawEntry, heading_of, split_line
 from bot.capture.note_owners import find_owner, group_owner
 from bot.capture.note_sections import raw_entries
+from bot.capture.text import unescape
 
 MAX_ITEMS = 50
 _HEADS_UP_RE = re.compile(r"\b(?:action\s*items?|next\s*steps?|follow[\s-]*ups?|to[\s-]*dos?|tasks)\b", re.IGNORECASE)
@@ -32,7 +34,7 @@ class NotesReading:
 @dataclass
 class _Reader:
     index: NameIndex
-    when_for: Callable[[str | None], Any]
+    when_for: Callable[[str | None], Today]
     found: list[NoteEntry] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     earlier: int = 0  # how many of `found` came from earlier documents (the text before the blocks)
@@ -118,7 +120,10 @@ def _descendants(raw: RawEntry) -> list[RawEntry]:
 
 def _words(text: str) -> str:
     """Folded words joined by single spaces, padded, for "are these words already there" checks."""
-    return " " + " ".join(re.findall(r"\w+", fold(text))) + " "
+    # Entities undone first: a block's "R&D" is the text's "R&amp;D" (and a copy escaped twice is still the same words).
+    # Slack markup (<@U1>, <!subteam^S1|@team>) is left out: a block names a user or group by id alone.
+    bare = re.sub(r"<[@!#][^>]*>", " ", unescape(unescape(text)))
+    return " " + " ".join(re.findall(r"\w+", fold(bare))) + " "
 
 
 def _invites_section(lines: list[str], from_app: bool) -> bool:
@@ -144,7 +149,7 @@ def read_notes(
     *,
     from_app: bool,
     members: Sequence[Member],
-    when_for: Callable[[str | None], Any],
+    when_for: Callable[[str | None], Today],
 ) -> NotesReading:
     """Every action item a message holds: its text first, then what only its blocks and attachments add."""
     reader = _Reader(index_of(members), when_for)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -315,3 +316,13 @@ def test_read_notes_never_raises(text: str, blocks: Any, attachments: Any, from_
     assert len(reading.entries) <= MAX_ITEMS
     for entry in reading.entries:
         assert entry.title and entry.title == entry.title.strip()
+
+
+def test_hostile_lines_read_in_linear_time() -> None:
+    # Every message passes through the reader before anything is held: a long line of one symbol must not blow up.
+    started = time.perf_counter()
+    for ch in "<(@&[*_:.-!#":
+        read(ch * 20000 + "x" + ch * 20000 + "\n" + (ch + " ") * 5000)
+    read("*Action items*\n• " + "<https://x|y " * 5000)
+    read("\n".join(["*Next steps*", "Bob Smith"] * 2000))
+    assert time.perf_counter() - started < 5
