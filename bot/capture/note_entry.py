@@ -21,7 +21,7 @@ _TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?"
 _STAMP_RES = (
     re.compile(rf"\s*[\[(]\s*(?:at\s+|@\s*)?{_TIMESTAMP}\s*(?:[-–]\s*{_TIMESTAMP}\s*)?[\])]"),
     re.compile(rf"^{_TIMESTAMP}\s*(?:[-–—:|]\s*)?(?=\S)"),
-    re.compile(rf"\s+(?:[-–—@|]|at)\s*{_TIMESTAMP}\s*$"),
+    re.compile(rf"\s+[-–—@|]\s*{_TIMESTAMP}\s*$"),
     re.compile(r"\s*[\[(](?:link|view task|open task|view|watch|source)[\])]", re.IGNORECASE),
     re.compile(r"\s*(?:[-–—|]\s*)?\b(?:view task|open task|open in zoom|view in zoom|watch)\s*$", re.IGNORECASE),
 )
@@ -116,7 +116,7 @@ def _render_mentions(text: str, index: NameIndex) -> str:
 def finish_title(words: str, verb_first: bool, index: NameIndex) -> str:
     """Tidy the words left for a title: no leading to/will, a base verb, no stray punctuation, a capital first."""
     text = _render_mentions(words, index)
-    text = re.sub(r"[(\[]\s*[)\]]", "", text)
+    text = re.sub(r"[(\[]\s*[)\]]|:[a-z0-9_+\-]+:", "", text)  # emptied brackets; emoji codes
     text = " ".join(text.split()).strip(" -–—:;,|")
     text = re.sub(r"^(?:to|will|shall|should)\s+", "", text, flags=re.IGNORECASE)
     text = text.rstrip(" .;:,!-–—|").strip()

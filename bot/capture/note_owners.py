@@ -17,6 +17,9 @@ _LEAD_MENTIONS_RE = re.compile(
     rf"^((?:{_MENTION}|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>)(?:\s*(?:,|&|\+|/|and)?\s*"
     rf"(?:{_MENTION}|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>))*)[\s:,\-–—]*(.*)$"
 )
+_LEAD_KEY_RE = re.compile(
+    r"^(?:owners?|assignees?|assigned to|poc|dri)\s*:\s*([^:—–|]{1,60}?)\s*(?:—|–|\s-\s|\||:)\s*(.+)$", re.IGNORECASE
+)
 _BRACKET_RE = re.compile(r"^\[([^\[\]]{1,80})\]\s*[:\-–—]?\s*(.+)$")
 _SEPARATED_RE = re.compile(r"^([^:—–\[\]{}<>]{1,60}?|<@[^>]+>)\s*(?::|—|–|\s-\s|\s--\s)\s*(.+)$")
 _CONNECTORS = (
@@ -78,7 +81,7 @@ def _accept(read: OwnerRead, *, strangers: bool) -> bool:
 
 
 def _leading(text: str, index: NameIndex) -> Owned | None:
-    m = _BRACKET_RE.match(text)
+    m = _BRACKET_RE.match(text) or _LEAD_KEY_RE.match(text)
     if m:
         read = read_owners(m.group(1), index)
         if _accept(read, strangers=True):
@@ -217,7 +220,13 @@ def find_owner(text: str, index: NameIndex) -> Owned | None:
     m = _SELF_RE.match(text)
     if m:
         return Owned(OwnerRead(), _LEADING_CONNECTOR_RE.sub("", text[m.end() :]))
-    return _leading(text, index) or _trailing(text, index) or _anywhere(text, index)
+    leading = _leading(text, index)
+    if leading is None:
+        return _trailing(text, index) or _anywhere(text, index)
+    again = _trailing(leading.rest, index)  # "Bob will share the numbers (Bob Smith)": the name said twice
+    if again and set(again.read.ids + again.read.unplaced) <= set(leading.read.ids + leading.read.unplaced):
+        return Owned(leading.read, again.rest, leading.verb_first)
+    return leading
 
 
 def group_owner(words: str, index: NameIndex) -> OwnerRead | None:

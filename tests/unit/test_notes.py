@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import json
 import time
-from datetime import date
+from datetime import date, datetime
+from datetime import time as clock_time
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.capture.dates import When
 from bot.capture.names import Member
 from bot.capture.notes import MAX_ITEMS, NotesReading, read_notes
 from tests.support.examples import examples
@@ -188,6 +191,19 @@ def test_dates_are_read_in_the_owners_context() -> None:
     assert [e.due.day if e.due else None for e in reading.entries] == [date(2026, 12, 3), date(2026, 12, 4)]
     assert asked[0] == "UBOB"
     assert set(asked) == {"UBOB", None}
+
+
+def test_a_when_in_the_owners_zone_reads_the_date_and_time() -> None:
+    berlin = When(now=datetime(2026, 12, 2, 23, 30, tzinfo=ZoneInfo("Europe/Berlin")))
+    new_york = When.on(date(2026, 12, 2), ZoneInfo("America/New_York"))
+
+    def when_for(owner: str | None) -> When:
+        return berlin if owner == "UDANA" else new_york
+
+    text = "*Next steps*\n• Dana to send the deck by COB tomorrow\n• Bob to book the room tomorrow"
+    dana, bob = read_notes(text, None, None, from_app=True, members=MEMBERS, when_for=when_for).entries
+    assert dana.due is not None and (dana.due.day, dana.due.at) == (date(2026, 12, 3), clock_time(17, 0))
+    assert bob.due is not None and bob.due.day == date(2026, 12, 3)
 
 
 def test_a_past_due_date_is_kept_with_a_warning() -> None:
