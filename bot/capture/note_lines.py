@@ -71,7 +71,21 @@ _MIDLINE_RE = re.compile(
     r"\s*:?\s+(\S.*)$",
     re.IGNORECASE,
 )
-_WEAK_INLINE = frozenset({"task", "tasks", "action", "actions", "assignment", "assignments", "homework"})
+_TOPIC_RE = re.compile(r"\s(?:for|from|on|about|re)\s")
+_WEAK_INLINE = frozenset(
+    {
+        "task",
+        "tasks",
+        "action",
+        "actions",
+        "assignment",
+        "assignments",
+        "homework",
+        "follow-up",
+        "follow up",
+        "followup",
+    }
+)
 _SINGULAR_MARKERS = frozenset({"todo", "to do", "to-do", "action item", "ai"})
 _FOOTER_RE = re.compile(
     r"^(?:(?:fireflies|otter|zoom|fathom|read\.?ai|tl;?dv|granola|gong|gemini|notion|copilot|fellow|avoma|grain)\b|"
@@ -105,6 +119,7 @@ class Heading:
     level: int = 0
     marked: bool = False
     rest: str = ""
+    loose: bool = False  # "Timeline and next steps", "Next steps for the pilot": only list items under it count
 
 
 @dataclass
@@ -197,11 +212,11 @@ def _classify(core: str, level: int, marked: bool, rest: str, colon: bool) -> He
     if is_action(core) and not (_PAST_RE.search(folded)):
         if rest and not marked and (folded in _SINGULAR_MARKERS or folded in _WEAK_INLINE):
             return None  # "TODO: call the vendor" is a marker line; "Tasks: I did them" is chat
-        return Heading("action", core, level, marked, rest)
+        return Heading("action", core, level, marked, rest, loose=bool(_TOPIC_RE.search(folded)))
     if rest:
         return Heading("other", core, level, marked) if _is_other(core) and strong else None
     if strong and _mentions_action(core):
-        return Heading("action", core, level, marked)
+        return Heading("action", core, level, marked, loose=True)
     if _is_other(core, exact=not strong) and len(core.split()) <= 6:
         return Heading("other", core, level, marked)
     if strong and (marked or len(core.split()) <= 8):

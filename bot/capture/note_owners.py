@@ -80,6 +80,11 @@ def _accept(read: OwnerRead, *, strangers: bool) -> bool:
     return bool(read.names or read.groups or (strangers and read.strangers))
 
 
+def leading_owner(text: str, index: NameIndex) -> Owned | None:
+    """The owner named at the start of an entry, if any."""
+    return _leading(re.sub(r"(?<=\w)['’]ll\b", " will", text), index)
+
+
 def _leading(text: str, index: NameIndex) -> Owned | None:
     m = _BRACKET_RE.match(text) or _LEAD_KEY_RE.match(text)
     if m:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from bot.capture.markers import marker_text
 from bot.capture.names import NameIndex, read_owners
+from bot.capture.note_entry import clean
 from bot.capture.note_lines import (
     Heading,
     Line,
@@ -17,6 +18,7 @@ from bot.capture.note_lines import (
     split_inline,
     split_line,
 )
+from bot.capture.note_owners import leading_owner
 
 _NO_SECTION = 99
 
@@ -28,6 +30,7 @@ class _State:
     group: str | None = None
     style: str = ""  # "" | "bullet" | "plain" | "inline": how the section's entries are written
     gap: bool = False
+    lists_only: bool = False  # under a loose action heading only list items are entries
     stack: list[RawEntry] = field(default_factory=list)  # the open entries, outermost first
 
 
@@ -68,6 +71,7 @@ class _Walker:
         if heading.kind == "action":
             self._open(heading.level or _NO_SECTION)
             st = self.state
+            st.lists_only = heading.loose
             st.group = self._heading_owner(heading.core)
             for part in split_inline(heading.rest) if heading.rest else []:
                 self._add(RawEntry([part]), 0)
@@ -109,7 +113,7 @@ class _Walker:
         st = self.state
         if not line.mark and self._plain(line, i):
             return
-        if not line.mark and self.lists_only:
+        if not line.mark and (self.lists_only or st.lists_only):
             return
         if not st.style:
             st.style = "bullet" if line.mark else "plain"
@@ -124,12 +128,8 @@ class _Walker:
         if (top is None or line.indent <= top.indent) and self._person_line(line, i):
             st.group, st.stack, st.style, st.gap = line.body.strip().rstrip(":"), [], "", False
             return True
-        if (
-            top is not None
-            and st.style != "inline"
-            and not st.gap
-            and (st.style == "bullet" or line.indent > top.indent)
-        ):
+        wraps = st.style == "bullet" and not self._names_owner(line)
+        if top is not None and st.style != "inline" and not st.gap and (wraps or line.indent > top.indent):
             top.lines.append(line.body)  # a wrapped or indented line continues the entry above
             return True
         if top is not None and st.gap and line.indent > st.stack[0].indent:
@@ -140,6 +140,11 @@ class _Walker:
             self._loose(line)
             return True
         return False
+
+    def _names_owner(self, line: Line) -> bool:
+        """A line that opens with a member's name and a verb ("Dana to review it") starts an entry; it wraps nothing."""
+        found = leading_owner(clean(line.body), self.index)
+        return found is not None and bool(found.read.members)
 
     def _person_line(self, line: Line, i: int) -> bool:
         """A plain line that is only a name ("Bob Smith" over his items) is a sub-heading."""
