@@ -110,6 +110,25 @@ def test_there_are_positive_fixtures_for_each_tool_and_enough_negatives() -> Non
         ("*Action items*\n• Bob: send it by end of day Friday", [("Send it", ("UBOB",), "2026-12-04")]),
         ("*Action items*\n• Bob: check it on Dec 5", [("Check it on Dec 5", ("UBOB",), None)]),
         (
+            "*Follow-up tasks*\n• Bob Smith will share the numbers. (Bob Smith)",
+            [("Share the numbers", ("UBOB",), None)],
+        ),
+        ("*Action items*\n• Owner: Dana — draft the brief", [("Draft the brief", ("UDANA",), None)]),
+        ("*Action items*\n• Dana to call the vendor at 10:30", [("Call the vendor at 10:30", ("UDANA",), None)]),
+        (
+            "*Action items*\n• Bob, Dana, and Priya to review the plan",
+            [("Review the plan", ("UBOB", "UDANA", "UPRIYA"), None)],
+        ),
+        (
+            "*Action items*\n• Bob to send the deck\nDana to review it.",
+            [("Send the deck", ("UBOB",), None), ("Review it", ("UDANA",), None)],
+        ),
+        (
+            "*Timeline and next steps*\nWe went over the timeline. Bob will follow up.\n• Bob to send the contract",
+            [("Send the contract", ("UBOB",), None)],
+        ),
+        ("Follow up: the customer called again and is upset", []),
+        (
             "Action items\n@Bob send the deck\n@dana book the room",
             [("Send the deck", ("UBOB",), None), ("Book the room", ("UDANA",), None)],
         ),
