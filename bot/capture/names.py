@@ -67,7 +67,10 @@ NOT_NAMES = frozenset(
     he she my your our their monday tuesday wednesday thursday friday saturday sunday january february march april
     june july august september october november december today tomorrow week month year eod eow eom cob asap none
     bug bugs fix fixes feature features data metrics dashboard website site page pages app apps mobile web backend
-    frontend infra security compliance hiring onboarding offsite event events""".split()
+    frontend infra security compliance hiring onboarding offsite event events mentions attachments files recording
+    recordings comments references appendix reminders milestones deadlines dependencies results learnings lessons
+    lowlights priorities goals proposals options alternatives requirements scope resources tools minutes progress
+    news notes""".split()
 )
 _MAX_OWNER_WORDS = 150
 _PAREN_RE = re.compile(r"\s*\([^)]*\)")  # "(2)", "(she/her)", "(design)", "(Acme)": never part of the name

@@ -13,7 +13,7 @@ from bot.capture.dates import DateError, ParsedDate, When, looks_like_date, pars
 
 Today = date | When  # what `when_for` returns for an owner, handed on to parse_leading
 
-_KEYWORDS = frozenset({"by", "due", "before", "until", "till", "deadline", "deadline:"})
+_KEYWORDS = frozenset({"by", "due", "before", "until", "till", "deadline", "eta"})
 _SKIP_AFTER = frozenset({"on", "the", "date", "by", "is", "of"})
 _EOD_WORDS = frozenset({"eod", "cob", "eow", "eom", "e.o.d", "e.o.d."})
 _WEEKDAYS = frozenset(

@@ -13,6 +13,15 @@ from bot.capture.note_dates import Today, find_due, past_warning
 from bot.capture.note_owners import Owned, base_verb, drop_names, find_owner, group_owner, starts_with_verb
 
 _LINK_RE = re.compile(r"<((?:https?|mailto):[^|>\s]{1,2000})(?:\|([^>]{0,300}))?>")
+_MD_LINK_RE = re.compile(r"\[([^\[\]]{1,300})\]\((https?://[^)\s]{1,2000})\)")  # [WATCH](https://…) as pasted
+_TOOL_DOMAIN_RE = re.compile(
+    r"^https?://(?:[\w-]+\.)*(?:zoom\.us|fathom\.video|fireflies\.ai|otter\.ai|read\.ai|tldv\.io|granola\.(?:ai|so)|"
+    r"gong\.io|meet\.google\.com|teams\.microsoft\.com|fellow\.app|avoma\.com|grain\.com)(?:[/?#]|$)"
+)
+_BARE_TOOL_URL_RE = re.compile(
+    r"(?<![<|(\w])https?://(?:[\w-]+\.)*(?:zoom\.us|fathom\.video|fireflies\.ai|otter\.ai|read\.ai|tldv\.io|"
+    r"gong\.io)[^\s>)]{0,2000}"
+)
 _TOOL_LABEL_RE = re.compile(
     r"^(?:open|view|go to|see|watch|play|jump to|listen|link|task|details|here|recording|clip|source|more|"
     r"(?:open|view|see|go to|watch|play|jump to)\s.*|▶.*|\d{1,2}:\d{2}(?::\d{2})?)$"
@@ -67,16 +76,19 @@ class NoteEntry:
     warning: str | None = None
 
 
-def _link(m: re.Match[str]) -> str:
-    label = (m.group(2) or "").strip()
+def _link_text(url: str, label: str) -> str:
+    """A link as its label; a meeting tool's own link ("View task", a bare recording URL) as nothing."""
+    label = label.strip()
     if not label:
-        return m.group(1)
+        return "" if _TOOL_DOMAIN_RE.search(url) else url
     return "" if _TOOL_LABEL_RE.match(fold(label)) else label
 
 
 def clean(body: str) -> str:
     """Entry words without Slack markup: tool links and timestamps dropped, links to labels, entities undone."""
-    text = _LINK_RE.sub(_link, body)
+    text = _LINK_RE.sub(lambda m: _link_text(m.group(1), m.group(2) or ""), body)
+    text = _MD_LINK_RE.sub(lambda m: _link_text(m.group(2), m.group(1)), text)
+    text = _BARE_TOOL_URL_RE.sub("", text)
     text = _SUBTEAM_RE.sub(lambda m: f"<!subteam^{m.group(1)}|{(m.group(2) or '@team').lstrip('@')}>", text)
     text = re.sub(r"<!(?:here|channel|everyone)(?:\|[^>]*)?>", "", text)
     text = re.sub(r"<#[CG][A-Z0-9]+\|([^>]*)>", r"#\1", text)

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from bot.capture.names import fold
 
 _LINE_RE = re.compile(
-    r"^(?P<indent>[ \t\u00a0]*)(?:(?:&gt;|>)[ \t]?)?(?P<bullet>(?:[-*•◦‣·▪▫●○■–—+»]|\d{1,3}[.)]|\(\d{1,3}\)|[a-z][.)])"
-    r"(?=\s))?\s*(?P<box>\[\s?\]|\[[xX✓✔]\]|[☐☑☒✅✔✓⬜🔲□]|:(?:white_check_mark|heavy_check_mark|ballot_box_with_check|"
+    r"^(?P<indent>[ \t\u00a0]*)(?:(?:&gt;|>)[ \t]?)?"
+    r"(?P<bullet>(?:[-*•◦‣·▪▫●○■–—+»⁃∙]|\d{1,3}[.)]|\(\d{1,3}\)|\d\u20e3|[a-z][.)])(?=\s))?\s*(?P<box>\[\s?\]|\[[xX✓✔]\]|[☐☑☒✅✔✓⬜🔲□]|:(?:white_check_mark|heavy_check_mark|ballot_box_with_check|"
     r"white_large_square|black_square_button|white_square_button|ballot_box|radio_button|square):)?\s*(?P<body>.*)$"
 )
 # An emoji or symbol used as a bullet ("🔹 …", ":small_blue_diamond: …", "→ …"); checkbox emoji are read before.

@@ -31,6 +31,7 @@ class _State:
     style: str = ""  # "" | "bullet" | "plain" | "inline": how the section's entries are written
     gap: bool = False
     lists_only: bool = False  # under a loose action heading only list items are entries
+    within: int | None = None  # a heading that is itself a bullet ("- next steps:") holds only deeper lines
     stack: list[RawEntry] = field(default_factory=list)  # the open entries, outermost first
 
 
@@ -58,6 +59,8 @@ class _Walker:
             heading = heading_of(line)
             if heading and self._heading(heading, i):
                 continue
+            if self.state.in_section and self.state.within is not None and line.indent <= self.state.within:
+                self.state = _State()  # "- no blockers" after "- next steps:" and its sub-bullets
             if self.state.in_section:
                 self._in_section(line, i)
             else:
@@ -72,6 +75,7 @@ class _Walker:
             self._open(heading.level or _NO_SECTION)
             st = self.state
             st.lists_only = heading.loose
+            st.within = self.lines[i].indent if self.lines[i].mark else None
             st.group = self._heading_owner(heading.core)
             for part in split_inline(heading.rest) if heading.rest else []:
                 self._add(RawEntry([part]), 0)
@@ -91,7 +95,11 @@ class _Walker:
 
     def _heading_owner(self, core: str) -> str | None:
         """The person an action heading names: "Action items for Bob Smith", "Dana's next steps"."""
-        m = re.search(r"\b(?:for|from)\s+(.{2,40})$", core) or re.match(r"^(.{2,40}?)['’]s\s", core)
+        m = (
+            re.search(r"\b(?:for|from)\s+(.{2,40})$", core)
+            or re.match(r"^(.{2,40}?)['’]s\s", core)
+            or re.search(r"\(([^()]{2,40})\)$", core)
+        )
         if m and _names_person(m.group(1), self.index, strangers_ok=False):
             return m.group(1)
         return None

@@ -13,11 +13,12 @@ from bot.capture.note_blocks import attachment_lines, block_lines
 from bot.capture.note_dates import Today
 from bot.capture.note_entry import NoteEntry, clean, read_entry, split_sentences
 from bot.capture.note_lines import RawEntry, heading_of, split_line
-from bot.capture.note_owners import find_owner, group_owner
+from bot.capture.note_owners import find_owner, group_owner, leading_owner
 from bot.capture.note_sections import raw_entries
 from bot.capture.text import unescape
 
 MAX_ITEMS = 50
+_CLAUSE_RE = re.compile(r"\s*(?:,|;)\s+(?:and\s+)?(?=[A-Z<@])|\s+and\s+(?=[A-Z<@])")
 _HEADS_UP_RE = re.compile(r"\b(?:action\s*items?|next\s*steps?|follow[\s-]*ups?|to[\s-]*dos?|tasks)\b", re.IGNORECASE)
 
 __all__ = ["MAX_ITEMS", "Member", "NoteEntry", "NotesReading", "read_notes"]
@@ -83,7 +84,14 @@ class _Reader:
         parts = split_sentences(body)
         if len(parts) > 1 and all(find_owner(clean(p), self.index) for p in parts):
             return parts
+        clauses = [c for c in _CLAUSE_RE.split(body) if c.strip()]
+        if len(clauses) > 1 and all(self._led_by_member(c) for c in clauses):
+            return clauses  # "Bob sends the spec by Friday, Priya sets up a sandbox"
         return [body]
+
+    def _led_by_member(self, clause: str) -> bool:
+        found = leading_owner(clean(clause), self.index)
+        return found is not None and bool(found.read.members)
 
     def _heads_group(self, body: str, children: list[RawEntry]) -> bool:
         """A parent that is a name, ends with a colon, or names no one over children who each name someone."""

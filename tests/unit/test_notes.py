@@ -127,6 +127,27 @@ def test_there_are_positive_fixtures_for_each_tool_and_enough_negatives() -> Non
             "*Timeline and next steps*\nWe went over the timeline. Bob will follow up.\n• Bob to send the contract",
             [("Send the contract", ("UBOB",), None)],
         ),
+        (
+            "Next steps: Bob sends the SSO spec by Friday, Priya sets up a sandbox for them.",
+            [("Send the SSO spec", ("UBOB",), "2026-12-04"), ("Set up a sandbox for them", ("UPRIYA",), None)],
+        ),
+        (
+            "*Action items*\n• Send the deck to Acme, Globex and Initech",
+            [("Send the deck to Acme, Globex and Initech", (), None)],
+        ),
+        (
+            "standup\n- deploy went fine\n- next steps:\n  - bob to rotate the keys\n- no blockers",
+            [("Rotate the keys", ("UBOB",), None)],
+        ),
+        (
+            "*Action items*\n• Bob to send the deck\n*Mentions*\n@Dana Lee was mentioned twice.",
+            [("Send the deck", ("UBOB",), None)],
+        ),
+        (
+            "*Action items*\n• Review https://github.com/o/r/pull/12 ETA Friday <https://zoom.us/t/1>",
+            [("Review https://github.com/o/r/pull/12", (), "2026-12-04")],
+        ),
+        ("*Action items*\n• Send the recap [WATCH](https://fathom.video/share/a?t=1)", [("Send the recap", (), None)]),
         ("Follow up: the customer called again and is upset", []),
         (
             "Action items\n@Bob send the deck\n@dana book the room",
