@@ -122,7 +122,7 @@ def _keys(member: Member) -> tuple[set[str], set[str]]:
     last = _words_of(member.last_name) or (real.split()[-1] if len(real.split()) > 1 else "")
     whole = {real, display, _words_of(member.handle), fold(member.handle).lstrip("@")}
     if first and last:
-        whole |= {f"{first} {last}", f"{first}{last}", f"{first} {last[0]}", f"{first[0]} {last}"}
+        whole |= {f"{first} {last}", f"{first}{last}", f"{first} {last[0]}", f"{first[0]} {last}", f"{last} {first}"}
     whole |= {k.replace(" ", "") for k in (real, display) if " " in k}
     firsts = {first} if first else set()
     if display and " " not in display and display != first:
@@ -180,10 +180,25 @@ def clean_name(name: str) -> str:
 
 def _lookup(key: str, index: NameIndex) -> frozenset[str]:
     """Members a key means; one word means everyone it names ("Alex" is Alex Kim and Alex Ng, whatever displays)."""
+    if not key:
+        return frozenset()
     found = index.whole.get(key, frozenset())
     if " " not in key:
         return found | index.first.get(key, frozenset())
     return found
+
+
+def _variant(cleaned: str, key: str) -> str:
+    """The other ways a whole name is written: "Smith, Bob", "Bob J. Smith", "bob.smith@acme.com"."""
+    if "," in cleaned:  # Teams writes "Last, First"
+        last, _, first = cleaned.partition(",")
+        return _words_of(f"{first} {last}")
+    if "@" in cleaned:
+        return _words_of(cleaned.split("@", 1)[0])
+    words = key.split()
+    if len(words) == 3 and len(words[1]) == 1:  # a middle initial
+        return f"{words[0]} {words[2]}"
+    return ""
 
 
 def match_in(name: str, index: NameIndex) -> NameMatch:
@@ -194,10 +209,7 @@ def match_in(name: str, index: NameIndex) -> NameMatch:
         return NameMatch(None, "no one")
     if key in GROUP_WORDS or fold(cleaned) in GROUP_WORDS:
         return NameMatch(None, "a group")
-    found = _lookup(key, index)
-    if not found and "," in cleaned:  # "Smith, Bob" as Teams writes it
-        last, _, first = cleaned.partition(",")
-        found = _lookup(_words_of(f"{first} {last}"), index)
+    found = _lookup(key, index) or _lookup(_variant(cleaned, key), index)
     if len(found) == 1:
         return NameMatch(next(iter(found)))
     if found:

@@ -111,6 +111,8 @@ def _options(element: dict[str, Any]) -> list[str]:
         if not isinstance(option, dict):
             continue
         label = _text_obj(option.get("text"))
+        described = _text_obj(option.get("description")).replace("\n", " ")
+        label = f"{label} — {described}" if described.strip() else label  # "Bob Smith · Due Dec 5"
         if element.get("type") == "radio_buttons":
             out.append(f"- {label}")
         else:

@@ -159,7 +159,7 @@ def _owner_behind_date(text: str, index: NameIndex, when_for: Callable[[str | No
     if not due.span:
         return None
     start, end = due.span
-    found = find_owner(" ".join(words[:start] + words[end:]).strip(" -–—|,;:(["), index)
+    found = find_owner(" ".join(words[:start] + words[end:]).strip(" -–—|,;:([·•"), index)
     if found is None:
         return None
     return Owned(found.read, " ".join([found.rest, *words[start:end]]), found.verb_first)

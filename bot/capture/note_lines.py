@@ -108,6 +108,7 @@ class Line:
     indent: int
     mark: str  # "" | "bullet" | "open" | "ticked"
     body: str
+    symbol: bool = False  # the bullet was an emoji or symbol ("🎯 …"), which also decorates headings
 
 
 @dataclass
@@ -155,7 +156,7 @@ def split_line(raw: str) -> Line:
         symbol = _SYMBOL_BULLET_RE.match(body)
         if symbol and (symbol.group(1).startswith(":") or unicodedata.category(symbol.group(1)[0]).startswith("S")):
             inner = split_line(" " * indent + body[symbol.end() :])  # "🔹 [ ] …" keeps its checkbox
-            return Line(indent, inner.mark or "bullet", inner.body)
+            return Line(indent, inner.mark or "bullet", inner.body, symbol=not inner.mark)
     return Line(indent, "bullet" if m.group("bullet") else "", body)
 
 
@@ -228,9 +229,12 @@ def _classify(core: str, level: int, marked: bool, rest: str, colon: bool) -> He
 
 def heading_of(line: Line) -> Heading | None:
     """The heading a line is, if any: `#` headings, whole-bold lines, `Name:` lines, inline `*Next steps:* …`."""
-    if line.mark in ("open", "ticked") or len(line.body) > _MAX_HEADING_LINE:
+    if len(line.body) > _MAX_HEADING_LINE:
         return None
     text = unescape(line.body).strip()
+    if line.mark in ("open", "ticked"):  # "✅ *Action Items*": an emoji that looks like a ticked box
+        whole = re.sub(r"^(\*{1,2}|_{1,2})(.+?)\1$", r"\2", text.rstrip(":").strip()).rstrip(":")
+        return Heading("action", whole, 0, True) if is_action(whole) else None
     level, marked = 0, False
     m = re.match(r"^(#{1,6})\s*(.+)$", text)
     if m:

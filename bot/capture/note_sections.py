@@ -21,6 +21,7 @@ from bot.capture.note_lines import (
 from bot.capture.note_owners import leading_owner
 
 _NO_SECTION = 99
+_KEY_LINE_RE = re.compile(r"^[*_]*(?:owners?|assignees?|assigned to|due(?: date)?|deadline)[*_]*\s*:", re.IGNORECASE)
 
 
 @dataclass
@@ -75,7 +76,8 @@ class _Walker:
             self._open(heading.level or _NO_SECTION)
             st = self.state
             st.lists_only = heading.loose
-            st.within = self.lines[i].indent if self.lines[i].mark else None
+            line = self.lines[i]
+            st.within = line.indent if line.mark == "bullet" and not line.symbol else None
             st.group = self._heading_owner(heading.core)
             for part in split_inline(heading.rest) if heading.rest else []:
                 self._add(RawEntry([part]), 0)
@@ -135,6 +137,9 @@ class _Walker:
         top = st.stack[-1] if st.stack else None
         if (top is None or line.indent <= top.indent) and self._person_line(line, i):
             st.group, st.stack, st.style, st.gap = line.body.strip().rstrip(":"), [], "", False
+            return True
+        if top is not None and _KEY_LINE_RE.match(line.body):
+            top.lines.append(line.body)  # "Owner: Bob · Due: Fri" under an entry belongs to it
             return True
         wraps = st.style == "bullet" and not self._names_owner(line)
         if top is not None and st.style != "inline" and not st.gap and (wraps or line.indent > top.indent):

@@ -148,6 +148,12 @@ def test_there_are_positive_fixtures_for_each_tool_and_enough_negatives() -> Non
             [("Review https://github.com/o/r/pull/12", (), "2026-12-04")],
         ),
         ("*Action items*\n• Send the recap [WATCH](https://fathom.video/share/a?t=1)", [("Send the recap", (), None)]),
+        ("🎯 *Action items*\n• Bob to send the deck", [("Send the deck", ("UBOB",), None)]),
+        ("✅ *Action Items*\n• Bob to send the deck\n✅ Dana to book the room", [("Send the deck", ("UBOB",), None)]),
+        (
+            "*Action items*\nSend it\nOwner: Bob J. Smith\nBook it\nOwner: Lee Dana\nDraft it - bob.smith@x.co",
+            [("Send it", ("UBOB",), None), ("Book it", ("UDANA",), None), ("Draft it", ("UBOB",), None)],
+        ),
         ("Follow up: the customer called again and is upset", []),
         (
             "Action items\n@Bob send the deck\n@dana book the room",
@@ -296,6 +302,22 @@ def test_blocks_shapes_are_read_header_fields_context_radio_and_input() -> None:
         ("Ship v2", ("UPRIYA",)),
         ("QA the build", ("UCAROL",)),
     ]
+
+
+def test_a_checkbox_options_description_is_read_with_its_label() -> None:
+    options = [
+        {
+            "text": {"type": "plain_text", "text": "Send the deck"},
+            "description": {"type": "plain_text", "text": "Bob Smith · Due Dec 5"},
+            "value": "1",
+        }
+    ]
+    blocks = [
+        {"type": "section", "text": {"type": "mrkdwn", "text": ":white_check_mark: *Action Items*"}},
+        {"type": "actions", "elements": [{"type": "checkboxes", "options": options}]},
+    ]
+    (entry,) = read("", blocks, from_app=True).entries
+    assert (entry.title, entry.owners, entry.due and entry.due.day) == ("Send the deck", ("UBOB",), date(2026, 12, 5))
 
 
 def test_a_blocks_copy_that_names_the_owner_fills_in_the_texts_entry() -> None:
