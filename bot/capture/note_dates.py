@@ -122,13 +122,20 @@ def _keyword_due(words: list[str], today: Today) -> Due | None:
         try:
             found = parse_at(words, start, today)
         except DateError as exc:
-            said = " ".join(words[start : start + len(exc.phrase.split())]).strip("()[],;.")
-            warning = f'I couldn\'t read "{said}" as a date, so the item has no due date.'
+            warning = _unread(exc, " ".join(words[start : start + len(exc.phrase.split())]).strip("()[],;."))
             continue
         if found:
             parsed, used = found
-            return Due(parsed, " ".join(words[start : start + used]).strip("()[],;."), (i, start + used))
+            lead = i - 2 if [_norm(x) for x in words[max(0, i - 2) : i]] == ["on", "or"] else i
+            return Due(parsed, " ".join(words[start : start + used]).strip("()[],;."), (lead, start + used))
     return Due(None, None, None, warning) if warning else None
+
+
+def _unread(exc: DateError, said: str) -> str:
+    """Why a date said as the due date was not taken (the words stay in the title)."""
+    if exc.readings:
+        return f'"{said}" could be {exc.readings[0]} or {exc.readings[-1]}, so the item has no due date yet.'
+    return f'I couldn\'t read "{said}" as a date, so the item has no due date.'
 
 
 def _date_start(word: str) -> bool:

@@ -46,7 +46,12 @@ _KEY_RE = re.compile(rf"(?<=[\s(\[|·•,;—–-]){_KEYS}\s*:", re.IGNORECASE)
 _KEY_SPLIT_RE = re.compile(rf"(?=\b{_KEYS}\s*:)", re.IGNORECASE)
 _TRAIL_MENTIONS_RE = re.compile(rf"^(.+?)\s*((?:(?:{_MENTION}|{_SUBTEAM})\s*(?:,|&|and)?\s*)+)$")
 _AT_NAME_RE = re.compile(r"(?<![\w<])@([A-Za-zÀ-ÿ][\w.\-'À-ÿ]*(?:\s+[A-ZÀ-Þ][\w\-'À-ÿ]*){0,2})")
-_PREPOSITIONS = frozenset("with to from for about and cc by at on of via including invite ask tell ping".split())
+# A mention after one of these is who the work is with or for, not who does it ("sync with @dana", "ask @bob").
+_PREPOSITIONS = frozenset(
+    """with to from for about and cc by at on of via including invite ask tell ping remind email call message dm loop
+    thank help notify contact inform update sync meet pair introduce nudge chase brief consult interview hire onboard
+    pay congratulate welcome copy in into over per than like without alongside behalf between""".split()
+)
 # A word after a name that makes "Name word …" a sentence with that person as its subject.
 VERBS = frozenset(
     """send share review update draft book schedule set prepare email call ping reach follow check confirm finalize
