@@ -1,7 +1,7 @@
-"""Due dates in meeting-note entries (CONTRACTS §5): `by`/`due`/`before`/`until` + a date, EOD-style words, or a
-relative date that ends the entry — never a date that only says when something happens."""
-# "Book the drill for January" and "the offsite in January" name when things happen, so a bare month or an absolute
-# date at the end is not a due date; "… next week", "… for Friday", "… tomorrow" are. Words are read by dates.py.
+"""Due dates in meeting-note entries (CONTRACTS §5): a keyword and a date, EOD words, or a relative date at the end."""
+# Keywords are by/due/before/until/no later than. "Book the drill for January" and "the offsite in January" name when
+# things happen, so a bare month or an absolute date at the end is not a due date; "… next week", "… for Friday",
+# "… tomorrow" are. The words themselves are read by dates.py.
 
 from __future__ import annotations
 

@@ -199,8 +199,7 @@ def _trailing(text: str, index: NameIndex) -> Owned | None:
 
 
 def _anywhere(text: str, index: NameIndex) -> Owned | None:
-    """Mentions, or `@Name` typed as text, anywhere in the entry — unless a preposition puts them in the title
-    ("sync with @dana")."""
+    """Mentions, or `@Name` typed as text, anywhere — unless a preposition makes them part of the title."""
     owners = [m for m in re.finditer(_MENTION, text) if not _after_preposition(text, m.start())]
     if owners:
         rest = text

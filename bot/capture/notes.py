@@ -1,5 +1,6 @@
-"""Meeting notes -> action items (pure): action sections and marker lines in a message's text, blocks and
-attachments, with owners from names, titles a person would write and due dates as CONTRACTS §5 reads them."""
+"""Meeting notes -> action items (pure): sections and marker lines in a message's text, blocks and attachments."""
+# Owners come from names (names.py), titles and dates from each entry (note_entry.py), sections from the lines
+# (note_sections.py); this module reads the three documents a message has and keeps each item once.
 
 from __future__ import annotations
 
@@ -135,8 +136,8 @@ def _words(text: str) -> str:
 
 
 def _invites_section(lines: list[str], from_app: bool) -> bool:
-    """True when the text heads follow-up work, so a list in blocks without a heading of its own is that work: an
-    action heading, or an app's first line announcing it ("3 action items from Weekly sync")."""
+    """True when the text heads follow-up work, so a list in blocks without a heading of its own is that work."""
+    # An action heading in the text, or an app's first line announcing items ("3 action items from Weekly sync").
     if any((h := heading_of(split_line(line))) is not None and h.kind == "action" for line in lines):
         return True
     first = next((line for line in lines if line.strip()), "")
