@@ -173,8 +173,9 @@ def _names_only(text: str, index: NameIndex) -> bool:
 def _title_and_more(owned: Owned, body: str, index: NameIndex) -> tuple[Owned, str, str]:
     """The words for the title and the words after them (a description, later sentences), which may hold the date."""
     title_words, description = _label_split(owned.rest, _has_label(body))
-    if description and not starts_with_verb(title_words):
-        # A noun label ("Pricing sheet: Dana will update the sheet …"): the description is what a person would write.
+    if description and (not starts_with_verb(title_words) or len(title_words.split()) < 2):
+        # A noun label ("Pricing sheet: Dana will update the sheet …") or one word ("Estimate: …"): the description is
+        # what a person would write.
         inner = find_owner(description, index)
         said = Owned(owned.read, inner.rest, inner.verb_first) if inner else drop_names(description, owned.read, index)
         owned, title_words, description = said, said.rest, ""
