@@ -126,9 +126,21 @@ def _keyword_due(words: list[str], today: Today) -> Due | None:
             continue
         if found:
             parsed, used = found
+            used += _same_day_after(words, start + used, parsed, today)
             lead = i - 2 if [_norm(x) for x in words[max(0, i - 2) : i]] == ["on", "or"] else i
             return Due(parsed, " ".join(words[start : start + used]).strip("()[],;."), (lead, start + used))
     return Due(None, None, None, warning) if warning else None
+
+
+def _same_day_after(words: list[str], at: int, parsed: ParsedDate, today: Today) -> int:
+    """How many words after a date restate it ("by Friday, Dec 4"): they go with it, out of the title."""
+    if at >= len(words) or not _date_start(words[at]):
+        return 0
+    try:
+        again = parse_at(words, at, today)
+    except DateError:
+        return 0
+    return again[1] if again and again[0].day == parsed.day else 0
 
 
 def _unread(exc: DateError, said: str) -> str:
