@@ -40,6 +40,7 @@ class _Reader:
     found: list[NoteEntry] = field(default_factory=list)
     seen: set[str] = field(default_factory=set)
     earlier: int = 0  # how many of `found` came from earlier documents (the text before the blocks)
+    copied: set[int] = field(default_factory=set)  # earlier entries a later copy already matched
 
     def add(self, entry: NoteEntry | None, already: str = "") -> None:
         """Keep an entry unless it repeats one already kept or its words are already in the text."""
@@ -47,8 +48,9 @@ class _Reader:
             return
         words = _words(entry.text)
         for n, kept in enumerate(self.found[: self.earlier]):
-            if _same(words, _words(kept.text)):
+            if n not in self.copied and _same(words, _words(kept.text)):
                 self.found[n] = _enriched(kept, entry)  # a copy that names the owner or date the other left out
+                self.copied.add(n)
                 return
         if already and words in already:
             return
@@ -58,6 +60,7 @@ class _Reader:
     def next_document(self) -> None:
         """Entries kept so far become the ones a later document's copies are checked against."""
         self.earlier = len(self.found)
+        self.copied = set()
 
     def read(self, raw: RawEntry, default: OwnerRead | None, already: str) -> None:
         """One raw entry and, when it heads a group ("- Bob" over his items, "Launch prep:"), its children."""
