@@ -19,6 +19,9 @@ from bot.capture.names import Member
 from bot.capture.notes import MAX_ITEMS, NotesReading, read_notes
 from tests.support.examples import examples
 
+# A case is `<name>.json` — {"tool", "from_app", "members": "members.json", "expected": [{"title", "owners", "due",
+# "unplaced"?}], and "text"/"blocks"/"attachments" when it has blocks} — with the message text in `<name>.txt` when
+# it has none. Dates are read on Wednesday 2026-12-02; an empty "expected" is a negative case.
 FIXTURES = Path(__file__).parent.parent / "fixtures" / "notes"
 MEMBERS = [Member(**m) for m in json.loads((FIXTURES / "members.json").read_text())]
 WED = date(2026, 12, 2)  # a Wednesday
@@ -54,6 +57,7 @@ def _seen(reading: NotesReading, with_unplaced: list[bool]) -> list[dict[str, An
 @pytest.mark.parametrize("stem", CASES)
 def test_each_fixture_reads_as_expected(stem: str) -> None:
     case = _case(stem)
+    assert case["members"] == "members.json"
     reading = read(case.get("text", ""), case.get("blocks"), case.get("attachments"), from_app=case["from_app"])
     expected = case["expected"]
     assert _seen(reading, ["unplaced" in e for e in expected] + [False] * len(reading.entries)) == expected
