@@ -91,7 +91,7 @@ def clean(body: str) -> str:
     text = _BARE_TOOL_URL_RE.sub("", text)
     text = _SUBTEAM_RE.sub(lambda m: f"<!subteam^{m.group(1)}|{(m.group(2) or '@team').lstrip('@')}>", text)
     text = re.sub(r"<!(?:here|channel|everyone)(?:\|[^>]*)?>", "", text)
-    text = re.sub(r"<#[CG][A-Z0-9]+\|([^>]*)>", r"#\1", text)
+    text = re.sub(r"<#([CG][A-Z0-9]+)(?:\|([^>]*))?>", lambda m: "#" + (m.group(2) or m.group(1)), text)
     text = text.replace("&lt;", "‹").replace("&gt;", "›").replace("&amp;", "&")
     text = " ".join(text.split())  # single spaces first: runs of blanks make the patterns below slow
     for pattern, repl in _MARKUP_RES:

@@ -132,6 +132,7 @@ class RawEntry:
     group: str | None = None
     ticked: bool = False
     marker: bool = False
+    bulleted: bool = False  # a list item: a plain line right under it is its wrapped sentence
     children: list[RawEntry] = field(default_factory=list)
 
 

@@ -128,7 +128,13 @@ class _Walker:
         if not st.style:
             st.style = "bullet" if line.mark else "plain"
         marked = marker_text(line.body)
-        entry = RawEntry([marked or line.body], line.indent, ticked=line.mark == "ticked", marker=bool(marked))
+        entry = RawEntry(
+            [marked or line.body],
+            line.indent,
+            ticked=line.mark == "ticked",
+            marker=bool(marked),
+            bulleted=bool(line.mark),
+        )
         self._add(entry, line.indent)
 
     def _plain(self, line: Line, i: int) -> bool:
@@ -141,14 +147,14 @@ class _Walker:
         if top is not None and _KEY_LINE_RE.match(line.body):
             top.lines.append(line.body)  # "Owner: Bob · Due: Fri" under an entry belongs to it
             return True
-        wraps = st.style == "bullet" and not self._names_owner(line)
+        wraps = top is not None and top.bulleted and not self._names_owner(line)
         if top is not None and st.style != "inline" and not st.gap and (wraps or line.indent > top.indent):
             top.lines.append(line.body)  # a wrapped or indented line continues the entry above
             return True
         if top is not None and st.gap and line.indent > st.stack[0].indent:
             top.lines.append(line.body)
             return True
-        if st.style in ("bullet", "inline") and (st.gap or st.style == "inline"):
+        if st.style in ("bullet", "inline") and (st.gap or st.style == "inline") and not self._names_owner(line):
             st.in_section, st.stack = False, []  # prose after a list ends it ("Thanks all, great meeting!")
             self._loose(line)
             return True

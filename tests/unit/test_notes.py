@@ -158,6 +158,14 @@ def test_there_are_positive_fixtures_for_each_tool_and_enough_negatives() -> Non
             "*Action items*\nSend it\nOwner: Bob J. Smith\nBook it\nOwner: Lee Dana\nDraft it - bob.smith@x.co",
             [("Send it", ("UBOB",), None), ("Book it", ("UDANA",), None), ("Draft it", ("UBOB",), None)],
         ),
+        (
+            "Next steps:\n- Bob to send the deck\n\nDana to review it\nThanks all!",
+            [("Send the deck", ("UBOB",), None), ("Review it", ("UDANA",), None)],
+        ),
+        (
+            "*Action items*\n• Post the notes in <#C1|> and <#C2|general>",
+            [("Post the notes in #C1 and #general", (), None)],
+        ),
         ("Follow up: the customer called again and is upset", []),
         (
             "Action items\n@Bob send the deck\n@dana book the room",
