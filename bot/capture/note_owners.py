@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from bot.capture.names import GROUP_WORDS, NameIndex, OwnerRead, fold, read_owners
+from bot.capture.names import NameIndex, OwnerRead, fold, read_owners
 
 _MENTION = r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>"
 _SUBTEAM = r"<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>"
@@ -258,8 +258,3 @@ def drop_names(text: str, read: OwnerRead, index: NameIndex) -> Owned:
     stripped = _LEADING_CONNECTOR_RE.sub("", rest)
     verb_first = stripped == rest and bool(words[k:]) and _verb_like(words[k])
     return Owned(read, stripped, verb_first=verb_first)
-
-
-def is_group_word(words: str) -> bool:
-    """True for "Team", "Everyone", "We"… alone."""
-    return fold(words).strip(" :") in GROUP_WORDS
