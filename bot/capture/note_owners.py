@@ -14,8 +14,7 @@ from bot.capture.names import NameIndex, OwnerRead, fold, read_owners
 _MENTION = r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>"
 _SUBTEAM = r"<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>"
 _LEAD_MENTIONS_RE = re.compile(
-    rf"^((?:{_MENTION}|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>)(?:\s*(?:,|&|\+|/|and)?\s*"
-    rf"(?:{_MENTION}|<!subteam\^[A-Z0-9]+(?:\|[^>]*)?>))*)[\s:,\-–—]*(.*)$"
+    rf"^((?:{_MENTION}|{_SUBTEAM})(?:\s*(?:,|&|\+|/|and)?\s*(?:{_MENTION}|{_SUBTEAM}))*)[\s:,\-–—]*(.*)$"
 )
 _LEAD_KEY_RE = re.compile(
     r"^(?:owners?|assignees?|assigned to|poc|dri)\s*:\s*([^:—–|]{1,60}?)\s*(?:—|–|\s-\s|\||:)\s*(.+)$", re.IGNORECASE
@@ -25,7 +24,7 @@ _SEPARATED_RE = re.compile(r"^([^:—–\[\]{}<>]{1,60}?|<@[^>]+>)\s*(?::|—|�
 _CONNECTORS = (
     r"to|will|shall|should|must|needs? to|has to|have to|(?:is|are) going to|(?:is|are) to|can|could|would|"
     r"agreed to|volunteered to|offered to|committed to|promised to|plans? to|(?:is|are) responsible for|"
-    r"(?:is|are) on|(?:is|are) taking|(?:is|are) owning|(?:is|are) handling|(?:is|are) following up|owns|takes"
+    r"(?:is|are) taking|(?:is|are) owning|(?:is|are) handling|(?:is|are) following up|owns|takes"
 )
 _CONNECTED_RE = re.compile(rf"^(.{{1,60}}?)\s+({_CONNECTORS})\b\s*(.*)$", re.IGNORECASE)
 _LEADING_CONNECTOR_RE = re.compile(rf"^(?:{_CONNECTORS})\s+", re.IGNORECASE)
@@ -62,9 +61,9 @@ VERBS = frozenset(
     train reply respond contact notify inform tell remind summarize summarise outline estimate scope prototype mock
     analyze analyse audit track monitor measure report start finish complete continue work pull push refactor rewrite
     revise edit proofread translate reconcile pay invoice quote negotiate reconnect connect introduce flag raise
-    pick put kick wrap dig nail sort figure touch double circle pair block unblock investigate assess evaluate
-    identify define align propose recommend request reach_out prep prioritize prioritise triage groom refine shadow
-    lock secure source price draft""".split()
+    pick put kick wrap dig nail sort figure touch double circle pair block unblock assess evaluate identify define
+    align propose recommend request prep prioritize prioritise triage groom refine shadow lock secure source
+    price""".split()
 )
 _COMMON_WORD_NAMES = frozenset("will may mark bill grant chase drew sue pat rob jack joy hope rose june april".split())
 
