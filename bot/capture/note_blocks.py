@@ -20,12 +20,17 @@ def _esc(text: str) -> str:
 
 
 def _styled(text: str, style: Any) -> str:
-    """Rich-text bold as mrkdwn `*bold*` (kept around the words, not the spaces, so a heading reads as one)."""
-    if not isinstance(style, dict) or not style.get("bold") or not text.strip():
+    """Rich-text bold as `*bold*`, struck as `~struck~`, around the words (not the spaces) so headings read whole."""
+    if not isinstance(style, dict) or not text.strip():
         return text
     lead = text[: len(text) - len(text.lstrip())]
     tail = text[len(text.rstrip()) :]
-    return f"{lead}*{text.strip()}*{tail}"
+    words = text.strip()
+    if style.get("strike"):
+        words = f"~{words}~"
+    if style.get("bold"):
+        words = f"*{words}*"
+    return f"{lead}{words}{tail}"
 
 
 def _inline(element: Any) -> str:

@@ -49,7 +49,7 @@ _MARKUP_RES = (
     (re.compile(r"\*\*(.+?)\*\*"), r"\1"),
     (re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<![\w_])__?(?!\s)(.+?)(?<!\s)__?(?![\w_])"), r"\1"),
-    (re.compile(r"(?<![\w~])~(?!\s)(.+?)(?<!\s)~(?![\w~])"), r"\1"),
+    (re.compile(r"(?<![\w~])~(?!\s)(.+?)(?<!\s)~(?![\w~])"), ""),  # struck words are words taken back
     (re.compile(r"`([^`]*)`"), r"\1"),
 )
 _SENTENCE_RE = re.compile(r"(?<=[a-z0-9)][.!;])\s+(?=[A-Z<@\[*])")

@@ -21,6 +21,7 @@ from bot.capture.note_lines import (
 from bot.capture.note_owners import leading_owner
 
 _NO_SECTION = 99
+_STRUCK_RE = re.compile(r"^[*_]*~[^~]+~[*_.]*$")  # "~Send the deck~": crossed off, like a ticked box
 _KEY_LINE_RE = re.compile(r"^[*_]*(?:owners?|assignees?|assigned to|due(?: date)?|deadline)[*_]*\s*:", re.IGNORECASE)
 
 
@@ -131,7 +132,7 @@ class _Walker:
         entry = RawEntry(
             [marked or line.body],
             line.indent,
-            ticked=line.mark == "ticked",
+            ticked=line.mark == "ticked" or bool(_STRUCK_RE.match(line.body)),
             marker=bool(marked),
             bulleted=bool(line.mark),
         )

@@ -166,6 +166,10 @@ def test_there_are_positive_fixtures_for_each_tool_and_enough_negatives() -> Non
             "*Action items*\n• Post the notes in <#C1|> and <#C2|general>",
             [("Post the notes in #C1 and #general", (), None)],
         ),
+        (
+            "*Action items*\n• ~Bob to send the deck~\n• Dana to ~book~ reserve the room",
+            [("Reserve the room", ("UDANA",), None)],
+        ),
         ("Follow up: the customer called again and is upset", []),
         (
             "Action items\n@Bob send the deck\n@dana book the room",
@@ -330,6 +334,21 @@ def test_a_checkbox_options_description_is_read_with_its_label() -> None:
     ]
     (entry,) = read("", blocks, from_app=True).entries
     assert (entry.title, entry.owners, entry.due and entry.due.day) == ("Send the deck", ("UBOB",), date(2026, 12, 5))
+
+
+def test_struck_rich_text_is_crossed_off() -> None:
+    items = [
+        {
+            "type": "rich_text_section",
+            "elements": [{"type": "text", "text": "Bob to send it", "style": {"strike": True}}],
+        },
+        {"type": "rich_text_section", "elements": [{"type": "text", "text": "Dana to file it"}]},
+    ]
+    blocks = [
+        {"type": "header", "text": {"type": "plain_text", "text": "Action items"}},
+        {"type": "rich_text", "elements": [{"type": "rich_text_list", "style": "bullet", "elements": items}]},
+    ]
+    assert [e.title for e in read("", blocks, from_app=True).entries] == ["File it"]
 
 
 def test_a_blocks_copy_that_names_the_owner_fills_in_the_texts_entry() -> None:
