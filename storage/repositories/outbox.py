@@ -153,7 +153,13 @@ def slots_taken(session: Session, *, kinds: list[str], slots: set[str] | None = 
 def _ready(now: datetime) -> Any:
     return or_(
         and_(col(OutboundClaim.state) == OutboxState.QUEUED.value, col(OutboundClaim.not_before) <= now),
-        and_(col(OutboundClaim.state) == OutboxState.SENDING.value, col(OutboundClaim.claimed_at) < now - STALE_AFTER),
+        # A claim a dead drainer left is sent again — unless it is over 12 hours old, when it would come too late (the
+        # same limit as a failing send's), or when it was claimed by a process whose clock runs far ahead or behind.
+        and_(
+            col(OutboundClaim.state) == OutboxState.SENDING.value,
+            col(OutboundClaim.claimed_at) < now - STALE_AFTER,
+            col(OutboundClaim.claimed_at) >= now - GIVE_UP_AFTER,
+        ),
     )
 
 

@@ -82,8 +82,8 @@ def test_writers_and_concurrent_ticks_never_lock_duplicate_or_repeat(
                 t.start()
             rounds, tick_errors = 0, []
 
-            def tick_round(rounds: int) -> None:
-                at = tick_instant(rounds)
+            def tick_round(rounds: int, at: str | None = None) -> None:
+                at = at or tick_instant(rounds)
                 logs = [tmp_path / f"tick-{rounds}-{k}.log" for k in range(TICKERS)]
                 procs = [spawn("tick", "--at", at, env=env, log=log) for log in logs]
                 for proc, log in zip(procs, logs, strict=True):
@@ -101,9 +101,15 @@ def test_writers_and_concurrent_ticks_never_lock_duplicate_or_repeat(
                 rounds += 1
             for t in threads:
                 t.join(timeout=60)
-            # One more round once the writers are done, so a slow machine that fitted only one round in (before
-            # any item existed) still sends morning DMs to check for repeats.
-            tick_round(rounds + 2 - rounds % 2)  # the next New York and Berlin morning after the last round
+            # One more round once the writers are done, with an item surely overdue for Bob, so a slow machine whose
+            # few requests made nothing due still sends morning DMs to check for repeats: three processes at once on
+            # the first working day after every round above.
+            sender = SlackSender(served.events_url, SIGNING_SECRET, world, api)
+            assert (
+                sender.command("alice", "/action", "add <@U0BOB> Overdue for the last round by 2026-11-20").status
+                == 200
+            )
+            tick_round(rounds, at=(FIRST_TICK + timedelta(days=28)).isoformat().replace("+00:00", "Z"))
             rounds += 1
             log = served.log_text()
 

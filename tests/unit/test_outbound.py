@@ -39,6 +39,18 @@ def test_a_claimed_message_is_not_claimed_again_until_its_claim_is_stale(db: Dat
         assert outbox.claim(s, clock.now()) == []
 
 
+def test_a_claim_over_twelve_hours_old_is_never_sent_again(db: Database, clock: FrozenClock) -> None:
+    """A process whose clock runs 11 days ahead of the one that claimed (or a claim left that long) sends nothing."""
+    with db.session() as s:
+        outbox.enqueue(s, clock.now(), **SLOT, payload=PAYLOAD)
+    with db.session() as s:
+        assert len(outbox.claim(s, clock.now())) == 1
+    clock.advance(timedelta(days=11))
+    with db.session() as s:
+        assert outbox.claim(s, clock.now()) == []
+        assert not outbox.has_ready(s, clock.now())
+
+
 def test_a_failed_send_waits_longer_each_time_and_is_given_up_after_twelve_hours(
     db: Database, clock: FrozenClock
 ) -> None:
