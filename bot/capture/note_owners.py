@@ -142,9 +142,10 @@ def _name_and_verb(text: str, index: NameIndex) -> Owned | None:
     """ "Bob sends the deck", "Bob and Dana review the plan": member names, then a verb."""
     words = text.split()
     for k in range(min(6, len(words) - 1), 0, -1):
-        if not _verb_like(words[k]):
+        # A capitalised verb counts after a name of two words or more: a tool's "*Bob Becker* Share the deck".
+        if not (_verb_like(words[k]) or (k >= 2 and words[k][:1].isupper() and _verb_like(words[k].lower()))):
             continue
-        names = " ".join(words[:k])
+        names = " ".join(words[:k]).replace("*", " ").replace("_", " ")
         read = read_owners(names, index)
         if not read.members or read.others or read.strangers:
             continue

@@ -110,6 +110,8 @@ def test_there_are_positive_fixtures_for_each_tool_and_enough_negatives() -> Non
             [("Draft the notes", ("UBOB",), None), ("Update the page", ("UDANA",), None)],
         ),
         ("**Action Items**\n\n**Bob Smith**\nSend the deck (12:41)", [("Send the deck", ("UBOB",), None)]),
+        ("*Action items*\n☐ *Bob Smith* Send the deck (12:41)", [("Send the deck", ("UBOB",), None)]),
+        ("*Action items*\n• Review Process Update the wiki", [("Review Process Update the wiki", (), None)]),
         ("*Next steps*\n• I'll draft the memo by Friday", [("Draft the memo", (), "2026-12-04")]),
         ("*Action items*\n• Bob: send it by end of day Friday", [("Send it", ("UBOB",), "2026-12-04")]),
         ("*Action items*\n• Bob: check it on Dec 5", [("Check it on Dec 5", ("UBOB",), None)]),
