@@ -93,8 +93,12 @@ def tokens(phrase: str) -> list[str]:
     text = _WORD_HYPHEN_RE.sub(" ", _AT_RE.sub(" at ", text.replace("&", " and ")))
     out: list[str] = []
     for word in _PUNCT_RE.sub(" ", text).split():
-        out.extend(_split_compact(word.rstrip(".").lstrip(".")))
+        out.extend(_SPELLINGS.get(w, w) for w in _split_compact(word.rstrip(".").lstrip(".")))
     return [w for w in out if w]
+
+
+# Short spellings of whole words, so every rule that says "week" reads "next wk" too.
+_SPELLINGS = {"wk": "week", "wks": "weeks", "mth": "month", "mths": "months", "yr": "year", "yrs": "years"}
 
 
 def _weekday_range(m: re.Match[str]) -> str:

@@ -90,6 +90,8 @@ WEEKDAYS: list[Row] = [
 
 WEEKS_AND_ENDS: list[Row] = [
     ("next week", d(11, 30), None),
+    ("next wk", d(11, 30), None),  # short spellings: wk, wks, mth, yr
+    ("in 2 wks", d(12, 9), None),
     ("end of week", d(11, 27), None),
     ("by the end of the week", d(11, 27), None),
     ("EOW", d(11, 27), None),
