@@ -67,13 +67,15 @@ def _read_date(words: Words, when: When) -> ParsedDate | None:
     return found if isinstance(found, ParsedDate) else ParsedDate(found)
 
 
-def _with_time(day_words: Words, time_words: Words, when: When) -> ParsedDate | None:
+def _with_time(day_words: Words, time_words: Words, when: When, *, time_last: bool = True) -> ParsedDate | None:
     """A day and a time said apart ("Friday at 5", "3pm tomorrow"), the time in the author's zone."""
     while day_words and day_words[0] in _LEADING:
         day_words = day_words[1:]
     if not day_words or not time_words:
         return None
     said = read_time(time_words, when)
+    if said is None and time_last and _bare_hour_after_day(day_words, time_words):
+        said = read_time(["at", *time_words], when)  # "tomorrow 9", "Friday 5": an hour said without "at"
     if said is None:
         return None
     found = _read_date(day_words, when)
@@ -86,12 +88,20 @@ def _with_time(day_words: Words, time_words: Words, when: When) -> ParsedDate | 
     return at_time(found.day, value, zone, when)
 
 
+def _bare_hour_after_day(day_words: Words, time_words: Words) -> bool:
+    """A lone 1–12 after a day with no month in it: an hour ("Friday 5"), never a day of a month ("Dec 5")."""
+    word = time_words[0] if len(time_words) == 1 else ""
+    return word.isdigit() and 1 <= int(word) <= 12 and not any(w in MONTHS for w in day_words)
+
+
 def _read(words: list[str], when: When) -> ParsedDate | None:
     found = _read_date(words, when)
     if found is not None:
         return found
     for size in range(1, min(len(words), MAX_TIME_WORDS + 1)):
-        found = _with_time(words[:-size], words[-size:], when) or _with_time(words[size:], words[:size], when)
+        found = _with_time(words[:-size], words[-size:], when) or _with_time(
+            words[size:], words[:size], when, time_last=False
+        )
         if found is not None:
             return found
     said = read_time(words, when)

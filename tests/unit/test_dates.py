@@ -90,6 +90,7 @@ WEEKDAYS: list[Row] = [
 
 WEEKS_AND_ENDS: list[Row] = [
     ("next week", d(11, 30), None),
+    ("tomorrow 9", d(11, 26), time(9)),  # a lone hour after a day, as if "at 9"; never after a month ("Dec 5")
     ("next wk", d(11, 30), None),  # short spellings: wk, wks, mth, yr
     ("in 2 wks", d(12, 9), None),
     ("end of week", d(11, 27), None),
@@ -184,6 +185,7 @@ TIMES: list[Row] = [  # now is 14:00
     ("Friday afternoon", d(11, 27), time(15)),
     ("Friday evening", d(11, 27), time(18)),
     ("Friday at 5", d(11, 27), time(17)),
+    ("Friday 5", d(11, 27), time(17)),
     ("Friday 5pm", d(11, 27), time(17)),
     ("Fri 5:30 pm", d(11, 27), time(17, 30)),
     ("3pm tomorrow", d(11, 26), time(15)),
