@@ -28,7 +28,11 @@ _TOOL_LABEL_RE = re.compile(
 )
 _TIMESTAMP = r"\d{1,2}:\d{2}(?::\d{2})?"
 _STAMP_RES = (
-    re.compile(rf"\s*[\[(]\s*(?:at\s+|@\s*)?{_TIMESTAMP}\s*(?:[-–]\s*{_TIMESTAMP}\s*)?[\])]"),
+    re.compile(
+        rf"\s*[\[(]\s*(?:(?:watch|view|play|jump to|listen)\s*)?(?:at\s+|@\s*)?{_TIMESTAMP}"
+        rf"\s*(?:[-–]\s*{_TIMESTAMP}\s*)?[\])]",
+        re.IGNORECASE,
+    ),
     re.compile(rf"^{_TIMESTAMP}\s*(?:[-–—:|]\s*)?(?=\S)"),
     re.compile(rf"\s+[-–—@|]\s*{_TIMESTAMP}\s*$"),
     re.compile(r"\s*[\[(](?:link|view task|open task|view|watch|source)[\])]", re.IGNORECASE),

@@ -111,6 +111,7 @@ def test_there_are_positive_fixtures_for_each_tool_and_enough_negatives() -> Non
         ),
         ("**Action Items**\n\n**Bob Smith**\nSend the deck (12:41)", [("Send the deck", ("UBOB",), None)]),
         ("*Action items*\n☐ *Bob Smith* Send the deck (12:41)", [("Send the deck", ("UBOB",), None)]),
+        ("ACTION ITEMS\n• Bob: Send the SOW to legal (WATCH @ 12:30)", [("Send the SOW to legal", ("UBOB",), None)]),
         ("*Action items*\n• Review Process Update the wiki", [("Review Process Update the wiki", (), None)]),
         ("*Next steps*\n• I'll draft the memo by Friday", [("Draft the memo", (), "2026-12-04")]),
         ("*Action items*\n• Bob: send it by end of day Friday", [("Send it", ("UBOB",), "2026-12-04")]),
