@@ -90,7 +90,7 @@ def morning_dm(m: Morning, review_blocks: Callable[[Any], Block]) -> Message:
             for k in m.stale_krs[:8]
         ]
         blocks += [section("*KEY RESULTS TO CHECK IN*"), section("\n".join(lines))]
-    blocks.append(context("Change the hour, your working days or pause reminders: `/action settings`"))
+    blocks.append(context("Change the hour, how often these come, your working days or holidays: `/action settings`"))
     text_parts = [f"{i.key} {esc(i.title)}" for i in [*m.overdue, *m.today, *m.soon][:5]]
     text = headline + (": " + "; ".join(text_parts) if text_parts else "")
     return Message(text=text, blocks=blocks[:MAX_BLOCKS])

@@ -30,7 +30,7 @@ from tests.support.traffic import Outcome as Sent
 pytestmark = pytest.mark.e2e
 WRITERS = 8
 TICKERS = 3
-MORNING_MARK = "Change the hour, your working days or pause reminders"
+MORNING_MARK = "Change the hour, how often these come, your working days or holidays"
 FIRST_TICK = datetime(2026, 11, 23, 15, tzinfo=UTC)
 
 

@@ -36,7 +36,7 @@ from tests.support.processes import SIGNING_SECRET, Served, app_env, http_status
 from tests.support.tcp_proxy import TcpProxy
 
 NOTES = "Ops review\nAI: <@U0CAROL> renew the certificate by Friday\nTODO: <@U0DANA> rotate the keys"
-MORNING_MARK = "Change the hour, your working days or pause reminders"
+MORNING_MARK = "Change the hour, how often these come, your working days or holidays"
 SLACK_WINDOW_S = 3.0  # Slack gives up on an answer after 3 seconds
 
 

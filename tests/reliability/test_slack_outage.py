@@ -41,7 +41,7 @@ STORM: list[dict[str, Any]] = [
     {"status": 200, "error": "fatal_error"},
     {"status": 200},  # one call in eight gets through
 ]
-MORNING_MARK = "Change the hour, your working days or pause reminders"
+MORNING_MARK = "Change the hour, how often these come, your working days or holidays"
 DIGEST_CHANNELS = [f"C0DIG{n}" for n in range(5)]
 START = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)  # a Monday: UTC mornings and 09:00 digests are due
 
