@@ -154,7 +154,7 @@ class SlackSender(InteractiveSender):
         old = dict(previous) if previous else {"type": "message", "user": author.id, "ts": ts, "text": ""}
         if previous is not None:
             previous.update({"text": updated["text"], "blocks": updated["blocks"], "edited": updated["edited"]})
-        for key in ("thread_ts", "parent_user_id"):
+        for key in ("thread_ts", "parent_user_id", "bot_id", "app_id", "bot_profile"):  # an app's edit stays an app's
             if key in old:
                 updated[key] = old[key]
         event = {

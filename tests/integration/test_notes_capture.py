@@ -148,3 +148,15 @@ def test_a_group_in_notes_gives_each_member_an_item_or_says_why_not(bot: LocalBo
     last = items(bot, clock)[-1]
     assert (last["title"], last["owner"]) == ("Update the icons", None)
     assert "reinstalled" in thread_replies(bot)[-1].params["text"]
+
+
+def test_an_app_that_edits_in_its_notes_is_read_once_at_that_edit(bot: LocalBot, clock: FrozenClock) -> None:
+    bot.sender.command("alice", "/action", "settings capture apps")
+    app_posts(bot, "Your meeting summary is being prepared…")
+    ts = bot.sender.last_message_ts
+    assert ts is not None and items(bot, clock) == []
+    summary = "*Summary*\nWe met.\n*Action items*\n- Dana Diaz: send the minutes"
+    bot.sender.message_changed("#proj-website", ts, summary)
+    bot.sender.message_changed("#proj-website", ts, summary + "\n- Bob Becker: file the report")
+    assert [(i["title"], i["owner"]) for i in items(bot, clock)] == [("Send the minutes", "U0DANA")]
+    assert len(thread_replies(bot)) == 1
