@@ -283,8 +283,11 @@ class SlackState:
         return {"channel": {"id": channel.id}}
 
     def conversations_members(self, params: Params) -> Response:
-        """conversations.members (single page)."""
+        """conversations.members (single page); an install without the channel type's :read scope is refused."""
         channel = self.visible_channel(params)
+        needed = "groups:read" if channel.is_private else "channels:read"
+        if needed in self.world.missing_scopes:
+            raise ApiError("missing_scope")
         return {"members": list(channel.members), "response_metadata": {"next_cursor": ""}}
 
     def conversations_history(self, params: Params) -> Response:

@@ -160,3 +160,14 @@ def test_an_app_that_edits_in_its_notes_is_read_once_at_that_edit(bot: LocalBot,
     bot.sender.message_changed("#proj-website", ts, summary + "\n- Bob Becker: file the report")
     assert [(i["title"], i["owner"]) for i in items(bot, clock)] == [("Send the minutes", "U0DANA")]
     assert len(thread_replies(bot)) == 1
+
+
+def test_an_install_that_cannot_read_members_leaves_names_unplaced_and_asks_for_a_reinstall(
+    bot: LocalBot, clock: FrozenClock
+) -> None:
+    bot.world.missing_scopes.add("groups:read")  # installed before the app asked for it
+    bot.sender.message("alice", "#leads", "*Next steps*\n- Bob: sign the contract")
+    [item] = items(bot, clock)
+    assert (item["title"], item["owner"]) == ("Sign the contract", "U0ALICE")
+    [confirm] = thread_replies(bot, "G0LEADS")
+    assert "reinstalled" in confirm.params["text"]
